@@ -1,0 +1,1 @@
+//! Placeholder: the authx client arrives with its own module files.

@@ -1,0 +1,1 @@
+//! Placeholder: the descope client arrives with its own module files.

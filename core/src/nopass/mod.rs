@@ -1,0 +1,1 @@
+//! Placeholder: the nopass client arrives with its own module files.

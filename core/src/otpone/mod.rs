@@ -1,0 +1,1 @@
+//! Placeholder: the otpone client arrives with its own module files.

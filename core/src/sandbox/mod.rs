@@ -1,0 +1,257 @@
+//! A local stand-in for every vendor, for demos and tests (feature `sandbox`).
+//!
+//! [`Sandbox::start`] serves each vendor on its own free port on 127.0.0.1. Stand-ins are
+//! stateful and strict: a request that deviates from the vendor's seed gets a 400 saying
+//! why. Tests arm [`Fault`]s per route and read request counters; each vendor's control API
+//! (add users, approve a pending login, …) is reached through the accessor of that vendor.
+//!
+//! Route names are `<vendor>.<operation>`, e.g. `nevisidm.password_login`; each stand-in's
+//! module lists its own.
+
+mod faults;
+mod sim;
+
+#[cfg(feature = "authx")]
+mod authx;
+#[cfg(feature = "descope")]
+mod descope;
+#[cfg(feature = "nevis")]
+mod nevis;
+#[cfg(feature = "nopass")]
+mod nopass;
+#[cfg(feature = "otpone")]
+mod otpone;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::{Frame, Incoming};
+
+pub use faults::Fault;
+use faults::Faults;
+use sim::{SimBody, SimRequest, SimResponse, Simulator};
+
+#[cfg(feature = "authx")]
+pub use authx::AuthxSim;
+#[cfg(feature = "descope")]
+pub use descope::DescopeSim;
+#[cfg(feature = "nevis")]
+pub use nevis::NevisSim;
+#[cfg(feature = "nopass")]
+pub use nopass::NoPassSim;
+#[cfg(feature = "otpone")]
+pub use otpone::OtpOneSim;
+
+use crate::serve::{full, serve, ResponseBody, ServerHandle};
+use crate::{Result, Vendor};
+
+/// Requests larger than this are refused with 413 unless a stand-in streams its body.
+pub(crate) const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// The running stand-in for all vendors. Dropping it stops every server.
+pub struct Sandbox {
+    faults: Arc<Faults>,
+    servers: Vec<(Vendor, ServerHandle)>,
+    #[cfg(feature = "nevis")]
+    nevis: Arc<NevisSim>,
+    #[cfg(feature = "authx")]
+    authx: Arc<AuthxSim>,
+    #[cfg(feature = "descope")]
+    descope: Arc<DescopeSim>,
+    #[cfg(feature = "otpone")]
+    otpone: Arc<OtpOneSim>,
+    #[cfg(feature = "nopass")]
+    nopass: Arc<NoPassSim>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let urls: Vec<String> = self.servers.iter().map(|(v, s)| format!("{v}=http://{}", s.addr())).collect();
+        f.debug_struct("Sandbox").field("urls", &urls).finish()
+    }
+}
+
+impl Sandbox {
+    /// Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port.
+    pub async fn start() -> Result<Self> {
+        let faults = Arc::new(Faults::default());
+        let mut sandbox = Sandbox {
+            faults: faults.clone(),
+            servers: Vec::new(),
+            #[cfg(feature = "nevis")]
+            nevis: Arc::new(NevisSim::default()),
+            #[cfg(feature = "authx")]
+            authx: Arc::new(AuthxSim::default()),
+            #[cfg(feature = "descope")]
+            descope: Arc::new(DescopeSim::default()),
+            #[cfg(feature = "otpone")]
+            otpone: Arc::new(OtpOneSim::default()),
+            #[cfg(feature = "nopass")]
+            nopass: Arc::new(NoPassSim::default()),
+        };
+        let sims: Vec<Arc<dyn Simulator>> = vec![
+            #[cfg(feature = "nevis")]
+            sandbox.nevis.clone(),
+            #[cfg(feature = "authx")]
+            sandbox.authx.clone(),
+            #[cfg(feature = "descope")]
+            sandbox.descope.clone(),
+            #[cfg(feature = "otpone")]
+            sandbox.otpone.clone(),
+            #[cfg(feature = "nopass")]
+            sandbox.nopass.clone(),
+        ];
+        for sim in sims {
+            let vendor = sim.vendor();
+            let faults = faults.clone();
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            let server = serve(addr, move |request, _peer| dispatch(sim.clone(), faults.clone(), request)).await?;
+            sandbox.servers.push((vendor, server));
+        }
+        #[cfg(feature = "descope")]
+        sandbox.descope.set_base_url(sandbox.url(Vendor::Descope).unwrap_or_default());
+        #[cfg(feature = "nopass")]
+        sandbox.nopass.set_base_url(sandbox.url(Vendor::NoPass).unwrap_or_default());
+        Ok(sandbox)
+    }
+
+    /// The base URL of a vendor's stand-in (`http://127.0.0.1:<port>`), if compiled in.
+    pub fn url(&self, vendor: Vendor) -> Option<String> {
+        self.servers.iter().find(|(v, _)| *v == vendor).map(|(_, server)| format!("http://{}", server.addr()))
+    }
+
+    /// Arms `fault` on `route` for every request until [`Sandbox::clear_faults`].
+    pub fn arm(&self, route: &str, fault: Fault) {
+        self.faults.arm(route, fault, None);
+    }
+
+    /// Arms `fault` on `route` for the next `times` requests.
+    pub fn arm_times(&self, route: &str, fault: Fault, times: u32) {
+        self.faults.arm(route, fault, Some(times.max(1)));
+    }
+
+    pub fn clear_faults(&self) {
+        self.faults.clear();
+    }
+
+    /// How many requests reached `route` (faulted ones included).
+    pub fn request_count(&self, route: &str) -> u64 {
+        self.faults.count(route)
+    }
+
+    pub fn reset_counts(&self) {
+        self.faults.reset_counts();
+    }
+
+    /// The nevisIDM stand-in's control API.
+    #[cfg(feature = "nevis")]
+    pub fn nevis(&self) -> &NevisSim {
+        &self.nevis
+    }
+
+    /// The AuthX stand-in's control API.
+    #[cfg(feature = "authx")]
+    pub fn authx(&self) -> &AuthxSim {
+        &self.authx
+    }
+
+    /// The Descope stand-in's control API.
+    #[cfg(feature = "descope")]
+    pub fn descope(&self) -> &DescopeSim {
+        &self.descope
+    }
+
+    /// The OtpOne stand-in's control API.
+    #[cfg(feature = "otpone")]
+    pub fn otpone(&self) -> &OtpOneSim {
+        &self.otpone
+    }
+
+    /// The NoPass server stand-in's control API.
+    #[cfg(feature = "nopass")]
+    pub fn nopass(&self) -> &NoPassSim {
+        &self.nopass
+    }
+
+    /// Stops every server and waits until they have stopped.
+    pub async fn stop(mut self) {
+        for (_, server) in self.servers.drain(..) {
+            server.stop().await;
+        }
+    }
+}
+
+async fn dispatch(
+    sim: Arc<dyn Simulator>,
+    faults: Arc<Faults>,
+    request: http::Request<Incoming>,
+) -> std::io::Result<http::Response<ResponseBody>> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_string();
+    let Some(route) = sim.route(&path) else {
+        let mut answer = SimResponse::strict(format!("{} has no route at {path}", sim.vendor()));
+        answer.status = http::StatusCode::NOT_FOUND;
+        return Ok(into_http(answer));
+    };
+    let request = SimRequest {
+        method: parts.method,
+        path,
+        query: parts.uri.query().map(str::to_string),
+        headers: parts.headers,
+    };
+    let body = SimBody::new(body);
+    match faults.on_request(route) {
+        None => Ok(into_http(sim.handle(route, request, body).await)),
+        Some(Fault::Delay(pause)) => {
+            tokio::time::sleep(pause).await;
+            Ok(into_http(sim.handle(route, request, body).await))
+        }
+        Some(Fault::Reset) => {
+            let _ = body.bytes(MAX_REQUEST_BYTES).await;
+            Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "sandbox fault: reset"))
+        }
+        Some(Fault::Status { status, retry_after }) => {
+            let _ = body.bytes(MAX_REQUEST_BYTES).await;
+            let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::SERVICE_UNAVAILABLE);
+            let mut answer = SimResponse::json(status, &serde_json::json!({}));
+            if let Some(after) = retry_after {
+                answer = answer.with_header(http::header::RETRY_AFTER, &after);
+            }
+            Ok(into_http(answer))
+        }
+        Some(Fault::LargeBody(size)) => {
+            let _ = body.bytes(MAX_REQUEST_BYTES).await;
+            let padding = "x".repeat(size);
+            Ok(into_http(SimResponse::json(http::StatusCode::OK, &serde_json::json!({ "padding": padding }))))
+        }
+        Some(Fault::TruncatedBody) => {
+            let answer = sim.handle(route, request, body).await;
+            Ok(truncated(answer))
+        }
+    }
+}
+
+fn into_http(answer: SimResponse) -> http::Response<ResponseBody> {
+    let mut response = http::Response::new(full(answer.body));
+    *response.status_mut() = answer.status;
+    *response.headers_mut() = answer.headers;
+    response
+}
+
+/// Announces the whole length, sends half, then fails the body so the connection is cut.
+fn truncated(answer: SimResponse) -> http::Response<ResponseBody> {
+    let full_len = answer.body.len().max(2);
+    let half = answer.body.slice(..answer.body.len() / 2);
+    let frames: Vec<std::io::Result<Frame<Bytes>>> = vec![
+        Ok(Frame::data(half)),
+        Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "sandbox fault: truncated body")),
+    ];
+    let body = StreamBody::new(futures_util::stream::iter(frames)).boxed();
+    let mut response = http::Response::new(body);
+    *response.status_mut() = answer.status;
+    *response.headers_mut() = answer.headers;
+    response.headers_mut().insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(full_len));
+    response
+}
