@@ -295,10 +295,7 @@ mod tests {
     #[test]
     fn message_names_vendor_code_and_text() {
         let e = Error::from_status(
-            VendorDetail::new(Vendor::Nevis)
-                .status(404)
-                .code("errors.noRecord")
-                .message("There is no client"),
+            VendorDetail::new(Vendor::Nevis).status(404).code("errors.noRecord").message("There is no client"),
         );
         assert_eq!(e.to_string(), "not found: nevisidm HTTP 404 [errors.noRecord]: There is no client");
         assert_eq!(e.vendor(), Some(Vendor::Nevis));

@@ -57,8 +57,7 @@ where
 {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::Config(
-            "a blocking authbridge call was made from inside an async runtime; use the async API"
-                .into(),
+            "a blocking authbridge call was made from inside an async runtime; use the async API".into(),
         ));
     }
     Ok(shared()?.block_on(future))

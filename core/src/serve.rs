@@ -57,7 +57,8 @@ where
     H: Fn(http::Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = std::result::Result<http::Response<ResponseBody>, std::io::Error>> + Send + 'static,
 {
-    let listener = TcpListener::bind(addr).await.map_err(|e| Error::Config(format!("could not listen on {addr}: {e}")))?;
+    let listener =
+        TcpListener::bind(addr).await.map_err(|e| Error::Config(format!("could not listen on {addr}: {e}")))?;
     let addr = listener.local_addr()?;
     let stop = CancellationToken::new();
     let accept_stop = stop.clone();

@@ -14,8 +14,7 @@ pub enum Vendor {
 }
 
 impl Vendor {
-    pub const ALL: [Vendor; 5] =
-        [Vendor::Nevis, Vendor::AuthX, Vendor::Descope, Vendor::OtpOne, Vendor::NoPass];
+    pub const ALL: [Vendor; 5] = [Vendor::Nevis, Vendor::AuthX, Vendor::Descope, Vendor::OtpOne, Vendor::NoPass];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -78,9 +78,7 @@ where
             Ok(Poll::Ready(value)) => return Ok(value),
             Ok(Poll::Pending) => interval,
             Ok(Poll::PendingFor(after)) => after.max(interval),
-            Err(error) if error.code() == "rate_limited" => {
-                error.retry_after().unwrap_or(interval).max(interval)
-            }
+            Err(error) if error.code() == "rate_limited" => error.retry_after().unwrap_or(interval).max(interval),
             Err(error) => return Err(error),
         };
         let next = Instant::now() + pause;
@@ -124,9 +122,7 @@ mod tests {
     async fn times_out_at_the_deadline() {
         let options = WaitOptions::new(Duration::from_secs(5));
         let started = Instant::now();
-        let err = poll_until("thing", &options, || async { Ok(Poll::<()>::Pending) })
-            .await
-            .unwrap_err();
+        let err = poll_until("thing", &options, || async { Ok(Poll::<()>::Pending) }).await.unwrap_err();
         assert_eq!(err.code(), "timeout");
         assert_eq!(started.elapsed(), Duration::from_secs(5));
     }

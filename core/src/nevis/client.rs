@@ -55,7 +55,11 @@ impl NevisClient {
         if let NevisAuth::ClientCertificate(pem) = &config.auth {
             transport_config.client_identity_pem = Some(pem.clone());
         }
-        Ok(Self { base_url: config.base_url, auth: config.auth, transport: Transport::new(Vendor::Nevis, transport_config)? })
+        Ok(Self {
+            base_url: config.base_url,
+            auth: config.auth,
+            transport: Transport::new(Vendor::Nevis, transport_config)?,
+        })
     }
 
     /// Recovery Code login: `POST /{clientExtId}/users/{userExtId}/recovery-codes/login/`.
@@ -64,7 +68,8 @@ impl NevisClient {
     /// `authentication_failed`.
     pub async fn recovery_code_login(&self, client_ext_id: &str, user_ext_id: &str, code: &Secret) -> Result<()> {
         required("code", code.expose())?;
-        let response = self.send(Login::RecoveryCode, client_ext_id, user_ext_id, json!({ "code": code.expose() })).await?;
+        let response =
+            self.send(Login::RecoveryCode, client_ext_id, user_ext_id, json!({ "code": code.expose() })).await?;
         match response.status.as_u16() {
             204 | 200 => Ok(()),
             _ => Err(error_from(&response, Login::RecoveryCode)),
@@ -72,7 +77,12 @@ impl NevisClient {
     }
 
     /// Password login: `POST /{clientExtId}/users/{userExtId}/password/login/`.
-    pub async fn password_login(&self, client_ext_id: &str, user_ext_id: &str, password: &Secret) -> Result<LoginStatus> {
+    pub async fn password_login(
+        &self,
+        client_ext_id: &str,
+        user_ext_id: &str,
+        password: &Secret,
+    ) -> Result<LoginStatus> {
         required("password", password.expose())?;
         let body = json!({ "password": password.expose() });
         self.login_status(Login::Password, client_ext_id, user_ext_id, body).await
@@ -131,10 +141,17 @@ impl NevisClient {
         Ok(LoginStatus { status, description })
     }
 
-    async fn send(&self, login: Login, client_ext_id: &str, user_ext_id: &str, body: serde_json::Value) -> Result<Response> {
+    async fn send(
+        &self,
+        login: Login,
+        client_ext_id: &str,
+        user_ext_id: &str,
+        body: serde_json::Value,
+    ) -> Result<Response> {
         let url = self.login_url(login, client_ext_id, user_ext_id)?;
         // Every login submits a password or a single-use code: never replay it once sent.
-        let request = Request::post(url, login.operation(), Replay::Never).header(ACCEPT, "application/json")?.json(&body)?;
+        let request =
+            Request::post(url, login.operation(), Replay::Never).header(ACCEPT, "application/json")?.json(&body)?;
         self.transport.send(self.authenticate(request)?).await
     }
 

@@ -38,7 +38,8 @@ pub struct NevisConfig {
 impl NevisConfig {
     /// A configuration for the nevisIDM at `base_url` with no caller authentication.
     pub fn new(base_url: &str) -> Result<Self> {
-        let mut url = Url::parse(base_url).map_err(|e| Error::invalid("base_url", format!("must be an absolute URL ({e})")))?;
+        let mut url =
+            Url::parse(base_url).map_err(|e| Error::invalid("base_url", format!("must be an absolute URL ({e})")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Error::invalid("base_url", "must be an http or https URL"));
         }
@@ -70,18 +71,23 @@ mod tests {
 
     #[test]
     fn appends_the_default_path_only_to_a_bare_host() {
-        assert_eq!(NevisConfig::new("https://idm.example").unwrap().base_url.as_str(), "https://idm.example/nevisidm/api/auth/v1");
-        assert_eq!(NevisConfig::new("https://gw.example/idm/v1/").unwrap().base_url.as_str(), "https://gw.example/idm/v1");
+        assert_eq!(
+            NevisConfig::new("https://idm.example").unwrap().base_url.as_str(),
+            "https://idm.example/nevisidm/api/auth/v1"
+        );
+        assert_eq!(
+            NevisConfig::new("https://gw.example/idm/v1/").unwrap().base_url.as_str(),
+            "https://gw.example/idm/v1"
+        );
         assert_eq!(NevisConfig::new("ftp://x").unwrap_err().code(), "invalid_input");
         assert_eq!(NevisConfig::new("not a url").unwrap_err().code(), "invalid_input");
     }
 
     #[test]
     fn debug_hides_credentials() {
-        let config = NevisConfig::new("https://idm.example").unwrap().auth(NevisAuth::Basic {
-            username: "svc".into(),
-            password: Secret::new("gateway-pass"),
-        });
+        let config = NevisConfig::new("https://idm.example")
+            .unwrap()
+            .auth(NevisAuth::Basic { username: "svc".into(), password: Secret::new("gateway-pass") });
         assert!(!format!("{config:?}").contains("gateway-pass"));
     }
 }

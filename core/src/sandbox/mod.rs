@@ -195,12 +195,8 @@ async fn dispatch(
         answer.status = http::StatusCode::NOT_FOUND;
         return Ok(into_http(answer));
     };
-    let request = SimRequest {
-        method: parts.method,
-        path,
-        query: parts.uri.query().map(str::to_string),
-        headers: parts.headers,
-    };
+    let request =
+        SimRequest { method: parts.method, path, query: parts.uri.query().map(str::to_string), headers: parts.headers };
     let body = SimBody::new(body);
     match faults.on_request(route) {
         None => Ok(into_http(sim.handle(route, request, body).await)),

@@ -26,7 +26,8 @@ use percent_encoding::percent_decode_str;
 use serde_json::{json, Map, Value};
 
 use super::sim::{
-    expect_content_type, expect_method, json_object, only_fields, string_field, SimBody, SimRequest, SimResponse, Simulator,
+    expect_content_type, expect_method, json_object, only_fields, string_field, SimBody, SimRequest, SimResponse,
+    Simulator,
 };
 use crate::Vendor;
 
@@ -162,7 +163,13 @@ impl NevisSim {
     }
 
     /// Sets a credential's state (disable it, lock it, or make it active and reset failures).
-    pub fn set_state(&self, client_ext_id: &str, user_ext_id: &str, credential: &CredentialRef, state: CredentialState) {
+    pub fn set_state(
+        &self,
+        client_ext_id: &str,
+        user_ext_id: &str,
+        credential: &CredentialRef,
+        state: CredentialState,
+    ) {
         self.with_user(client_ext_id, user_ext_id, |user| {
             if let Some(cred) = credential_mut(user, credential) {
                 cred.state = state;
@@ -173,7 +180,12 @@ impl NevisSim {
     }
 
     /// The state of a credential, if it exists.
-    pub fn credential_state(&self, client_ext_id: &str, user_ext_id: &str, credential: &CredentialRef) -> Option<CredentialState> {
+    pub fn credential_state(
+        &self,
+        client_ext_id: &str,
+        user_ext_id: &str,
+        credential: &CredentialRef,
+    ) -> Option<CredentialState> {
         let mut state = self.state();
         let user = state.clients.get_mut(client_ext_id)?.users.get_mut(user_ext_id)?;
         credential_mut(user, credential).map(|c| c.state)
@@ -252,7 +264,12 @@ impl Simulator for NevisSim {
         }
     }
 
-    fn handle(self: Arc<Self>, route: &'static str, request: SimRequest, body: SimBody) -> BoxFuture<'static, SimResponse> {
+    fn handle(
+        self: Arc<Self>,
+        route: &'static str,
+        request: SimRequest,
+        body: SimBody,
+    ) -> BoxFuture<'static, SimResponse> {
         Box::pin(async move {
             match body.bytes(64 * 1024).await {
                 Ok(body) => self.answer(route, &request, &body).unwrap_or_else(|strict| strict),
@@ -271,7 +288,8 @@ fn path_ids(path: &str) -> Result<(String, String), SimResponse> {
     let mut segments = rest.split('/');
     let decode = |s: Option<&str>| -> Result<String, SimResponse> {
         let raw = s.unwrap_or_default();
-        let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| SimResponse::strict("path segment is not UTF-8"))?;
+        let decoded =
+            percent_decode_str(raw).decode_utf8().map_err(|_| SimResponse::strict("path segment is not UTF-8"))?;
         if decoded.is_empty() {
             return Err(SimResponse::strict("empty path segment"));
         }
@@ -296,7 +314,10 @@ fn recovery_login(user: &mut User, user_ext_id: &str, object: &Map<String, Value
     } else {
         Ok(SimResponse::json(
             StatusCode::BAD_REQUEST,
-            &errors("errors.invalidRecoveryCode", &format!("The recovery code is not valid or was already used for user '{user_ext_id}'")),
+            &errors(
+                "errors.invalidRecoveryCode",
+                &format!("The recovery code is not valid or was already used for user '{user_ext_id}'"),
+            ),
         ))
     }
 }
@@ -349,7 +370,10 @@ fn password_login(
     }
     if credential.state != CredentialState::Active {
         let message = inactive.replace("{state}", credential.state.as_str()).replace("{user}", user_ext_id);
-        return Ok(SimResponse::json(StatusCode::UNPROCESSABLE_ENTITY, &errors("errors.credentialNotActive", &message)));
+        return Ok(SimResponse::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors("errors.credentialNotActive", &message),
+        ));
     }
     if credential.password == password {
         credential.failures = 0;

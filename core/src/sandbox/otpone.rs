@@ -20,7 +20,12 @@ impl Simulator for OtpOneSim {
         None
     }
 
-    fn handle(self: Arc<Self>, _route: &'static str, _request: SimRequest, _body: SimBody) -> BoxFuture<'static, SimResponse> {
+    fn handle(
+        self: Arc<Self>,
+        _route: &'static str,
+        _request: SimRequest,
+        _body: SimBody,
+    ) -> BoxFuture<'static, SimResponse> {
         Box::pin(async { SimResponse::empty(http::StatusCode::NOT_FOUND) })
     }
 }

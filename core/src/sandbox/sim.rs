@@ -23,7 +23,12 @@ pub(crate) trait Simulator: Send + Sync + 'static {
     /// `None` for a path the vendor does not serve. Counters and faults are keyed by it.
     fn route(&self, path: &str) -> Option<&'static str>;
     /// Answers a request on a known route. Method and content checks are the handler's.
-    fn handle(self: Arc<Self>, route: &'static str, request: SimRequest, body: SimBody) -> BoxFuture<'static, SimResponse>;
+    fn handle(
+        self: Arc<Self>,
+        route: &'static str,
+        request: SimRequest,
+        body: SimBody,
+    ) -> BoxFuture<'static, SimResponse>;
 }
 
 /// The head of a request as a stand-in sees it (the body comes separately, as [`SimBody`]).
@@ -128,7 +133,9 @@ pub(crate) fn json_object(body: &[u8]) -> Result<Map<String, Value>, SimResponse
 /// Refuses fields the seed does not define for this message.
 pub(crate) fn only_fields(object: &Map<String, Value>, allowed: &[&str]) -> Result<(), SimResponse> {
     match object.keys().find(|key| !allowed.contains(&key.as_str())) {
-        Some(key) => Err(SimResponse::strict(format!("unexpected field `{key}` (the seed defines {})", allowed.join(", ")))),
+        Some(key) => {
+            Err(SimResponse::strict(format!("unexpected field `{key}` (the seed defines {})", allowed.join(", "))))
+        }
         None => Ok(()),
     }
 }

@@ -17,7 +17,10 @@ pub enum Body {
     Bytes(Bytes),
     /// A streamed body. `open` produces a fresh stream for each attempt, or `None` when the
     /// source cannot be read again (then the request is not retried).
-    Stream { len: Option<u64>, open: Box<dyn FnMut() -> Option<reqwest::Body> + Send> },
+    Stream {
+        len: Option<u64>,
+        open: Box<dyn FnMut() -> Option<reqwest::Body> + Send>,
+    },
 }
 
 /// A request to a vendor, before it is sent.
@@ -104,10 +107,8 @@ impl Response {
 
     /// The body as JSON of type `T`.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
-            vendor: self.vendor,
-            message: format!("HTTP {}: {e}", self.status.as_u16()),
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Error::Decode { vendor: self.vendor, message: format!("HTTP {}: {e}", self.status.as_u16()) })
     }
 
     /// `Retry-After`, when present and readable.

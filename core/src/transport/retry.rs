@@ -40,19 +40,12 @@ pub(crate) enum Failure {
     MaybeSeen,
 }
 
-pub(crate) fn after_failure(
-    policy: &RetryPolicy,
-    replay: Replay,
-    failure: Failure,
-    attempt: u32,
-) -> Next {
+pub(crate) fn after_failure(policy: &RetryPolicy, replay: Replay, failure: Failure, attempt: u32) -> Next {
     if attempt >= policy.max_attempts {
         return Next::Stop;
     }
     match (failure, replay) {
-        (Failure::NotSent, _) | (Failure::MaybeSeen, Replay::Safe) => {
-            Next::RetryAfter(backoff(policy, attempt))
-        }
+        (Failure::NotSent, _) | (Failure::MaybeSeen, Replay::Safe) => Next::RetryAfter(backoff(policy, attempt)),
         (Failure::MaybeSeen, Replay::Never) => Next::Stop,
     }
 }
@@ -151,7 +144,11 @@ mod tests {
 
     #[test]
     fn backoff_is_bounded_full_jitter() {
-        let p = RetryPolicy { base_delay: Duration::from_millis(100), max_delay: Duration::from_millis(300), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        };
         for attempt in 1..20 {
             assert!(backoff(&p, attempt) <= Duration::from_millis(300));
         }
