@@ -38,7 +38,7 @@ pub use authx::AuthxSim;
 #[cfg(feature = "descope")]
 pub use descope::DescopeSim;
 #[cfg(feature = "nevis")]
-pub use nevis::NevisSim;
+pub use nevis::{CredentialRef, CredentialState, LockPolicy, NevisSim};
 #[cfg(feature = "nopass")]
 pub use nopass::NoPassSim;
 #[cfg(feature = "otpone")]
