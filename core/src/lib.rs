@@ -10,6 +10,7 @@
 pub mod error;
 pub mod runtime;
 pub mod secret;
+pub mod totp;
 pub mod transport;
 mod vendor;
 pub mod wait;
