@@ -36,7 +36,6 @@ pub(crate) struct SimRequest {
     pub method: Method,
     /// The raw path, still percent-encoded.
     pub path: String,
-    #[allow(dead_code)] // read by stand-ins that take query parameters (OtpOne)
     pub query: Option<String>,
     pub headers: HeaderMap,
 }
