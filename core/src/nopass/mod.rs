@@ -1,1 +1,77 @@
-//! Placeholder: the nopass client arrives with its own module files.
+//! The NoPass portal: the receiver of the NoPass server's callbacks, the portal's state, and
+//! the portal's own calls to the NoPass server (seed `nopass-portal-api.txt`, DESIGN "NoPass
+//! receiver").
+//!
+//! A website offering NoPass login is a *portal*. The NoPass server POSTs to it on eleven
+//! endpoints under `/api/PortalCommunication/`:
+//!
+//! | seed section                   | callback                   | hook                                   | result              |
+//! |--------------------------------|----------------------------|----------------------------------------|---------------------|
+//! | 1. Confirm portal preregistration | `ConfirmPreRegistration` | [`PortalHooks::confirm_pre_registration`] | `{adminId, sCode, r: r+1}` |
+//! | 2. Confirm portal registration | `ConfirmRegistration`      | [`PortalHooks::confirm_registration`]  | `{sCode}`           |
+//! | 3. Update picture/code         | `UpdatePicture`            | [`PortalHooks::update_picture`]        | string              |
+//! | 4. Validate user registration  | `ValidateUserRegistration` | [`PortalHooks::validate_user_registration`] (decides) | bool |
+//! | 5. Confirm user registration   | `ConfirmUserRegistration`  | [`PortalHooks::confirm_user_registration`] | string          |
+//! | 6. Authorized user             | `AuthorizedUser`           | [`PortalHooks::authorized_user`]       | bool                |
+//! | 7. Update user                 | `UpdateUser`               | [`PortalHooks::update_user`] (decides) | string              |
+//! | 8. Delete user                 | `DeleteUser`               | [`PortalHooks::delete_user`] (decides) | string              |
+//! | 9. Add users                   | `AddUsers`                 | [`PortalHooks::add_users`] (decides)   | bool                |
+//! | 10. Close session              | `CloseSession`             | [`PortalHooks::close_session`]         | `true`              |
+//! | 11. Disable service            | `DisableService`           | [`PortalHooks::disable_service`]       | `true`/`false`      |
+//!
+//! [`Portal::handle`] takes method, path, headers and body and gives status, content type and
+//! body, so any web framework can mount it; [`Portal::begin`] is the streaming entry that
+//! refuses an oversized body before it is buffered; the embedded server (feature `server`)
+//! serves it for hosts with no web stack.
+//!
+//! Incoming calls carry no authentication (VENDOR-NOTES), so trust rests on the state
+//! machine: the `adminId` challenge, pre-registration refused once registered, the stored
+//! `portalId`, and acting on an `otp` or `authId` only when this portal issued it through its
+//! own calls to the NoPass server ([`Portal::pre_register_user`],
+//! [`Portal::request_authorization`]). An optional shared secret and source-address
+//! allow-list ([`AccessPolicy`]) are off by default.
+//!
+//! Decisions belong to the host: a hook that does not decide refuses. State lives behind a
+//! [`PortalStore`]: [`MemoryStore`], or [`SqliteStore`] (feature `sqlite`) which has committed a
+//! change before the 200 is sent.
+
+mod config;
+mod events;
+mod fields;
+mod hooks;
+mod machine;
+mod png;
+mod portal;
+mod request;
+mod response;
+mod routes;
+mod server_client;
+mod state;
+mod store;
+
+#[cfg(feature = "server")]
+mod embedded;
+
+pub use config::{AccessPolicy, IpRange, NoPassServerConfig, PortalConfig, ResponseMode, SharedSecret};
+pub use events::{
+    AuthorizationResult, FieldChange, NewUser, PictureUpdate, PreRegistration, Registration, ServiceDisabling,
+    SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+};
+pub use hooks::{BlockingHooks, BlockingPortalHooks, HookError, HookFuture, HookResult, NoHooks, PortalHooks};
+pub use portal::{BlockingPortal, Portal, PortalBuilder, PreRegisteredUser, UserPreRegistration};
+pub use request::{Inbound, RequestHead};
+pub use response::PortalResponse;
+pub use routes::{Callback, CALLBACK_BASE_PATH};
+pub use state::{LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
+pub use store::{Change, MemoryStore, PortalStore, StoreFuture, StoreOp};
+
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
+
+#[cfg(feature = "server")]
+pub use embedded::EmbeddedServer;
+
+#[cfg(all(feature = "sandbox", test))]
+pub(crate) use png::check_png;
+#[cfg(feature = "sandbox")]
+pub(crate) use png::crc32;

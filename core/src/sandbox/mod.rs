@@ -44,7 +44,7 @@ pub use descope::DescopeSim;
 #[cfg(feature = "nevis")]
 pub use nevis::{CredentialRef, CredentialState, LockPolicy, NevisSim};
 #[cfg(feature = "nopass")]
-pub use nopass::NoPassSim;
+pub use nopass::{CallbackReply, NoPassSim, SimPortal, SimPreRegistration};
 #[cfg(feature = "otpone")]
 pub use otpone::OtpOneSim;
 

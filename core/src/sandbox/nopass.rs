@@ -1,35 +1,188 @@
-//! Placeholder: the NoPass stand-in (replaced by the full implementation).
+//! The NoPass server stand-in (seed `nopass-portal-api.txt`, VENDOR-NOTES "NoPass").
+//!
+//! It plays both sides of the NoPass server:
+//!
+//! - it **serves** the two endpoints a portal calls, strictly, with `Authorization: Bearer
+//!   <authToken>` as issued in registration:
+//!
+//!   | route                         | path                                           | body |
+//!   |-------------------------------|------------------------------------------------|------|
+//!   | `nopass.PreRegisterUser`      | `POST /api/UserRegistration/PreRegisterUser`    | `{"portalId","userId","clientIP","redirectUrl","socialNetwork","data":{"givenName","surName","phoneNumber","email"}}` |
+//!   | `nopass.RequestAuthorization` | `POST /api/UserAuthentication/RequestAuthorization` | `{"portalId","userId"}` |
+//!
+//!   answering `{"errors":[],"result":{…}}`, or a 200 whose `errors` say why (a user who is
+//!   not a NoPass user cannot log in; a registered user cannot pre-register again);
+//! - given a portal URL ([`NoPassSim::set_portal_url`]) it **drives** the portal's callbacks
+//!   the way the NoPass server does: registering the portal, completing a user's
+//!   registration with the `otp` PreRegisterUser issued, sending a login's pictures and its
+//!   decision, closing sessions, updating, deleting and adding users, disabling the service.
+//!
+//! The driver talks to the portal with its own plain HTTP client and reads the answers as
+//! raw JSON, never with the portal's types, so a portal bug cannot hide in shared code.
 
-use std::sync::Arc;
+mod driver;
+mod picture;
+mod server;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures_util::future::BoxFuture;
+use rand::distr::{Alphanumeric, SampleString};
 
 use super::sim::{SimBody, SimRequest, SimResponse, Simulator};
 use crate::Vendor;
 
-/// The NoPass stand-in's state and control API.
+pub use driver::CallbackReply;
+
+const PRE_REGISTER_USER: &str = "/api/UserRegistration/PreRegisterUser";
+const REQUEST_AUTHORIZATION: &str = "/api/UserAuthentication/RequestAuthorization";
+
+/// The portal as the stand-in registered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimPortal {
+    pub portal_id: String,
+    /// The bearer token the stand-in expects on the portal's calls.
+    pub auth_token: String,
+    /// The sCode the portal answered in pre-registration.
+    pub s_code: String,
+}
+
+/// A PreRegisterUser the stand-in received, waiting for the user to register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimPreRegistration {
+    pub user_id: String,
+    pub otp: String,
+    pub register_link: String,
+    pub client_ip: Option<String>,
+    pub redirect_url: Option<String>,
+    pub given_name: Option<String>,
+    pub sur_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+}
+
 #[derive(Debug, Default)]
-pub struct NoPassSim {}
+struct State {
+    base_url: String,
+    portal_url: Option<String>,
+    portal: Option<SimPortal>,
+    /// NoPass accounts that can log in.
+    users: BTreeSet<String>,
+    pre_registrations: HashMap<String, SimPreRegistration>,
+    /// `authId` → user, for every login started.
+    logins: HashMap<String, String>,
+    last_login: HashMap<String, String>,
+}
+
+/// The NoPass server stand-in's state and control API.
+pub struct NoPassSim {
+    state: Mutex<State>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for NoPassSim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NoPassSim").field("portal_url", &self.state().portal_url).finish_non_exhaustive()
+    }
+}
+
+impl Default for NoPassSim {
+    fn default() -> Self {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
+        Self { state: Mutex::new(State::default()), http }
+    }
+}
+
+/// A random token of `len` letters and digits.
+fn token(len: usize) -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), len)
+}
+
+/// An id shaped like the GUIDs the NoPass server uses (36 characters).
+fn guid() -> String {
+    let hex = |n: usize| -> String {
+        (0..n).map(|_| char::from_digit(rand::random_range(0..16u32), 16).unwrap_or('0')).collect()
+    };
+    format!("{}-{}-{}-{}-{}", hex(8), hex(4), hex(4), hex(4), hex(12))
+}
+
+impl NoPassSim {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn set_base_url(&self, url: String) {
+        self.state().base_url = url;
+    }
+
+    /// Where the portal's callbacks are (`http://host:port`, the mount path included if any).
+    pub fn set_portal_url(&self, url: &str) {
+        self.state().portal_url = Some(url.trim_end_matches('/').to_string());
+    }
+
+    pub fn portal_url(&self) -> Option<String> {
+        self.state().portal_url.clone()
+    }
+
+    /// The portal as registered by [`NoPassSim::register_portal`].
+    pub fn registration(&self) -> Option<SimPortal> {
+        self.state().portal.clone()
+    }
+
+    /// Makes `user_id` a NoPass user who can log in (as if registered earlier).
+    pub fn add_user(&self, user_id: &str) {
+        self.state().users.insert(user_id.to_string());
+    }
+
+    pub fn has_user(&self, user_id: &str) -> bool {
+        self.state().users.contains(user_id)
+    }
+
+    /// The PreRegisterUser received for `user_id` and not completed yet.
+    pub fn pre_registration(&self, user_id: &str) -> Option<SimPreRegistration> {
+        self.state().pre_registrations.get(user_id).cloned()
+    }
+
+    /// The `authId` of the last login RequestAuthorization started for `user_id`.
+    pub fn last_auth_id(&self, user_id: &str) -> Option<String> {
+        self.state().last_login.get(user_id).cloned()
+    }
+
+    /// The user a login's `authId` was issued for.
+    pub fn login_user(&self, auth_id: &str) -> Option<String> {
+        self.state().logins.get(auth_id).cloned()
+    }
+}
 
 impl Simulator for NoPassSim {
     fn vendor(&self) -> Vendor {
         Vendor::NoPass
     }
 
-    fn route(&self, _path: &str) -> Option<&'static str> {
-        None
+    fn route(&self, path: &str) -> Option<&'static str> {
+        match path {
+            PRE_REGISTER_USER => Some("nopass.PreRegisterUser"),
+            REQUEST_AUTHORIZATION => Some("nopass.RequestAuthorization"),
+            _ => None,
+        }
     }
 
     fn handle(
         self: Arc<Self>,
-        _route: &'static str,
-        _request: SimRequest,
-        _body: SimBody,
+        route: &'static str,
+        request: SimRequest,
+        body: SimBody,
     ) -> BoxFuture<'static, SimResponse> {
-        Box::pin(async { SimResponse::empty(http::StatusCode::NOT_FOUND) })
+        Box::pin(async move {
+            match body.bytes(64 * 1024).await {
+                Ok(body) => self.answer(route, &request, &body).unwrap_or_else(|strict| strict),
+                Err(answer) => answer,
+            }
+        })
     }
-}
-
-impl NoPassSim {
-    pub(crate) fn set_base_url(&self, _url: String) {}
 }

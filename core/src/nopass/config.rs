@@ -1,0 +1,273 @@
+//! How a portal is set up: its administrator credentials, limits and timings, the response
+//! mode, optional access checks, and where the NoPass server is.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::transport::TransportConfig;
+use crate::validate::required_max;
+use crate::{Error, Result, Secret};
+
+/// The shape of a successful answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ResponseMode {
+    /// The seed's `{"errors":[],"result":…}` (the default).
+    #[default]
+    Envelope,
+    /// What the public sample portal sends (VENDOR-NOTES): the result alone — the object,
+    /// `true`/`false`, or an empty body where the seed's result is a string. Errors keep the
+    /// envelope in both modes.
+    Bare,
+}
+
+/// A secret every callback must carry, when the deployment can add one (a gateway in front
+/// of the portal, or a NoPass server configured to send it). The seed defines none.
+#[derive(Debug, Clone)]
+pub enum SharedSecret {
+    /// `Authorization: Bearer <secret>`.
+    Bearer(Secret),
+    /// Any header carrying exactly this value.
+    Header { name: String, value: Secret },
+}
+
+/// An address or a CIDR range (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    pub fn parse(text: &str) -> Result<Self> {
+        let invalid = || Error::invalid("allowed_sources", format!("{text:?} is not an IP address or CIDR range"));
+        let (addr, prefix) = match text.trim().split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix.parse::<u8>().map_err(|_| invalid())?)),
+            None => (text.trim(), None),
+        };
+        let network: IpAddr = addr.parse().map_err(|_| invalid())?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        if prefix > max {
+            return Err(invalid());
+        }
+        Ok(Self { network: canonical(network), prefix })
+    }
+
+    /// Whether `addr` lies in the range (IPv4-mapped IPv6 addresses count as IPv4).
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        match (self.network, canonical(addr)) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => masked(u32::from(net).into(), u32::from(ip).into(), self.prefix, 32),
+            (IpAddr::V6(net), IpAddr::V6(ip)) => masked(u128::from(net), u128::from(ip), self.prefix, 128),
+            _ => false,
+        }
+    }
+}
+
+fn canonical(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+fn masked(net: u128, ip: u128, prefix: u8, bits: u32) -> bool {
+    if prefix == 0 {
+        return true;
+    }
+    let shift = bits - u32::from(prefix);
+    (net >> shift) == (ip >> shift)
+}
+
+/// Optional checks on who may call the portal, both off by default (VENDOR-NOTES: the NoPass
+/// server sends no authentication header).
+#[derive(Debug, Clone, Default)]
+pub struct AccessPolicy {
+    /// A secret every callback must carry; a missing or wrong one is answered 401.
+    pub shared_secret: Option<SharedSecret>,
+    /// When not empty, only callers from these ranges are served (403 otherwise). The
+    /// address is the peer the host passes in [`super::RequestHead::peer`]; behind a proxy
+    /// the host passes the client address it trusts.
+    pub allowed_sources: Vec<IpRange>,
+}
+
+/// Where the NoPass server is, for the portal's own calls (VENDOR-NOTES: e.g.
+/// `https://console.nopass.us`).
+#[derive(Debug, Clone)]
+pub struct NoPassServerConfig {
+    pub base_url: Url,
+    pub transport: TransportConfig,
+}
+
+impl NoPassServerConfig {
+    pub fn new(base_url: &str) -> Result<Self> {
+        let url =
+            Url::parse(base_url).map_err(|e| Error::invalid("base_url", format!("must be an absolute URL ({e})")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::invalid("base_url", "must be an http or https URL"));
+        }
+        if url.cannot_be_a_base() || url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::invalid("base_url", "must be a base URL without query or fragment"));
+        }
+        Ok(Self { base_url: url, transport: TransportConfig::default() })
+    }
+
+    pub fn transport(mut self, transport: TransportConfig) -> Self {
+        self.transport = transport;
+        self
+    }
+}
+
+/// Configuration of a [`super::Portal`].
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    /// The AdminId set when the portal was entered in the NoPass console (seed 1: case
+    /// sensitive, at most 64 characters). Compared in constant time.
+    pub admin_id: Secret,
+    /// The sCode the portal answers in pre-registration and registration (seed 1, 2: at most
+    /// 64 characters).
+    pub s_code: Secret,
+    /// A path prefix the callbacks are mounted under (`/nopass` serves
+    /// `/nopass/api/PortalCommunication/…`). Empty by default.
+    pub mount_path: String,
+    pub response_mode: ResponseMode,
+    /// Largest request body accepted. The default (1 MiB) holds an UpdatePicture with a base64
+    /// PNG many times larger than the NoPass pictures; a larger body is refused with 413
+    /// before it is read whole.
+    pub max_body_bytes: usize,
+    /// How long the `otp` of a user registration stays valid (sample: 120 s).
+    pub registration_ttl: Duration,
+    /// How long a login started with RequestAuthorization may stay pending (sample: 360 s).
+    pub login_ttl: Duration,
+    /// How long a session is kept after its last change, for the host to read; older ones
+    /// are purged.
+    pub session_retention: Duration,
+    pub access: AccessPolicy,
+    /// The NoPass server, needed for [`super::Portal::pre_register_user`] and
+    /// [`super::Portal::request_authorization`].
+    pub server: Option<NoPassServerConfig>,
+}
+
+impl PortalConfig {
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+    /// A portal with the given administrator id and sCode (each 1–64 characters).
+    pub fn new(admin_id: impl Into<Secret>, s_code: impl Into<Secret>) -> Result<Self> {
+        let config = Self {
+            admin_id: admin_id.into(),
+            s_code: s_code.into(),
+            mount_path: String::new(),
+            response_mode: ResponseMode::Envelope,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+            registration_ttl: Duration::from_secs(120),
+            login_ttl: Duration::from_secs(360),
+            session_retention: Duration::from_secs(24 * 3600),
+            access: AccessPolicy::default(),
+            server: None,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn server(mut self, server: NoPassServerConfig) -> Self {
+        self.server = Some(server);
+        self
+    }
+
+    pub fn response_mode(mut self, mode: ResponseMode) -> Self {
+        self.response_mode = mode;
+        self
+    }
+
+    pub fn mount_path(mut self, path: impl Into<String>) -> Self {
+        self.mount_path = path.into();
+        self
+    }
+
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    pub fn registration_ttl(mut self, ttl: Duration) -> Self {
+        self.registration_ttl = ttl;
+        self
+    }
+
+    pub fn login_ttl(mut self, ttl: Duration) -> Self {
+        self.login_ttl = ttl;
+        self
+    }
+
+    pub fn session_retention(mut self, retention: Duration) -> Self {
+        self.session_retention = retention;
+        self
+    }
+
+    pub fn access(mut self, access: AccessPolicy) -> Self {
+        self.access = access;
+        self
+    }
+
+    /// Checks what the seed and the portal need before any callback is served.
+    pub fn validate(&self) -> Result<()> {
+        required_max("adminId", self.admin_id.expose(), 64)?;
+        required_max("sCode", self.s_code.expose(), 64)?;
+        if self.max_body_bytes < 1024 {
+            return Err(Error::invalid("max_body_bytes", "must be at least 1024"));
+        }
+        let mount = self.mount_path.trim_end_matches('/');
+        if !mount.is_empty() && !mount.starts_with('/') {
+            return Err(Error::invalid("mount_path", "must start with '/'"));
+        }
+        if let Some(SharedSecret::Header { name, value }) = &self.access.shared_secret {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(Error::invalid("shared_secret", "header name is not a valid HTTP header name"));
+            }
+            if value.is_empty() {
+                return Err(Error::invalid("shared_secret", "must not be empty"));
+            }
+        }
+        if let Some(SharedSecret::Bearer(value)) = &self.access.shared_secret {
+            if value.is_empty() {
+                return Err(Error::invalid("shared_secret", "must not be empty"));
+            }
+        }
+        for (what, ttl) in [("registration_ttl", self.registration_ttl), ("login_ttl", self.login_ttl)] {
+            if ttl.is_zero() {
+                return Err(Error::invalid(what, "must be longer than zero"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_match_addresses() {
+        let net = IpRange::parse("10.1.0.0/16").unwrap();
+        assert!(net.contains("10.1.200.3".parse().unwrap()));
+        assert!(!net.contains("10.2.0.1".parse().unwrap()));
+        assert!(net.contains("::ffff:10.1.0.9".parse().unwrap()));
+        let one = IpRange::parse("2001:db8::1").unwrap();
+        assert!(one.contains("2001:db8::1".parse().unwrap()));
+        assert!(!one.contains("2001:db8::2".parse().unwrap()));
+        assert!(IpRange::parse("0.0.0.0/0").unwrap().contains("192.0.2.1".parse().unwrap()));
+        assert!(IpRange::parse("10.0.0.0/33").is_err());
+        assert!(IpRange::parse("host").is_err());
+    }
+
+    #[test]
+    fn config_checks_the_seed_limits() {
+        assert!(PortalConfig::new("JimTheAdmin", "nDhTZvX82Et").is_ok());
+        let e = PortalConfig::new("x".repeat(65), "s").unwrap_err();
+        assert!(e.to_string().contains("adminId"), "{e}");
+        assert!(PortalConfig::new("a", "").is_err());
+        let config = PortalConfig::new("a", "b").unwrap();
+        assert!(!format!("{config:?}").contains("\"a\""));
+    }
+}

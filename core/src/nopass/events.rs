@@ -1,0 +1,143 @@
+//! What each callback tells the host's hooks: plain owned values, validated already, that
+//! serialize to camelCase JSON so a binding can hand them to C, Python or JS as they are.
+//! None carries a secret (no `otp`, no `authToken`, no `adminId`).
+
+use serde::Serialize;
+
+/// ConfirmPreRegistration (seed 1) passed the `adminId` check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreRegistration {
+    /// The NoPass server's challenge; the answer is `r + 1`.
+    pub r: u64,
+}
+
+/// ConfirmRegistration (seed 2): the portal is about to be bound to `portal_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registration {
+    pub portal_id: String,
+    pub settings: Option<String>,
+}
+
+/// UpdatePicture (seed 3): a new picture/code for a pending login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PictureUpdate {
+    pub auth_id: String,
+    /// The user the portal requested the login for.
+    pub user_id: Option<String>,
+    /// `UserId` as the NoPass server sent it.
+    pub reported_user_id: Option<String>,
+    /// Base64 PNG, checked to be one.
+    pub image: String,
+    pub next_change_ms: u64,
+}
+
+/// ValidateUserRegistration (seed 4): may this user be registered? The host decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRegistrationCheck {
+    /// True when the `otp` belongs to a registration this portal started with
+    /// PreRegisterUser; false when the NoPass server started it (the user is not known on
+    /// the portal's side, seed 4).
+    pub initiated_by_portal: bool,
+    /// The portal's user id of a registration it started.
+    pub user_id: Option<String>,
+    pub given_name: Option<String>,
+    pub sur_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+    pub login: Option<String>,
+    pub profile_image_url: Option<String>,
+}
+
+/// ConfirmUserRegistration (seed 5): a registration's `otp` matched; the user is registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRegistration {
+    /// The portal's user id of the registration (or the login the NoPass server gave).
+    pub user_id: Option<String>,
+    pub initiated_by_portal: bool,
+    /// `session.authId`: the session the registration opened.
+    pub auth_id: Option<String>,
+    /// `session.login`.
+    pub login: Option<String>,
+}
+
+/// AuthorizedUser (seed 6): the login is decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationResult {
+    pub auth_id: String,
+    pub user_id: Option<String>,
+    pub authorized: bool,
+    pub reason: Option<String>,
+}
+
+/// One field of an UpdateUser (seed 7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    /// As the seed spells it: `givenName`, `surName`, `phoneNumber`, `email`,
+    /// `profileImageUrl`, `locale` or `login`.
+    pub field: String,
+    /// The new value; `None` when it does not change.
+    pub new_value: Option<String>,
+    /// `Some(true)`: the user forbids the NoPass side to store it; `Some(false)`: allows it;
+    /// `None`: no change to that choice.
+    pub forbidden_store: Option<bool>,
+}
+
+/// UpdateUser (seed 7): may these changes be made? The host decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserUpdate {
+    pub user_id: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// DeleteUser (seed 8): the user's NoPass account was deleted. The host decides whether it
+/// acts on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDeletion {
+    pub user_id: String,
+}
+
+/// One user of an AddUsers (seed 9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUser {
+    pub given_name: Option<String>,
+    pub sur_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+    pub login: Option<String>,
+    pub is_use_email_as_login: Option<bool>,
+}
+
+/// AddUsers (seed 9): may these users be added? The host decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsersAddition {
+    pub users: Vec<NewUser>,
+}
+
+/// CloseSession (seed 10): the user closed the session in NoPass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionClosing {
+    pub auth_id: String,
+    /// The session's user on the portal's side.
+    pub user_id: Option<String>,
+    /// `userId` as the NoPass server sent it (empty for social-network registrations).
+    pub reported_user_id: Option<String>,
+}
+
+/// DisableService (seed 11): the portal was deleted in the NoPass console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDisabling {
+    pub portal_id: String,
+}

@@ -1,0 +1,229 @@
+//! The host's say in each callback.
+//!
+//! [`PortalHooks`] has one method per callback, named as the callback, taking one owned event
+//! and returning a boxed future, so Rust hosts write `async` code and bindings can call a
+//! thread-safe JS function or an asyncio coroutine. Hosts whose callbacks block (C function
+//! pointers, plain Python callables) implement [`BlockingPortalHooks`] instead and wrap it in
+//! [`BlockingHooks`], which runs each call on tokio's blocking pool.
+//!
+//! Hooks run before the change is committed: a hook that fails (or panics) refuses the
+//! callback and nothing changes. If the commit then fails, the NoPass server gets an error
+//! and may call again, so a hook can see the same event twice. Decisions default to the safe
+//! answer: a hook that is not implemented refuses.
+
+use std::sync::Arc;
+
+use futures_util::future::{self, BoxFuture};
+
+use super::events::{
+    AuthorizationResult, PictureUpdate, PreRegistration, Registration, ServiceDisabling, SessionClosing,
+    UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+};
+
+/// A hook's failure. The message goes to the log, never to the NoPass server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookError {
+    message: String,
+}
+
+impl HookError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::fmt::Display for HookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hook failed: {}", self.message)
+    }
+}
+
+impl std::error::Error for HookError {}
+
+impl From<crate::Error> for HookError {
+    fn from(error: crate::Error) -> Self {
+        HookError::new(error.to_string())
+    }
+}
+
+pub type HookResult<T> = Result<T, HookError>;
+
+/// What every hook returns.
+pub type HookFuture<T> = BoxFuture<'static, HookResult<T>>;
+
+fn ready<T: Send + 'static>(value: T) -> HookFuture<T> {
+    Box::pin(future::ready(Ok(value)))
+}
+
+/// The host's hooks, one per callback. Every method has a default: notifications accept,
+/// decisions refuse.
+pub trait PortalHooks: Send + Sync + 'static {
+    /// ConfirmPreRegistration passed the `adminId` check. An error refuses it.
+    fn confirm_pre_registration(&self, _event: PreRegistration) -> HookFuture<()> {
+        ready(())
+    }
+
+    /// ConfirmRegistration is binding the portal. An error refuses it.
+    fn confirm_registration(&self, _event: Registration) -> HookFuture<()> {
+        ready(())
+    }
+
+    /// A new picture/code for a pending login (also readable and awaitable by `authId`).
+    fn update_picture(&self, _event: PictureUpdate) -> HookFuture<()> {
+        ready(())
+    }
+
+    /// Decides whether the user may be registered (the answer is the callback's result).
+    /// Default: no.
+    fn validate_user_registration(&self, _event: UserRegistrationCheck) -> HookFuture<bool> {
+        ready(false)
+    }
+
+    /// A user registration completed. An error refuses it and leaves the `otp` usable.
+    fn confirm_user_registration(&self, _event: UserRegistration) -> HookFuture<()> {
+        ready(())
+    }
+
+    /// A login was authorised or denied (also readable and awaitable by `authId`).
+    fn authorized_user(&self, _event: AuthorizationResult) -> HookFuture<()> {
+        ready(())
+    }
+
+    /// Decides whether the changes may be applied. Default: no.
+    fn update_user(&self, _event: UserUpdate) -> HookFuture<bool> {
+        ready(false)
+    }
+
+    /// Decides whether the portal acts on a deleted NoPass account. Default: no.
+    fn delete_user(&self, _event: UserDeletion) -> HookFuture<bool> {
+        ready(false)
+    }
+
+    /// Decides whether the users may be added (the answer is the callback's result).
+    /// Default: no.
+    fn add_users(&self, _event: UsersAddition) -> HookFuture<bool> {
+        ready(false)
+    }
+
+    /// The user closed a session.
+    fn close_session(&self, _event: SessionClosing) -> HookFuture<()> {
+        ready(())
+    }
+
+    /// The portal is being disabled; after this every callback is refused.
+    fn disable_service(&self, _event: ServiceDisabling) -> HookFuture<()> {
+        ready(())
+    }
+}
+
+/// Hooks that do nothing: every notification accepted, every decision refused.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHooks;
+
+impl PortalHooks for NoHooks {}
+
+/// [`PortalHooks`] for hosts whose code blocks. Same defaults.
+pub trait BlockingPortalHooks: Send + Sync + 'static {
+    fn confirm_pre_registration(&self, _event: PreRegistration) -> HookResult<()> {
+        Ok(())
+    }
+    fn confirm_registration(&self, _event: Registration) -> HookResult<()> {
+        Ok(())
+    }
+    fn update_picture(&self, _event: PictureUpdate) -> HookResult<()> {
+        Ok(())
+    }
+    fn validate_user_registration(&self, _event: UserRegistrationCheck) -> HookResult<bool> {
+        Ok(false)
+    }
+    fn confirm_user_registration(&self, _event: UserRegistration) -> HookResult<()> {
+        Ok(())
+    }
+    fn authorized_user(&self, _event: AuthorizationResult) -> HookResult<()> {
+        Ok(())
+    }
+    fn update_user(&self, _event: UserUpdate) -> HookResult<bool> {
+        Ok(false)
+    }
+    fn delete_user(&self, _event: UserDeletion) -> HookResult<bool> {
+        Ok(false)
+    }
+    fn add_users(&self, _event: UsersAddition) -> HookResult<bool> {
+        Ok(false)
+    }
+    fn close_session(&self, _event: SessionClosing) -> HookResult<()> {
+        Ok(())
+    }
+    fn disable_service(&self, _event: ServiceDisabling) -> HookResult<()> {
+        Ok(())
+    }
+}
+
+/// Runs [`BlockingPortalHooks`] on tokio's blocking pool, so a slow host callback never
+/// stalls the runtime's workers.
+pub struct BlockingHooks<H>(Arc<H>);
+
+impl<H: BlockingPortalHooks> BlockingHooks<H> {
+    pub fn new(hooks: H) -> Self {
+        Self(Arc::new(hooks))
+    }
+
+    pub fn from_arc(hooks: Arc<H>) -> Self {
+        Self(hooks)
+    }
+
+    fn run<T, F>(&self, call: F) -> HookFuture<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&H) -> HookResult<T> + Send + 'static,
+    {
+        let hooks = self.0.clone();
+        Box::pin(async move {
+            match tokio::task::spawn_blocking(move || call(&hooks)).await {
+                Ok(result) => result,
+                Err(join) if join.is_panic() => Err(HookError::new("the hook panicked")),
+                Err(_) => Err(HookError::new("the hook was cancelled")),
+            }
+        })
+    }
+}
+
+impl<H: BlockingPortalHooks> PortalHooks for BlockingHooks<H> {
+    fn confirm_pre_registration(&self, event: PreRegistration) -> HookFuture<()> {
+        self.run(move |h| h.confirm_pre_registration(event))
+    }
+    fn confirm_registration(&self, event: Registration) -> HookFuture<()> {
+        self.run(move |h| h.confirm_registration(event))
+    }
+    fn update_picture(&self, event: PictureUpdate) -> HookFuture<()> {
+        self.run(move |h| h.update_picture(event))
+    }
+    fn validate_user_registration(&self, event: UserRegistrationCheck) -> HookFuture<bool> {
+        self.run(move |h| h.validate_user_registration(event))
+    }
+    fn confirm_user_registration(&self, event: UserRegistration) -> HookFuture<()> {
+        self.run(move |h| h.confirm_user_registration(event))
+    }
+    fn authorized_user(&self, event: AuthorizationResult) -> HookFuture<()> {
+        self.run(move |h| h.authorized_user(event))
+    }
+    fn update_user(&self, event: UserUpdate) -> HookFuture<bool> {
+        self.run(move |h| h.update_user(event))
+    }
+    fn delete_user(&self, event: UserDeletion) -> HookFuture<bool> {
+        self.run(move |h| h.delete_user(event))
+    }
+    fn add_users(&self, event: UsersAddition) -> HookFuture<bool> {
+        self.run(move |h| h.add_users(event))
+    }
+    fn close_session(&self, event: SessionClosing) -> HookFuture<()> {
+        self.run(move |h| h.close_session(event))
+    }
+    fn disable_service(&self, event: ServiceDisabling) -> HookFuture<()> {
+        self.run(move |h| h.disable_service(event))
+    }
+}

@@ -1,0 +1,113 @@
+//! Login sessions: UpdatePicture (seed 3), AuthorizedUser (seed 6) and CloseSession (seed 10).
+//! Each acts only on an `authId` this portal got from its own RequestAuthorization (or from a
+//! ConfirmUserRegistration it accepted).
+
+use base64::Engine;
+
+use super::{check_portal_id, Fields, Inner, Outcome, Refusal};
+use crate::nopass::events::{AuthorizationResult, PictureUpdate, SessionClosing};
+use crate::nopass::png::check_png;
+use crate::nopass::routes::Callback;
+use crate::nopass::state::{now_ms, LoginSession, PortalRecord, SessionState};
+use crate::nopass::store::{Change, StoreOp};
+
+const ID: Option<usize> = Some(256);
+
+/// `nextChange` is an `int` in the public sample: at most 2^31 - 1 milliseconds.
+const MAX_NEXT_CHANGE: u64 = i32::MAX as u64;
+
+/// The stored session for `auth_id`, which must be a login still waiting for the person.
+async fn pending_session(inner: &Inner, auth_id: &str, now: u64) -> Result<LoginSession, Refusal> {
+    let session = known_session(inner, auth_id).await?;
+    if session.state != SessionState::Pending {
+        return Err(Refusal::wrong_state(
+            "session_finished",
+            format!("the session is {} already", session.state.as_str()),
+        ));
+    }
+    if now >= session.expires_at_ms {
+        return Err(Refusal::new(410, "session_expired", "the login of this `authId` expired"));
+    }
+    Ok(session)
+}
+
+async fn known_session(inner: &Inner, auth_id: &str) -> Result<LoginSession, Refusal> {
+    inner.stored_session(auth_id).await?.ok_or_else(|| {
+        Refusal::new(404, "unknown_auth_id", "`authId` does not belong to a login this portal started")
+    })
+}
+
+fn changed(session: &LoginSession, now: u64) -> LoginSession {
+    LoginSession { updated_at_ms: now, version: session.version + 1, ..session.clone() }
+}
+
+/// Seed 3: the next picture/code of a pending login, valid for `nextChange` ms.
+pub(super) async fn update_picture(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
+    let auth_id = f.required_str("authId", ID)?;
+    let image = f.required_str("image", None)?;
+    let next_change_ms = f.required_uint("nextChange", MAX_NEXT_CHANGE, "must be at most 2147483647 milliseconds")?;
+    let reported_user_id = f.optional_str("UserId", ID)?;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(image.as_bytes())
+        .map_err(|_| Refusal::invalid("image", "must be a PNG file coded in base64"))?;
+    check_png(&png).map_err(|rule| Refusal::invalid("image", rule))?;
+    let now = now_ms();
+    let session = pending_session(inner, &auth_id, now).await?;
+    let event = PictureUpdate {
+        auth_id,
+        user_id: session.user_id.clone(),
+        reported_user_id,
+        image: image.clone(),
+        next_change_ms,
+    };
+    let hooks = inner.hooks.clone();
+    inner.hook(Callback::UpdatePicture, hooks.update_picture(event)).await?;
+    let next = LoginSession {
+        image: Some(image),
+        next_change_ms: Some(next_change_ms),
+        picture_expires_at_ms: Some(now.saturating_add(next_change_ms)),
+        pictures: session.pictures.saturating_add(1),
+        ..changed(&session, now)
+    };
+    let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
+    inner.commit(Change { portal_version: record.version, ops: vec![op] }).await?;
+    Ok(Outcome::Done)
+}
+
+/// Seed 6: the login is decided, once.
+pub(super) async fn authorized_user(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
+    let auth_id = f.required_str("authId", ID)?;
+    let authorized = f.bool("isAuthorized", true)?.unwrap_or(false);
+    let reason = f.optional_str("reason", Some(2084))?;
+    let now = now_ms();
+    let session = pending_session(inner, &auth_id, now).await?;
+    let event = AuthorizationResult { auth_id, user_id: session.user_id.clone(), authorized, reason: reason.clone() };
+    let hooks = inner.hooks.clone();
+    inner.hook(Callback::AuthorizedUser, hooks.authorized_user(event)).await?;
+    let state = if authorized { SessionState::Authorized } else { SessionState::Denied };
+    let next = LoginSession { state, reason, ..changed(&session, now) };
+    let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
+    inner.commit(Change { portal_version: record.version, ops: vec![op] }).await?;
+    Ok(Outcome::Bool(true))
+}
+
+/// Seed 10: the user closed the session in NoPass. `userId` is at most 36 characters and may
+/// be empty (social-network registrations).
+pub(super) async fn close_session(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
+    let reported_user_id = f.optional_str("userId", Some(36))?.filter(|id| !id.is_empty());
+    let portal_id = f.required_str("portalId", ID)?;
+    let auth_id = f.required_str("authId", ID)?;
+    check_portal_id(&record, &portal_id)?;
+    let session = known_session(inner, &auth_id).await?;
+    if session.state == SessionState::Closed {
+        return Err(Refusal::wrong_state("session_finished", "the session is closed already"));
+    }
+    let event = SessionClosing { auth_id, user_id: session.user_id.clone(), reported_user_id };
+    let hooks = inner.hooks.clone();
+    inner.hook(Callback::CloseSession, hooks.close_session(event)).await?;
+    let now = now_ms();
+    let next = LoginSession { state: SessionState::Closed, ..changed(&session, now) };
+    let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
+    inner.commit(Change { portal_version: record.version, ops: vec![op] }).await?;
+    Ok(Outcome::Bool(true))
+}

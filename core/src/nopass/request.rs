@@ -1,0 +1,201 @@
+//! A callback request as any web framework can describe it, and the checks made before its
+//! body is read: route (404), method (405), access (401/403), content type (415) and the
+//! announced length (413).
+
+use std::net::IpAddr;
+
+use subtle::ConstantTimeEq;
+
+use super::config::{PortalConfig, SharedSecret};
+use super::portal::Portal;
+use super::response::{PortalResponse, Refusal};
+use super::routes::Callback;
+
+/// Method, path, headers and the caller's address: everything but the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestHead {
+    pub method: String,
+    /// The request path (a query string is ignored).
+    pub path: String,
+    /// Header names and values; names are matched without regard to case.
+    pub headers: Vec<(String, String)>,
+    /// The caller's address, for the optional allow-list.
+    pub peer: Option<IpAddr>,
+}
+
+impl RequestHead {
+    pub fn new(method: impl Into<String>, path: impl Into<String>) -> Self {
+        Self { method: method.into(), path: path.into(), headers: Vec::new(), peer: None }
+    }
+
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn peer(mut self, peer: IpAddr) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// From an `http` request head (header values that are not UTF-8 are dropped).
+    pub fn from_parts(parts: &http::request::Parts, peer: Option<IpAddr>) -> Self {
+        let headers = parts
+            .headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+            .collect();
+        Self { method: parts.method.as_str().to_string(), path: parts.uri.path().to_string(), headers, peer }
+    }
+
+    /// The first value of a header.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Decides everything that can be decided before the body: which callback, and whether
+    /// it may be served at all.
+    pub(crate) fn admit(&self, config: &PortalConfig) -> Result<Callback, Refusal> {
+        let callback = Callback::from_path(&config.mount_path, &self.path).ok_or_else(|| {
+            Refusal::new(404, "not_found", "no NoPass callback is served at this path (see /api/PortalCommunication/…)")
+        })?;
+        if !self.method.eq_ignore_ascii_case("POST") {
+            return Err(Refusal::new(405, "method_not_allowed", format!("{callback} accepts POST only"))
+                .with_header("Allow", "POST"));
+        }
+        self.check_access(config)?;
+        check_content_type(self.header_value("content-type"))?;
+        if let Some(length) = self.header_value("content-length") {
+            let length: u64 = length
+                .trim()
+                .parse()
+                .map_err(|_| Refusal::new(400, "invalid_request", "Content-Length is not a number"))?;
+            if length > config.max_body_bytes as u64 {
+                return Err(too_large(config.max_body_bytes));
+            }
+        }
+        Ok(callback)
+    }
+
+    fn check_access(&self, config: &PortalConfig) -> Result<(), Refusal> {
+        let access = &config.access;
+        if !access.allowed_sources.is_empty() {
+            let allowed = self.peer.is_some_and(|peer| access.allowed_sources.iter().any(|range| range.contains(peer)));
+            if !allowed {
+                return Err(Refusal::new(403, "forbidden_source", "callbacks are not accepted from this address"));
+            }
+        }
+        let Some(secret) = &access.shared_secret else { return Ok(()) };
+        let (header, expected, challenge) = match secret {
+            SharedSecret::Bearer(token) => ("authorization", format!("Bearer {}", token.expose()), true),
+            SharedSecret::Header { name, value } => (name.as_str(), value.expose().to_string(), false),
+        };
+        let expected = crate::Secret::new(expected);
+        let sent = self.header_value(header).unwrap_or_default();
+        if !bool::from(sent.as_bytes().ct_eq(expected.expose().as_bytes())) {
+            let refusal = Refusal::new(401, "unauthorized", "the callback does not carry the portal's shared secret");
+            return Err(if challenge { refusal.with_header("WWW-Authenticate", "Bearer") } else { refusal });
+        }
+        Ok(())
+    }
+}
+
+/// `application/json`, `application/json-patch+json` (the seed's type) and `text/json`, with
+/// or without a UTF-8 charset; anything else is 415.
+fn check_content_type(value: Option<&str>) -> Result<(), Refusal> {
+    let unsupported = || {
+        Refusal::new(
+            415,
+            "unsupported_media_type",
+            "Content-Type must be application/json, application/json-patch+json or text/json (UTF-8)",
+        )
+    };
+    let value = value.ok_or_else(unsupported)?;
+    let mut parts = value.split(';');
+    let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    if !matches!(media.as_str(), "application/json" | "application/json-patch+json" | "text/json") {
+        return Err(unsupported());
+    }
+    for parameter in parts {
+        let (name, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+        if name.trim().eq_ignore_ascii_case("charset") {
+            let charset = value.trim().trim_matches('"');
+            if !charset.eq_ignore_ascii_case("utf-8") && !charset.eq_ignore_ascii_case("utf8") {
+                return Err(unsupported());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn too_large(limit: usize) -> Refusal {
+    Refusal::new(413, "body_too_large", format!("the body is larger than this portal accepts ({limit} bytes)"))
+        .with_header("Connection", "close")
+}
+
+/// A request admitted by [`Portal::begin`], collecting its body chunk by chunk: a body over
+/// the limit is refused as soon as it crosses it, never held whole.
+pub struct Inbound {
+    portal: Portal,
+    callback: Callback,
+    body: Vec<u8>,
+    limit: usize,
+}
+
+impl std::fmt::Debug for Inbound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inbound").field("callback", &self.callback).field("received", &self.body.len()).finish()
+    }
+}
+
+impl Inbound {
+    pub(crate) fn new(portal: Portal, callback: Callback, limit: usize) -> Self {
+        Self { portal, callback, body: Vec::new(), limit }
+    }
+
+    pub fn callback(&self) -> Callback {
+        self.callback
+    }
+
+    /// Adds the next piece of the body; `Err` is the 413 to send (stop reading then).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), PortalResponse> {
+        if self.body.len().saturating_add(chunk.len()) > self.limit {
+            self.body = Vec::new();
+            return Err(too_large(self.limit).into_response());
+        }
+        self.body.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// Handles the callback with the body received.
+    pub async fn finish(self) -> PortalResponse {
+        self.portal.process(self.callback, &self.body).await
+    }
+
+    /// [`Inbound::finish`], blocking the calling thread on the shared runtime.
+    pub fn finish_blocking(self) -> crate::Result<PortalResponse> {
+        crate::runtime::block_on(self.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types() {
+        for ok in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/json-patch+json",
+            "text/json; charset=\"UTF-8\"",
+            "text/json",
+        ] {
+            assert!(check_content_type(Some(ok)).is_ok(), "{ok}");
+        }
+        for bad in ["text/plain", "application/xml", "application/json; charset=latin1", ""] {
+            assert_eq!(check_content_type(Some(bad)).unwrap_err().status(), 415, "{bad}");
+        }
+        assert_eq!(check_content_type(None).unwrap_err().status(), 415);
+    }
+}

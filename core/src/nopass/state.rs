@@ -1,0 +1,208 @@
+//! The portal's state: where it is in its life (DESIGN "NoPass receiver"), the user
+//! registrations it started, and the login sessions the NoPass server reports on.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use serde::Serialize;
+
+use crate::Secret;
+
+/// Milliseconds since the Unix epoch: stored expiries must survive a restart.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Where the portal is in its life.
+///
+/// `Unregistered` → (ConfirmPreRegistration) → `PreRegistered` → (ConfirmRegistration, once)
+/// → `Registered` → (DisableService) → `Disabled`. Only the host can go back
+/// ([`super::Portal::reset`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortalPhase {
+    #[default]
+    Unregistered,
+    PreRegistered,
+    Registered,
+    Disabled,
+}
+
+impl PortalPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortalPhase::Unregistered => "unregistered",
+            PortalPhase::PreRegistered => "pre_registered",
+            PortalPhase::Registered => "registered",
+            PortalPhase::Disabled => "disabled",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        [PortalPhase::Unregistered, PortalPhase::PreRegistered, PortalPhase::Registered, PortalPhase::Disabled]
+            .into_iter()
+            .find(|phase| phase.as_str() == text)
+    }
+}
+
+/// The portal's registration with the NoPass server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PortalRecord {
+    /// Increases with every change; stores refuse a change made on an older version.
+    pub version: u64,
+    pub phase: PortalPhase,
+    /// Assigned by the NoPass server in ConfirmRegistration (seed 2: at most 256 characters).
+    pub portal_id: Option<String>,
+    /// The bearer token for the portal's calls to the NoPass server (seed 2).
+    pub auth_token: Option<Secret>,
+    /// The portal's settings as the NoPass server sent them (seed 2: a string).
+    pub settings: Option<String>,
+    pub changed_at_ms: u64,
+}
+
+/// A user registration this portal started (PreRegisterUser) or accepted
+/// (ValidateUserRegistration), waiting for ConfirmUserRegistration with its `otp`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRegistration {
+    /// SHA-256 of the `otp`: the store never holds the code itself.
+    pub digest: [u8; 32],
+    /// The portal's user id given to PreRegisterUser, or the `login` of a registration the
+    /// NoPass server started.
+    pub user_id: Option<String>,
+    pub initiated_by_portal: bool,
+    pub created_at_ms: u64,
+    pub expires_at_ms: u64,
+}
+
+/// Where a login session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    /// Waiting for the person; pictures may change.
+    Pending,
+    /// AuthorizedUser said yes (or ConfirmUserRegistration opened it).
+    Authorized,
+    /// AuthorizedUser said no; `reason` says why.
+    Denied,
+    /// CloseSession ended it.
+    Closed,
+    /// Still pending when the login time ran out. Never stored: derived when read.
+    Expired,
+}
+
+impl SessionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionState::Pending => "pending",
+            SessionState::Authorized => "authorized",
+            SessionState::Denied => "denied",
+            SessionState::Closed => "closed",
+            SessionState::Expired => "expired",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        [
+            SessionState::Pending,
+            SessionState::Authorized,
+            SessionState::Denied,
+            SessionState::Closed,
+            SessionState::Expired,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == text)
+    }
+}
+
+/// How a session began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionOrigin {
+    /// The portal's RequestAuthorization.
+    Login,
+    /// The `session` of a ConfirmUserRegistration.
+    Registration,
+}
+
+impl SessionOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionOrigin::Login => "login",
+            SessionOrigin::Registration => "registration",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        [SessionOrigin::Login, SessionOrigin::Registration].into_iter().find(|origin| origin.as_str() == text)
+    }
+}
+
+/// A login session by `authId`: what a login page shows and waits on.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginSession {
+    pub auth_id: String,
+    /// The portal's user id the login was requested for (or the registered login).
+    pub user_id: Option<String>,
+    pub origin: SessionOrigin,
+    pub state: SessionState,
+    /// Why the login was denied (AuthorizedUser `reason`).
+    pub reason: Option<String>,
+    /// The current picture/code, base64 PNG as the NoPass server sent it.
+    pub image: Option<String>,
+    /// How long the current picture is valid, in milliseconds (`nextChange`).
+    pub next_change_ms: Option<u64>,
+    /// When the current picture expires (Unix milliseconds).
+    pub picture_expires_at_ms: Option<u64>,
+    /// How many pictures the session has had.
+    pub pictures: u32,
+    pub created_at_ms: u64,
+    /// When a pending login runs out (Unix milliseconds).
+    pub expires_at_ms: u64,
+    pub updated_at_ms: u64,
+    /// Increases with every change: a long-poll waits for a version above the one it saw.
+    pub version: u64,
+}
+
+impl LoginSession {
+    /// The picture as a `data:` URL for an `<img src>` (VENDOR-NOTES).
+    pub fn image_data_url(&self) -> Option<String> {
+        self.image.as_ref().map(|image| format!("data:image/png;base64,{image}"))
+    }
+
+    /// The picture's PNG bytes.
+    pub fn image_png(&self) -> Option<Vec<u8>> {
+        base64::engine::general_purpose::STANDARD.decode(self.image.as_ref()?).ok()
+    }
+
+    /// Whether nothing more can happen to the session.
+    pub fn is_finished(&self) -> bool {
+        !matches!(self.state, SessionState::Pending | SessionState::Authorized)
+    }
+
+    /// The state as of `now`: a pending login past its time reads as expired.
+    pub(crate) fn at(mut self, now: u64) -> Self {
+        if self.state == SessionState::Pending && now >= self.expires_at_ms {
+            self.state = SessionState::Expired;
+        }
+        self
+    }
+}
+
+impl fmt::Debug for LoginSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginSession")
+            .field("auth_id", &self.auth_id)
+            .field("user_id", &self.user_id)
+            .field("origin", &self.origin)
+            .field("state", &self.state)
+            .field("reason", &self.reason)
+            .field("image", &self.image.as_ref().map(|i| format!("<{} base64 chars>", i.len())))
+            .field("next_change_ms", &self.next_change_ms)
+            .field("pictures", &self.pictures)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .field("version", &self.version)
+            .finish()
+    }
+}

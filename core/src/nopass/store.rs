@@ -1,0 +1,74 @@
+//! Where the portal keeps its state (DESIGN "NoPass receiver": in-memory for tests, SQLite as
+//! the embedded durable default, room for a shared store).
+//!
+//! A store reads three things (the portal record, a pending registration by `otp` digest, a
+//! session by `authId`) and applies a [`Change`] atomically: all of its operations or none.
+//! Every change names the portal version it was decided on, and each operation states what it
+//! expects (a registration that must still exist, a session at a given version); a store
+//! refuses a change whose expectations no longer hold with a `conflict` error. That makes an
+//! `otp` usable once and a state transition happen once even when several processes share one
+//! store. The portal answers the NoPass server only after [`PortalStore::apply`] returned, so
+//! a durable store has the change on disk before the 200 is sent.
+
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use futures_util::future::BoxFuture;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+use super::state::{LoginSession, PendingRegistration, PortalRecord};
+use crate::{Error, Result, Vendor, VendorDetail};
+
+/// What every store method returns.
+pub type StoreFuture<'a, T> = BoxFuture<'a, Result<T>>;
+
+/// One step of a [`Change`]. The operations of one change touch distinct keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreOp {
+    /// Replaces the portal record; the store sets its version to the change's
+    /// `portal_version + 1`.
+    SetPortal(PortalRecord),
+    /// Adds a pending registration; its digest must not be stored yet.
+    PutRegistration(PendingRegistration),
+    /// Removes a pending registration that must still be stored (an `otp` is used once).
+    TakeRegistration([u8; 32]),
+    /// Adds a session; its `authId` must not be stored yet.
+    InsertSession(LoginSession),
+    /// Replaces a session that must still be at `expected_version`.
+    UpdateSession { session: LoginSession, expected_version: u64 },
+    /// Drops registrations that expired by `registrations_expired_by_ms` and sessions last
+    /// changed before `sessions_updated_before_ms`.
+    Purge { registrations_expired_by_ms: u64, sessions_updated_before_ms: u64 },
+    /// Forgets everything: the portal is unregistered again.
+    Reset,
+}
+
+/// An atomic change, decided on the portal record at `portal_version`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub portal_version: u64,
+    pub ops: Vec<StoreOp>,
+}
+
+/// Storage of the portal's state. Implementations must make [`PortalStore::apply`] atomic and
+/// durable before it returns, and refuse a change whose expectations do not hold with
+/// [`conflict`]-coded errors (`Error::Conflict`); any other error means nothing was changed.
+pub trait PortalStore: Send + Sync + 'static {
+    /// The portal record (a fresh store gives the default, unregistered, version 0).
+    fn load_portal(&self) -> StoreFuture<'_, PortalRecord>;
+    /// The pending registration with this `otp` digest.
+    fn registration(&self, digest: [u8; 32]) -> StoreFuture<'_, Option<PendingRegistration>>;
+    /// The session with this `authId`, as stored.
+    fn session(&self, auth_id: String) -> StoreFuture<'_, Option<LoginSession>>;
+    /// Applies every operation of `change`, or none.
+    fn apply(&self, change: Change) -> StoreFuture<'_, ()>;
+}
+
+/// The error a store gives when a change's expectations no longer hold.
+pub fn conflict(what: impl Into<String>) -> Error {
+    Error::Conflict(Box::new(VendorDetail::new(Vendor::NoPass).message(what)))
+}
