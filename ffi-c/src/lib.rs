@@ -1,2 +1,65 @@
-//! Placeholder until this surface is built; it links the core so the workspace builds.
-pub use authbridge::Error;
+//! # authbridge for C and C++
+//!
+//! The C ABI of authbridge; the header `include/authbridge.h` is generated from this crate by
+//! cbindgen. It only converts types: every behaviour is in the `authbridge` crate.
+//!
+//! Conventions, the same for every function (they are repeated at the top of the header):
+//!
+//! - Everything is prefixed `ab_`. Handles are opaque; each is created by a `_new` (or
+//!   `_start`) function and released by its `_free`, and `_free(NULL)` does nothing.
+//! - Every fallible function returns an `ab_status`; `AB_STATUS_OK` (0) means success. Results
+//!   go through out-parameters, written only on success. On failure the details are in this
+//!   thread's last error (`ab_error_code`, `ab_error_message`, `ab_error_vendor_code`,
+//!   `ab_error_http_status`, …).
+//! - Strings are NUL-terminated UTF-8. Strings passed in are borrowed for the call only.
+//!   Strings handed out through `char **` belong to the caller, who frees each once with
+//!   `ab_string_free`. A NULL where a value is required gives `AB_STATUS_NULL_ARGUMENT`; a
+//!   string that is not UTF-8 gives `AB_STATUS_INVALID_UTF8`. Arguments whose name ends in
+//!   `_or_null` may be NULL, and `user_data` is never looked at.
+//! - No panic crosses into C: it comes back as `AB_STATUS_PANIC`.
+//! - Every handle is thread-safe. Blocking calls run on one shared runtime inside the library;
+//!   waits take an `ab_cancel` so another thread can end them.
+//!
+//! # Safety
+//!
+//! The one contract of every `unsafe extern "C"` function here: each pointer argument is NULL
+//! or valid for what its type says (a live handle of that type from this library, a
+//! NUL-terminated string, `len` readable bytes, a writable out-parameter) for the duration of
+//! the call, and a handle is not freed while another thread still uses it.
+
+#![allow(non_camel_case_types)]
+// The safety contract is the same for every exported function and is documented once above.
+#![allow(clippy::missing_safety_doc)]
+
+mod args;
+mod boundary;
+mod cancel;
+mod handles;
+mod last_error;
+mod runtime;
+mod status;
+mod strings;
+mod test_hooks;
+mod transport;
+mod vendor;
+mod version;
+
+// Each vendor module gates itself with an inner `#![cfg(...)]`, so the header declares every
+// function whatever the features of the build that generated it.
+mod nevis;
+mod sandbox;
+mod sandbox_nevis;
+
+pub use cancel::*;
+pub use last_error::*;
+#[allow(unused_imports)]
+pub use nevis::*;
+#[allow(unused_imports)]
+pub use sandbox::*;
+#[allow(unused_imports)]
+pub use sandbox_nevis::*;
+pub use status::*;
+pub use strings::*;
+pub use transport::*;
+pub use vendor::ab_vendor;
+pub use version::*;

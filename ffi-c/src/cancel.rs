@@ -1,0 +1,55 @@
+//! `ab_cancel`: stops a wait (a person approving a login on a phone) from another thread.
+
+use authbridge::CancellationToken;
+
+use crate::args::{handle, out};
+use crate::boundary::{ffi_status, ffi_value, ffi_void};
+use crate::status::ab_status;
+
+/// A cancellation handle. Pass it to any `*_wait*` function; calling `ab_cancel_cancel`
+/// from any thread ends every wait using it with `AB_STATUS_CANCELLED`. Once cancelled it
+/// stays cancelled: make a new one for the next wait.
+///
+/// Thread-safe: cancel from one thread while others wait on it.
+pub struct ab_cancel {
+    pub(crate) token: CancellationToken,
+}
+
+/// Creates a cancellation handle, written to `*out_cancel`; free it with `ab_cancel_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ab_cancel_new(out_cancel: *mut *mut ab_cancel) -> ab_status {
+    ffi_status(|| {
+        let out_cancel = out(out_cancel, "out_cancel")?;
+        out_cancel.write(Box::into_raw(Box::new(ab_cancel { token: CancellationToken::new() })));
+        Ok(())
+    })
+}
+
+/// Cancels every wait that uses `cancel`, now and later.
+#[no_mangle]
+pub unsafe extern "C" fn ab_cancel_cancel(cancel: *const ab_cancel) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL, per the header's contract.
+        let cancel = unsafe { handle(cancel, "cancel") }?;
+        cancel.token.cancel();
+        Ok(())
+    })
+}
+
+/// Whether `cancel` has been cancelled; false for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn ab_cancel_is_cancelled(cancel: *const ab_cancel) -> bool {
+    // SAFETY: a live handle or NULL.
+    ffi_value(false, || unsafe { cancel.as_ref() }.is_some_and(|c| c.token.is_cancelled()))
+}
+
+/// Frees a cancellation handle. No wait may still be using it. `NULL` does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn ab_cancel_free(cancel: *mut ab_cancel) {
+    ffi_void(|| {
+        if !cancel.is_null() {
+            // SAFETY: created by `ab_cancel_new`, freed once.
+            drop(unsafe { Box::from_raw(cancel) });
+        }
+    });
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The C ABI: the committed header must be what the pinned cbindgen generates; then the C tests
+# (and a C++ translation unit, and the README's C example) are compiled with
+# -std=c11 -Wall -Wextra -Werror, linked once against the shared and once against the static
+# library, and run plainly, under AddressSanitizer, and under valgrind (no definite leaks).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CBINDGEN_VERSION=0.29.2
+# Every vendor whose C functions are built, plus the test-only panic hook.
+FEATURES="nevis,sandbox,test-hooks"
+target="${CARGO_TARGET_DIR:-target}"
+lib="$target/debug"
+mkdir -p "$target/c-tests"
+out="$(cd "$target/c-tests" && pwd)"
+
+say() { printf -- '-- %s\n' "$*"; }
+
+need_apt() { # command package
+  command -v "$1" >/dev/null 2>&1 && return 0
+  say "installing $2"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+need_apt valgrind valgrind
+need_apt pkg-config pkg-config
+need_apt g++ g++
+
+say "header: cbindgen $CBINDGEN_VERSION"
+if ! cbindgen --version 2>/dev/null | grep -qx "cbindgen $CBINDGEN_VERSION"; then
+  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
+fi
+(cd ffi-c && cbindgen --quiet --config cbindgen.toml --crate authbridge-ffi --output "$out/authbridge.h" .)
+if ! diff -u include/authbridge.h "$out/authbridge.h"; then
+  echo "include/authbridge.h is stale: regenerate it with" >&2
+  echo "  (cd ffi-c && cbindgen --config cbindgen.toml --crate authbridge-ffi --output ../include/authbridge.h .)" >&2
+  exit 1
+fi
+
+say "library: cargo build -p authbridge-ffi --features $FEATURES"
+cargo build -p authbridge-ffi --locked --features "$FEATURES"
+abs_lib="$(cd "$lib" && pwd)"
+ffi-c/pkg-config.sh "$lib" >/dev/null
+export PKG_CONFIG_PATH="$abs_lib${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+
+# Every exported function is declared in the header, and the NULL/UTF-8 test covers them all.
+nm -D --defined-only "$lib/libauthbridge_ffi.so" | awk '$3 ~ /^ab_/ {print $3}' | sort >"$out/exported.txt"
+python3 tests/c/gen_null_args.py include/authbridge.h "$out/exported.txt" >"$out/null_args.c"
+
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -DAB_TEST_HOOKS -Iinclude -Itests/c)
+SHARED=(-L"$abs_lib" -lauthbridge_ffi -Wl,-rpath,"$abs_lib" -lpthread)
+STATIC=("$abs_lib/libauthbridge_ffi.a" $(pkg-config --libs-only-l --static authbridge | sed 's/-lauthbridge_ffi//'))
+TESTS=(null_args nevis_test threads_test panic_test)
+src() { if [ "$1" = null_args ]; then echo "$out/null_args.c"; else echo "tests/c/$1.c"; fi; }
+
+build() { # variant extra-flags... -- link-flags...
+  local variant=$1; shift
+  local flags=() link=()
+  while [ "$1" != -- ]; do flags+=("$1"); shift; done; shift
+  link=("$@")
+  for t in "${TESTS[@]}"; do
+    cc "${CFLAGS[@]}" "${flags[@]}" "$(src "$t")" tests/c/abtest.c tests/c/handles.c "${link[@]}" -o "$out/$t.$variant"
+  done
+  # The README example, built the way it says: with pkg-config.
+  cc -std=c11 -Wall -Wextra -Werror "${flags[@]}" examples/c/nevis_login.c \
+    $(pkg-config --cflags authbridge) "${link[@]}" -o "$out/nevis_login.$variant"
+  c++ -std=c++17 -Wall -Wextra -Werror "${flags[@]}" -Iinclude tests/c/cxx_include.cpp "${link[@]}" -o "$out/cxx_include.$variant"
+}
+
+run() { # variant [runner...]
+  local variant=$1; shift
+  for t in "${TESTS[@]}" nevis_login cxx_include; do
+    say "$t ($variant)"
+    "$@" "$out/$t.$variant"
+  done
+}
+
+# The README shows the example's source as it is.
+python3 - <<'PY'
+import re, sys
+readme = open("README.md").read()
+section = readme[readme.index("<!-- c:begin -->"):readme.index("<!-- c:end -->")]
+example = open("examples/c/nevis_login.c").read()
+for block in re.findall(r"```c\n(.*?)```", section, re.S):
+    for part in block.split('#include "authbridge.h"\n'):
+        if part.strip() and part.strip() not in example:
+            sys.exit("README's C example differs from examples/c/nevis_login.c")
+PY
+
+say "compile: shared, static, AddressSanitizer"
+build shared -- "${SHARED[@]}"
+build static -- "${STATIC[@]}"
+build asan -fsanitize=address -fno-omit-frame-pointer -- "${SHARED[@]}"
+
+export RUST_BACKTRACE=0 # the forced panic prints one line, not a backtrace
+run shared
+run static
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 run asan
+run shared valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite \
+  --errors-for-leak-kinds=definite --track-origins=no
+say "C ABI: all tests passed"
