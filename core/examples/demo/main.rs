@@ -2,6 +2,7 @@
 //! No accounts or network needed: `cargo run -p authbridge --example demo`.
 
 mod nevis;
+mod otpone;
 
 use authbridge::sandbox::Sandbox;
 
@@ -10,6 +11,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start().await?;
     println!("authbridge {} demo — sandbox started\n", env!("CARGO_PKG_VERSION"));
     nevis::run(&sandbox).await?;
+    otpone::run(&sandbox).await?;
     sandbox.stop().await;
     println!("\ndemo finished: every step behaved as expected");
     Ok(())
