@@ -134,6 +134,12 @@ impl NoPassSim {
         self.state().portal.clone()
     }
 
+    /// Takes `portal` as registered without calling the portal (for a portal registered by
+    /// other means, e.g. callbacks a test handed to it directly).
+    pub fn set_registration(&self, portal: SimPortal) {
+        self.state().portal = Some(portal);
+    }
+
     /// Makes `user_id` a NoPass user who can log in (as if registered earlier).
     pub fn add_user(&self, user_id: &str) {
         self.state().users.insert(user_id.to_string());
