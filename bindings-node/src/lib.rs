@@ -1,2 +1,50 @@
-//! Placeholder until this surface is built; it links the core so the workspace builds.
-pub use authbridge::Error;
+//! The Node addon of authbridge (`require('authbridge')`).
+//!
+//! Conversion only: every operation calls the core crate and converts its types and errors.
+//! Three rules hold for everything exported here (DESIGN "The surfaces", Node):
+//!
+//! - every network call and wait returns a Promise whose work runs on core's shared runtime
+//!   ([`runtime`]), never on the JavaScript thread;
+//! - every failure is an `Error` with a stable `.code` and, where they apply, `.vendor`,
+//!   `.status`, `.vendorCode`, `.vendorMessage` and `.retryAfter` ([`error`]); a panic rejects the
+//!   Promise with code `panic` instead of leaving it pending;
+//! - nothing keeps the Node event loop alive once the caller's work is done.
+
+mod error;
+mod runtime;
+mod transport;
+
+#[cfg(feature = "nevis")]
+mod nevis;
+
+#[cfg(feature = "sandbox")]
+mod sandbox;
+
+/// The version of authbridge this addon was built from.
+#[napi_derive::napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Every error code an authbridge `Error` can carry in `.code` (besides `panic`).
+#[napi_derive::napi]
+pub fn error_codes() -> Vec<String> {
+    authbridge::Error::CODES.iter().map(|code| code.to_string()).collect()
+}
+
+/// Panics on the runtime, so the tests can prove that a panic rejects its Promise (code
+/// `panic`) instead of leaving it pending. Not part of the typed API.
+#[napi_derive::napi(skip_typescript, js_name = "__panicForTests")]
+pub fn panic_for_tests(env: &napi::Env) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'_, ()>> {
+    runtime::promise(
+        env,
+        async {
+            #[allow(clippy::panic)]
+            if std::hint::black_box(true) {
+                panic!("deliberate panic for the tests");
+            }
+            Ok(())
+        },
+        |_, ()| Ok(()),
+    )
+}

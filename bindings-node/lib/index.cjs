@@ -1,0 +1,7 @@
+'use strict'
+// The package entry for `require('authbridge')`: the native addon (loaded by the napi-rs
+// generated `index.js`) plus the small JavaScript layer that mounts a NoPass portal in
+// `node:http` and Express.
+const native = require('../index.js')
+
+module.exports = { ...native }

@@ -1,0 +1,4 @@
+// The package entry for `import … from 'authbridge'`: the same objects as `require`, so a
+// program mixing both sees one addon.
+export * from '../index.js'
+export { default } from './index.cjs'

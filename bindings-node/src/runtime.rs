@@ -1,0 +1,131 @@
+//! One runtime: napi's Promises run on authbridge's shared tokio runtime.
+//!
+//! napi-rs normally starts a tokio runtime of its own for `async` work. The addon registers
+//! core's fork-aware shared runtime ([`authbridge::runtime::shared`]) as napi's only async
+//! backend instead (napi's `async-runtime` service interface, without its `tokio_rt`
+//! feature), so there is exactly one runtime in the process: the connection pools, timers and
+//! sandbox servers all live on it, and no second set of worker threads competes for the CPU.
+//!
+//! The runtime's threads are not part of the Node event loop, so they never keep a process
+//! alive. What keeps it alive is exactly what should: a Promise still pending (napi holds a
+//! threadsafe function per pending Promise until it settles).
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+
+use futures_util::FutureExt;
+use napi::bindgen_prelude::{
+    register_async_runtime, AsyncRuntime, AsyncRuntimeRejection, AsyncRuntimeTask, PromiseRaw, ToNapiValue,
+};
+use napi::{Env, Status};
+
+use crate::error::{reject, Outcome};
+
+/// napi's async backend: core's shared runtime.
+struct SharedRuntime;
+
+// SAFETY: napi asks that no backend thread runs addon code after `shutdown` returns, because
+// Node may unload an addon image once its last environment is gone. The shared runtime is
+// process-wide and outlives any one environment, so instead the image is kept loaded: napi
+// pins it the first time it creates a threadsafe function or error reference, which every
+// Promise does before any task reaches this backend.
+unsafe impl AsyncRuntime for SharedRuntime {
+    fn spawn(&self, task: AsyncRuntimeTask) -> Result<(), AsyncRuntimeRejection<AsyncRuntimeTask>> {
+        match authbridge::runtime::shared() {
+            Ok(runtime) => {
+                // Detached: the task settles its own Promise, and napi rejects it if the task
+                // is ever dropped unfinished.
+                drop(runtime.spawn(task));
+                Ok(())
+            }
+            Err(error) => {
+                Err(AsyncRuntimeRejection::new(task, napi::Error::new(Status::GenericFailure, error.to_string())))
+            }
+        }
+    }
+
+    fn block_on(&self, future: Pin<&mut dyn Future<Output = ()>>) -> napi::Result<()> {
+        authbridge::runtime::block_on(future).map_err(|e| napi::Error::new(Status::GenericFailure, e.to_string()))
+    }
+
+    fn shutdown(&self) -> napi::Result<()> {
+        // The runtime belongs to the process, not to one Node environment (see above); work
+        // still running settles its Promises through napi, which drops settlements aimed at
+        // an environment that is gone.
+        Ok(())
+    }
+
+    fn spawn_blocking(
+        &self,
+        work: Box<dyn FnOnce() + Send + 'static>,
+    ) -> Result<(), AsyncRuntimeRejection<Box<dyn FnOnce() + Send + 'static>>> {
+        match authbridge::runtime::shared() {
+            Ok(runtime) => {
+                drop(runtime.spawn_blocking(work));
+                Ok(())
+            }
+            Err(error) => {
+                Err(AsyncRuntimeRejection::new(work, napi::Error::new(Status::GenericFailure, error.to_string())))
+            }
+        }
+    }
+}
+
+#[napi_derive::module_init]
+fn init() {
+    register_async_runtime(SharedRuntime);
+}
+
+/// Runs `work` on the shared runtime and returns a Promise of its result.
+///
+/// `settle` runs on the JavaScript thread once `work` is done and turns the value into its
+/// JavaScript form; a core error becomes an `Error` with `.code` ([`crate::error`]), and a
+/// panic in `work` rejects with code `panic` rather than leaving the Promise pending.
+///
+/// `work` need not be `Send`: see [`CoreFuture`].
+pub(crate) fn promise<'env, T, V, F, S>(env: &'env Env, work: F, settle: S) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue,
+    F: Future<Output = authbridge::Result<T>> + 'static,
+    S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
+{
+    let work = CoreFuture(work);
+    let guarded = async move {
+        let outcome = match AssertUnwindSafe(work).catch_unwind().await {
+            Ok(Ok(value)) => Outcome::Done(value),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(panic) => Outcome::Panicked(crate::error::panic_message(panic.as_ref())),
+        };
+        Ok(outcome)
+    };
+    env.spawn_future_with_callback(guarded, move |env, outcome| match outcome {
+        Outcome::Done(value) => settle(env, value),
+        other => Err(reject(env, other)),
+    })
+}
+
+/// A core client future, moved to the runtime's worker threads.
+///
+/// Core's client futures are not `Send` at the moment, for one reason only: the transport
+/// holds a `&Request` across an await while `Request` is not `Sync` (the opener of a streamed
+/// body is `Send` but not `Sync`). That reference points into the future itself and is only
+/// ever used by whichever single thread polls the future, so moving the whole future between
+/// polls shares nothing across threads. Every other value such a future holds is `Send`
+/// (secrets, strings, `Arc`s of `Send + Sync` clients); core holds no lock guard across an
+/// await (clippy's `await_holding_lock` is denied). Once core's futures are `Send`, this wrapper
+/// goes and `promise` requires `F: Send`.
+struct CoreFuture<F>(F);
+
+// SAFETY: see above: the only non-`Send` state is a reference into the future itself.
+unsafe impl<F> Send for CoreFuture<F> {}
+
+impl<F: Future> Future for CoreFuture<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        // SAFETY: structural pinning of the only field; it is never moved out.
+        unsafe { self.map_unchecked_mut(|wrapper| &mut wrapper.0) }.poll(cx)
+    }
+}
