@@ -46,7 +46,7 @@ pub use nevis::{CredentialRef, CredentialState, LockPolicy, NevisSim};
 #[cfg(feature = "nopass")]
 pub use nopass::{CallbackReply, NoPassSim, SimPortal, SimPreRegistration};
 #[cfg(feature = "otpone")]
-pub use otpone::OtpOneSim;
+pub use otpone::{OtpOneSim, OtpOneStatus, OtpOneTransaction};
 
 use crate::serve::{full, serve, ResponseBody, ServerHandle};
 use crate::{Result, Vendor};

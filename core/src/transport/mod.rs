@@ -16,6 +16,7 @@ use bytes::BytesMut;
 use tracing::Instrument;
 
 pub use config::{RetryPolicy, TransportConfig};
+use request::Head;
 pub use request::{Body, Request, Response};
 pub use retry::{retry_after, Replay};
 use retry::{Failure, Next};
@@ -73,9 +74,9 @@ impl Transport {
         let span = tracing::info_span!(
             "authbridge.call",
             vendor = self.vendor.as_str(),
-            operation = request.operation,
-            method = %request.method,
-            host = request.url.host_str().unwrap_or(""),
+            operation = request.head.operation,
+            method = %request.head.method,
+            host = request.head.url.host_str().unwrap_or(""),
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
@@ -85,18 +86,23 @@ impl Transport {
                 vendor: self.vendor,
                 message: "the request body cannot be read a second time".into(),
             };
-            let mut body = open_body(&mut request.body).ok_or_else(not_reopenable)?;
+            let Request { head, body: mut source } = request;
+            let stream_len = match &source {
+                Body::Stream { len, .. } => *len,
+                _ => None,
+            };
+            let mut body = open_body(&mut source).ok_or_else(not_reopenable)?;
             let mut attempt = 0;
             loop {
                 attempt += 1;
                 tracing::Span::current().record("attempts", attempt);
                 let started = Instant::now();
-                let (pause, last) = match self.attempt(&client, &request, body).await {
+                let (pause, last) = match self.attempt(&client, &head, body, stream_len).await {
                     Ok(response) => {
                         tracing::Span::current().record("status", response.status.as_u16());
                         let next = retry::after_status(
                             &self.config.retry,
-                            request.replay,
+                            head.replay,
                             response.status,
                             &response.headers,
                             attempt,
@@ -110,7 +116,7 @@ impl Transport {
                         }
                     }
                     Err((failure, error)) => {
-                        match retry::after_failure(&self.config.retry, request.replay, failure, attempt) {
+                        match retry::after_failure(&self.config.retry, head.replay, failure, attempt) {
                             Next::Stop => return Err(error),
                             Next::RetryAfter(pause) => {
                                 tracing::debug!(code = error.code(), elapsed = ?started.elapsed(), ?pause, "attempt failed, retrying");
@@ -120,7 +126,7 @@ impl Transport {
                     }
                 };
                 // A stream that cannot be produced again ends the retries with what we have.
-                body = match open_body(&mut request.body) {
+                body = match open_body(&mut source) {
                     Some(body) => body,
                     None => return last,
                 };
@@ -134,21 +140,20 @@ impl Transport {
     async fn attempt(
         &self,
         client: &reqwest::Client,
-        request: &Request,
+        head: &Head,
         body: Option<reqwest::Body>,
+        stream_len: Option<u64>,
     ) -> std::result::Result<Response, (Failure, Error)> {
-        let timeout = request.timeout.unwrap_or(self.config.request_timeout);
-        let mut builder = client
-            .request(request.method.clone(), request.url.clone())
-            .headers(request.headers.clone())
-            .timeout(timeout);
+        let timeout = head.timeout.unwrap_or(self.config.request_timeout);
+        let mut builder =
+            client.request(head.method.clone(), head.url.clone()).headers(head.headers.clone()).timeout(timeout);
         if let Some(body) = body {
             builder = builder.body(body);
         }
-        if let Body::Stream { len: Some(len), .. } = &request.body {
-            builder = builder.header(http::header::CONTENT_LENGTH, *len);
+        if let Some(len) = stream_len {
+            builder = builder.header(http::header::CONTENT_LENGTH, len);
         }
-        let response = builder.send().await.map_err(|e| self.classify(e, request, timeout))?;
+        let response = builder.send().await.map_err(|e| self.classify(e, head, timeout))?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = self.read_limited(response).await.map_err(|e| match e {
@@ -156,7 +161,7 @@ impl Transport {
                 Failure::MaybeSeen,
                 Error::ResponseTooLarge { vendor: self.vendor, limit: self.config.max_response_bytes },
             ),
-            ReadError::Http(e) => self.classify(e, request, timeout),
+            ReadError::Http(e) => self.classify(e, head, timeout),
         })?;
         Ok(Response { status, headers, body, vendor: self.vendor })
     }
@@ -176,12 +181,12 @@ impl Transport {
         Ok(body.freeze())
     }
 
-    fn classify(&self, error: reqwest::Error, request: &Request, timeout: std::time::Duration) -> (Failure, Error) {
+    fn classify(&self, error: reqwest::Error, head: &Head, timeout: std::time::Duration) -> (Failure, Error) {
         let vendor = self.vendor;
         // reqwest error texts carry the URL, whose query may hold a key (OtpOne); drop it.
         let error = error.without_url();
         let message = error.to_string();
-        let what = format!("{vendor} {}", request.operation);
+        let what = format!("{vendor} {}", head.operation);
         if error.is_connect() {
             let error = if message.contains("timed out") || error.is_timeout() {
                 Error::Timeout { what: format!("connecting for {what}"), after: self.config.connect_timeout }
@@ -263,4 +268,21 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
             attempt.stop()
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn calls_can_be_spawned() {
+        // Bindings hand vendor calls to `tokio::spawn`, napi and pyo3 runtimes: they must be Send.
+        let transport = Transport::new(Vendor::Nevis, TransportConfig::default()).unwrap();
+        let url = url::Url::parse("http://127.0.0.1:9/").unwrap();
+        let body = Body::Stream { len: None, open: Box::new(|| None) };
+        let future = transport.send(Request::post(url, "probe", Replay::Never).body(body));
+        assert_send(&future);
+    }
 }

@@ -25,10 +25,17 @@ pub enum Body {
 
 /// A request to a vendor, before it is sent.
 pub struct Request {
+    pub(crate) head: Head,
+    pub(crate) body: Body,
+}
+
+/// Everything about a request but its body. Kept apart so the transport can hold it across
+/// awaits while the body (possibly a non-`Sync` stream) is only ever used by value, which
+/// keeps every vendor call's future `Send`.
+pub(crate) struct Head {
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Body,
     pub(crate) replay: Replay,
     pub(crate) operation: &'static str,
     pub(crate) timeout: Option<Duration>,
@@ -38,7 +45,10 @@ impl Request {
     /// `operation` names the call in traces (`password_login`); `replay` says whether it may
     /// be sent twice.
     pub fn new(method: Method, url: Url, operation: &'static str, replay: Replay) -> Self {
-        Self { method, url, headers: HeaderMap::new(), body: Body::Empty, replay, operation, timeout: None }
+        Self {
+            head: Head { method, url, headers: HeaderMap::new(), replay, operation, timeout: None },
+            body: Body::Empty,
+        }
     }
 
     pub fn post(url: Url, operation: &'static str, replay: Replay) -> Self {
@@ -53,7 +63,7 @@ impl Request {
     pub fn header(mut self, name: HeaderName, value: &str) -> Result<Self> {
         let value = HeaderValue::from_str(value)
             .map_err(|_| Error::invalid(name.as_str(), "must be a valid HTTP header value"))?;
-        self.headers.append(name, value);
+        self.head.headers.append(name, value);
         Ok(self)
     }
 
@@ -62,7 +72,7 @@ impl Request {
         let mut value = HeaderValue::from_str(value.expose())
             .map_err(|_| Error::invalid(name.as_str(), "must be a valid HTTP header value"))?;
         value.set_sensitive(true);
-        self.headers.append(name, value);
+        self.head.headers.append(name, value);
         Ok(self)
     }
 
@@ -74,7 +84,7 @@ impl Request {
     /// A JSON body (`Content-Type: application/json`).
     pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(format!("could not encode request: {e}")))?;
-        self.headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.head.headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Body::Bytes(bytes.into());
         Ok(self)
     }
@@ -86,7 +96,7 @@ impl Request {
 
     /// A time limit for this call instead of the client's `request_timeout` (long polls).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.head.timeout = Some(timeout);
         self
     }
 }
