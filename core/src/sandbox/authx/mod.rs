@@ -69,7 +69,6 @@ pub struct AuthxUpload {
     pub process_biometrics: Value,
 }
 
-#[derive(Debug)]
 struct User {
     profile: AuthxUser,
     pin: Option<String>,
@@ -77,7 +76,6 @@ struct User {
     biometrics: HashMap<u8, [u8; 32]>,
 }
 
-#[derive(Debug)]
 struct State {
     /// Manage API `ApplicationId` → `ApplicationKey`.
     applications: HashMap<String, String>,
@@ -95,9 +93,20 @@ struct State {
 }
 
 /// The AuthX stand-in's state and control API.
-#[derive(Debug)]
 pub struct AuthxSim {
     state: Mutex<State>,
+}
+
+impl std::fmt::Debug for AuthxSim {
+    /// Counts only: the state holds keys, tokens and PINs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state();
+        f.debug_struct("AuthxSim")
+            .field("applications", &state.applications.len())
+            .field("tokens", &state.tokens.len())
+            .field("users", &state.users.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for AuthxSim {
