@@ -2,6 +2,7 @@
 //! No accounts or network needed: `cargo run -p authbridge --example demo`.
 
 mod nevis;
+mod nopass;
 mod otpone;
 
 use authbridge::sandbox::Sandbox;
@@ -12,6 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("authbridge {} demo — sandbox started\n", env!("CARGO_PKG_VERSION"));
     nevis::run(&sandbox).await?;
     otpone::run(&sandbox).await?;
+    nopass::run(&sandbox).await?;
     sandbox.stop().await;
     println!("\ndemo finished: every step behaved as expected");
     Ok(())

@@ -51,7 +51,7 @@ impl CallbackReply {
 fn step_failed(step: &str, reply: &CallbackReply) -> Error {
     let mut detail = VendorDetail::new(Vendor::NoPass).status(reply.status).message(format!(
         "the portal refused {step}: {}",
-        reply.error_message().unwrap_or("no error message")
+        reply.error_message().unwrap_or(if reply.body.is_null() { "empty answer" } else { "no error message" })
     ));
     detail.vendor_code = reply.error_code().map(str::to_string);
     Error::HttpStatus(Box::new(detail))
