@@ -1,2 +1,81 @@
-//! Placeholder until this surface is built; it links the core so the workspace builds.
-pub use authbridge::Error;
+//! The native module of the `authbridge` Python package (`authbridge._native`).
+//!
+//! Conversion only (DESIGN "The surfaces"): every class here wraps a core type, every method
+//! calls one core method. Blocking methods release the GIL while they wait ([`blocking`]);
+//! the asyncio twins resolve on the running loop ([`aio`]); core errors become the exception
+//! classes of `authbridge/_errors.py` ([`errors`]); core's traces go to the `authbridge`
+//! logger ([`logging`]).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::prelude::*;
+
+mod aio;
+mod blocking;
+mod driver;
+mod enums;
+mod errors;
+mod logging;
+mod transport;
+
+#[cfg(feature = "nevis")]
+mod nevis;
+#[cfg(feature = "sandbox")]
+mod sandbox;
+
+/// Set by an `atexit` hook: from then on no runtime thread may take the GIL.
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn shutting_down() -> bool {
+    SHUTTING_DOWN.load(Ordering::Relaxed)
+}
+
+#[pyfunction]
+fn _at_exit() {
+    SHUTTING_DOWN.store(true, Ordering::Relaxed);
+    logging::disable();
+}
+
+/// Re-reads the level of the `authbridge` logger now (it is also re-read on every call).
+#[pyfunction]
+fn refresh_logging(py: Python<'_>) {
+    logging::refresh(py);
+}
+
+/// The vendors compiled into this build.
+fn vendors() -> Vec<&'static str> {
+    let mut vendors = Vec::new();
+    if cfg!(feature = "nevis") {
+        vendors.push("nevisidm");
+    }
+    vendors
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("ERROR_CODES", authbridge::Error::CODES.to_vec())?;
+    m.add("VENDORS", vendors())?;
+    m.add("HAS_SANDBOX", cfg!(feature = "sandbox"))?;
+    m.add_function(wrap_pyfunction!(_at_exit, m)?)?;
+    m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
+    m.add_class::<transport::TransportOptions>()?;
+    m.add_class::<aio::Call>()?;
+    #[cfg(feature = "nevis")]
+    {
+        m.add_class::<nevis::NevisClient>()?;
+        m.add_class::<nevis::AsyncNevisClient>()?;
+        m.add_class::<nevis::LoginStatus>()?;
+    }
+    #[cfg(feature = "sandbox")]
+    {
+        m.add_class::<sandbox::Sandbox>()?;
+        m.add_class::<sandbox::Fault>()?;
+        #[cfg(feature = "nevis")]
+        m.add_class::<sandbox::NevisSandbox>()?;
+    }
+    py.import("atexit")?.call_method1("register", (m.getattr("_at_exit")?,))?;
+    logging::install(py)?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! core enums ↔ the Python `enum.Enum` classes of `authbridge/_enums.py`.
+//!
+//! Each Python enum's values are core's stable snake_case names, so a conversion is a lookup
+//! in the enum's value map (cached per class) rather than a call into `Enum.__call__`.
+
+use authbridge::Vendor;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
+
+/// The `_value2member_map_` of one enum class in `authbridge._enums`.
+struct EnumClass {
+    name: &'static str,
+    members: PyOnceLock<Py<PyDict>>,
+}
+
+impl EnumClass {
+    const fn new(name: &'static str) -> Self {
+        Self { name, members: PyOnceLock::new() }
+    }
+
+    fn member<'py>(&self, py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyAny>> {
+        let members = self.members.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+            let class = py.import("authbridge._enums")?.getattr(self.name)?;
+            Ok(class.getattr("_value2member_map_")?.cast_into::<PyDict>()?.unbind())
+        })?;
+        members
+            .bind(py)
+            .get_item(value)?
+            .ok_or_else(|| PyValueError::new_err(format!("{} has no member {value:?}", self.name)))
+    }
+}
+
+static VENDOR: EnumClass = EnumClass::new("Vendor");
+
+pub fn vendor(py: Python<'_>, vendor: Vendor) -> PyResult<Bound<'_, PyAny>> {
+    VENDOR.member(py, vendor.as_str())
+}
+
+/// A vendor named by `authbridge.Vendor` or its string value.
+pub fn vendor_from(value: &str) -> PyResult<Vendor> {
+    Vendor::ALL
+        .into_iter()
+        .find(|v| v.as_str() == value)
+        .ok_or_else(|| PyValueError::new_err(format!("unknown vendor {value:?}")))
+}
+
+#[cfg(feature = "nevis")]
+static LOGIN_STATUS_CODE: EnumClass = EnumClass::new("LoginStatusCode");
+
+#[cfg(feature = "nevis")]
+pub fn login_status_code(py: Python<'_>, code: authbridge::nevis::LoginStatusCode) -> PyResult<Bound<'_, PyAny>> {
+    LOGIN_STATUS_CODE.member(py, code.as_str())
+}
