@@ -102,8 +102,9 @@ pub struct TenantClaims {
     pub extra: Map<String, Value>,
 }
 
-/// The claims of a valid session JWT.
-#[derive(Debug, Clone, PartialEq)]
+/// The claims of a valid session JWT. Its `Debug` leaves out the issuer (it carries the
+/// project ID) and the values of [`SessionClaims::all`].
+#[derive(Clone, PartialEq)]
 pub struct SessionClaims {
     /// `sub`: the Descope user ID.
     pub subject: String,
@@ -120,6 +121,20 @@ pub struct SessionClaims {
     pub tenants: BTreeMap<String, TenantClaims>,
     /// Every claim of the token, custom ones included.
     pub all: Map<String, Value>,
+}
+
+impl std::fmt::Debug for SessionClaims {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionClaims")
+            .field("subject", &self.subject)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("roles", &self.roles)
+            .field("permissions", &self.permissions)
+            .field("tenants", &self.tenants)
+            .field("claims", &self.all.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 impl SessionClaims {

@@ -86,11 +86,12 @@ pub(super) fn verify(
     let Some(user) = state.users.get_mut(&key) else { return Ok(wrong()) };
     let now = unix_now();
     let last = user.totp.last_step;
-    let check = |secret: &Option<Vec<u8>>| -> Option<u64> {
+    // The last accepted step belongs to the active key; a pending key has accepted none.
+    let check = |secret: &Option<Vec<u8>>, last: Option<u64>| -> Option<u64> {
         let totp = Totp::new(secret.clone()?).ok()?;
         totp.verify_at(code, now, 1).filter(|step| last.is_none_or(|last| *step > last))
     };
-    let (step, from_pending) = match (check(&user.totp.pending), check(&user.totp.active)) {
+    let (step, from_pending) = match (check(&user.totp.pending, None), check(&user.totp.active, last)) {
         (Some(step), _) => (step, true),
         (None, Some(step)) => (step, false),
         (None, None) => return Ok(wrong()),
