@@ -1,6 +1,8 @@
 //! The authbridge demo: every vendor flow against the embedded sandbox, printed step by step.
 //! No accounts or network needed: `cargo run -p authbridge --example demo`.
 
+mod authx;
+mod descope;
 mod nevis;
 mod nopass;
 mod otpone;
@@ -12,6 +14,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start().await?;
     println!("authbridge {} demo — sandbox started\n", env!("CARGO_PKG_VERSION"));
     nevis::run(&sandbox).await?;
+    authx::run(&sandbox).await?;
+    descope::run(&sandbox).await?;
     otpone::run(&sandbox).await?;
     nopass::run(&sandbox).await?;
     sandbox.stop().await;
