@@ -10,6 +10,110 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * An AuthX Public API client. Create it once and share it: it pools connections and caches
+ * the access token.
+ */
+export declare class AuthxClient {
+  constructor(options: AuthxOptions)
+  /** AccessToken: the current token (cached; fetched or renewed when needed). */
+  accessToken(): Promise<AuthxAccessToken>
+  /** AddUser: creates a user and resolves with its `guid`. */
+  addUser(user: AuthxUserProfile): Promise<string>
+  /** UpdateUser: changes the user `guid` (not its `user_name`) and resolves with its `guid`. */
+  updateUser(guid: string, user: AuthxUserProfile): Promise<string>
+  /** DeleteUser. */
+  deleteUser(guid: string): Promise<void>
+  /** GeneratePin: sets the user's PIN. */
+  generatePin(guid: string, pin: string): Promise<void>
+  /** VerifyPin: a wrong PIN resolves with `verified: false`. */
+  verifyPin(guid: string, pin: string): Promise<PinVerification>
+  /**
+   * ProcessBiometric: uploads a sample (a `Buffer`, a file path, or a stream) to enrol,
+   * verify or delete. A mismatch or unusable sample is an `outcome`, not an error.
+   */
+  processBiometric(request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }): Promise<BiometricResult>
+  /**
+   * The framed ProcessBiometric body for this client's biometric application, for hosts
+   * that send it themselves.
+   */
+  biometricFrame(request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }): Promise<BiometricFrame>
+}
+
+/** The AuthX stand-in's control API (`sandbox.authx`). */
+export declare class AuthxSandbox {
+  /** The Manage API `ApplicationId` the stand-in accepts from the start. */
+  get applicationId(): string
+  /** Its `ApplicationKey`. */
+  get applicationKey(): string
+  /**
+   * The biometric application the stand-in accepts from the start, ready for
+   * `AuthxOptions.biometricApp`.
+   */
+  get biometricApp(): BiometricAppOptions
+  /** Accepts another Manage API application. */
+  addApplication(applicationId: string, applicationKey: string): void
+  /** Accepts another biometric application. */
+  addBiometricApp(applicationKey: string, secretKey: string, hostName: string): void
+  /** The lifetime (`expires_in`, in ms) of tokens issued from now on. */
+  setTokenLifetime(lifetimeMs: number): void
+  /** Ends every token issued so far: calls carrying one get 401 from now on. */
+  expireTokens(): void
+  /** Every access token issued, oldest first. */
+  issuedTokens(): Array<string>
+  /** The user with this `guid`, or `null`. */
+  user(guid: string): AuthxSandboxUser | null
+  /** The user with this `user_name`, or `null`. */
+  userNamed(userName: string): AuthxSandboxUser | null
+  userCount(): number
+  /**
+   * The next ProcessBiometric answers `responseCode` instead of comparing samples (to
+   * produce `face_quality_poor`, `too_many_face`, …). Queued codes are used in order.
+   */
+  queueBiometricOutcome(responseCode: number): void
+  /** The JSON body of the last request on a JSON route (`authx.AddUser`, …), as received. */
+  lastRequest(route: string): any | null
+  /** What the last accepted ProcessBiometric upload carried, or `null`. */
+  lastUpload(): AuthxSandboxUpload | null
+}
+
+/**
+ * A framed ProcessBiometric body, for hosts that send it with their own HTTP stack. Read it
+ * chunk by chunk (`for await (const chunk of frame)`, or `read()`), or whole (`toBuffer()`).
+ * It holds the application's `secret_key`: send it only to AuthX.
+ *
+ * This type implements JavaScript's async iterable protocol.
+ * It can be used with `for await...of` loops.
+ *
+ * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Iteration_protocols#the_async_iterator_and_async_iterable_protocols
+ */
+export declare class BiometricFrame {
+  /** `multipart/form-data; boundary=…`, for the request's `Content-Type`. */
+  get contentType(): string
+  get boundary(): string
+  /** The `correlation_id` in the JSON part. */
+  get correlationId(): string
+  /** The whole body's length for `Content-Length`, or `null` when the sample's is unknown. */
+  get contentLength(): number | null
+  /** The next chunk of the body, or `null` at its end. */
+  read(): Promise<Buffer | null>
+  /** The rest of the body in one `Buffer` (it holds the whole sample in memory). */
+  toBuffer(): Promise<Buffer>
+}
+
+/** Where the pump writes a JavaScript stream's chunks. Internal to the addon. */
+export declare class ByteSink {
+  /**
+   * Hands one chunk to the upload; resolves when there is room for the next. Rejects when
+   * the upload no longer reads (it finished or failed), which stops the pump.
+   */
+  write(chunk: Uint8Array): Promise<void>
+  /** The stream ended. */
+  end(): void
+  /** The stream failed: the upload fails with an `io` error carrying `message`. */
+  fail(message: string): void
+}
+
+/**
  * A nevisIDM Authentication API client. One client pools its connections: create it once
  * and share it.
  */
@@ -80,6 +184,142 @@ export declare class Sandbox {
   stop(): Promise<void>
   /** The nevisIDM stand-in's control API. */
   get nevis(): NevisSandbox
+  /** The AuthX stand-in's control API. */
+  get authx(): AuthxSandbox
+}
+
+/** An AuthX access token (`Debug`-safe in Rust; here it is the caller's to guard). */
+export interface AuthxAccessToken {
+  accessToken: string
+  tokenType: string
+  /** `expires_in`, in seconds. */
+  expiresIn: number
+  /** `CompanyId`, as text. */
+  companyId?: string
+  /** `.issued` as AuthX wrote it. */
+  issued?: string
+  /** `.expires` as AuthX wrote it. */
+  expires?: string
+}
+
+/** Where AuthX is and the application's credentials. */
+export interface AuthxOptions {
+  /** The API's base URL; or give `tenantHost` for `https://api-<tenantHost>.authx.com`. */
+  baseUrl?: string
+  tenantHost?: string
+  /** The Manage API `ApplicationId`. */
+  applicationId: string
+  /** The Manage API `ApplicationKey`. */
+  applicationKey: string
+  /** Needed for ProcessBiometric: the biometric application's key, secret and host. */
+  biometricApp?: BiometricAppOptions
+  /** Renew the token this long (ms) before `expires_in` runs out (default 5 minutes). */
+  tokenRefreshMarginMs?: number
+  /** Content type of the sample part (default `application/octet-stream`). */
+  biometricContentType?: string
+  /** Time allowed for one biometric upload, in ms (default 5 minutes). */
+  uploadTimeoutMs?: number
+  transport?: TransportOptions
+}
+
+/** What the stand-in saw of the last accepted ProcessBiometric upload. */
+export interface AuthxSandboxUpload {
+  /** Size of the `biometricdata` part. */
+  bytes: number
+  /** SHA-256 of the `biometricdata` part, in hex. */
+  sha256: string
+  /** The request's `Content-Length` (`null` for a chunked upload). */
+  contentLength?: number
+  dataContentType: string
+  /** The `processBiometrics` part. */
+  processBiometrics: any
+}
+
+/** A user as the stand-in holds it. */
+export interface AuthxSandboxUser {
+  guid: string
+  userName: string
+  email: string
+  firstName: string
+  lastName: string
+  countryCode: string
+  number: string
+  /** `alias_name` … `alias_name4` (`null` for none). */
+  aliases: Array<string | undefined | null>
+  hasPin: boolean
+  /** The `authentication_id`s with an enrolled sample (1 finger, 2 face, 3 palm). */
+  enrolled: Array<number>
+}
+
+/** A user as AddUser and UpdateUser send it (seed field names in the comments). */
+export interface AuthxUserProfile {
+  /** `user_name`: unique; UpdateUser cannot change it. */
+  userName: string
+  email: string
+  /** `name.first_Name`. */
+  firstName: string
+  /** `name.last_Name`. */
+  lastName: string
+  /** `phone.mobile.number`: digits only. */
+  number: string
+  /** `phone.mobile.countryCode`, e.g. `+91` (default `+1`). */
+  countryCode?: string
+  /** `alias_name`, `alias_name1` … `alias_name4`; `null` leaves one out. */
+  aliases?: Array<string | undefined | null>
+}
+
+/** `application_parameters` of ProcessBiometric: the biometric application's credentials. */
+export interface BiometricAppOptions {
+  applicationKey: string
+  secretKey: string
+  /** The tenant host code. */
+  hostName: string
+}
+
+/**
+ * `device_data`: the device the sample was captured on. Left-out fields describe the calling
+ * program.
+ */
+export interface BiometricDevice {
+  browserName?: string
+  os?: string
+  osVersion?: string
+  browserVersion?: string
+  deviceName?: string
+  /** The IP address of the person's device. */
+  ip?: string
+  srcUserId?: number
+}
+
+/** Which biometric (`authentication_id`). */
+export type BiometricKindName = 'finger' | 'face' | 'palm'
+
+/** What to do with the sample (`process_type`). */
+export type BiometricProcessName = 'enrol' | 'verify' | 'delete'
+
+/** One ProcessBiometric call. */
+export interface BiometricRequest {
+  /** `user_name`: the user's `guid`, as in the seed's samples. */
+  user: string
+  kind: BiometricKindName
+  process: BiometricProcessName
+  /** `correlation_id`; a random UUID when left out. */
+  correlationId?: string
+  deviceData?: BiometricDevice
+  srcUserId?: number
+}
+
+/**
+ * ProcessBiometric's answer. `outcome` is `success`, `face_not_match`, `face_quality_poor`,
+ * `too_many_face`, `face_not_found`, `face_out_bound`, `settings_missed`, `user_not_exists` or
+ * `other`; `outcomeCode` is AuthX's `response_code`.
+ */
+export interface BiometricResult {
+  outcome: string
+  outcomeCode: number
+  subcode: number
+  message?: string
+  correlationId: string
 }
 
 /** Every error code an authbridge `Error` can carry in `.code` (besides `panic`). */
@@ -92,6 +332,12 @@ export type Fault =
   | { type: 'status'; status: number; retryAfter?: string }
   | { type: 'truncatedBody' }
   | { type: 'largeBody'; bytes: number }
+
+/**
+ * Frames a ProcessBiometric body without an AuthX client: `app` is the biometric
+ * application, `contentType` the sample part's type (default `application/octet-stream`).
+ */
+export declare function frameBiometric(app: BiometricAppOptions, request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }, contentType?: string | undefined | null): Promise<BiometricFrame>
 
 /** A successful login's Login Status DTO. */
 export interface LoginStatus {
@@ -137,6 +383,13 @@ export interface NevisOptions {
   baseUrl: string
   auth?: NevisAuth
   transport?: TransportOptions
+}
+
+/** VerifyPin's answer: a wrong PIN is `verified: false` with AuthX's subcode and text. */
+export interface PinVerification {
+  verified: boolean
+  subcode?: number
+  message?: string
 }
 
 /** Retry bounds. Which failures may be retried at all is decided by core per request. */

@@ -835,9 +835,16 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.AuthxClient = nativeBinding.AuthxClient
+module.exports.AuthxSandbox = nativeBinding.AuthxSandbox
+module.exports.BiometricFrame = nativeBinding.BiometricFrame
+module.exports.ByteSink = nativeBinding.ByteSink
 module.exports.NevisClient = nativeBinding.NevisClient
 module.exports.NevisSandbox = nativeBinding.NevisSandbox
 module.exports.Sandbox = nativeBinding.Sandbox
+module.exports.BiometricKindName = nativeBinding.BiometricKindName
+module.exports.BiometricProcessName = nativeBinding.BiometricProcessName
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.frameBiometric = nativeBinding.frameBiometric
 module.exports.NevisCredentialState = nativeBinding.NevisCredentialState
 module.exports.version = nativeBinding.version

@@ -17,6 +17,11 @@ mod transport;
 #[cfg(feature = "nevis")]
 mod nevis;
 
+#[cfg(feature = "authx")]
+mod authx;
+#[cfg(feature = "authx")]
+mod biometric;
+
 #[cfg(feature = "sandbox")]
 mod sandbox;
 

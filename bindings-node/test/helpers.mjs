@@ -32,3 +32,20 @@ export function nevisClient (sandbox, options = {}) {
 }
 
 export const PASSWORD_ROUTE = 'nevisidm.password_login'
+
+/** An AuthX client for the sandbox's built-in applications, with fast retries. */
+export function authxClient (sandbox, options = {}) {
+  return new ab.AuthxClient({
+    baseUrl: sandbox.url('authx'),
+    applicationId: sandbox.authx.applicationId,
+    applicationKey: sandbox.authx.applicationKey,
+    biometricApp: sandbox.authx.biometricApp,
+    transport: { retry: { baseDelayMs: 10, maxDelayMs: 50 } },
+    ...options
+  })
+}
+
+/** The profile of an AuthX test user. */
+export function authxProfile (userName) {
+  return { userName, email: `${userName}@example.com`, firstName: 'Richard', lastName: 'Miller', number: '9876813805' }
+}

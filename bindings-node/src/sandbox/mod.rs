@@ -7,6 +7,8 @@
 //! The servers run on core's runtime, not on the Node event loop, so a running sandbox does
 //! not keep a process alive; it stops on `await sandbox.stop()` or when garbage-collected.
 
+#[cfg(feature = "authx")]
+mod authx;
 #[cfg(feature = "nevis")]
 mod nevis;
 
@@ -166,5 +168,12 @@ impl Sandbox {
     #[napi(getter, catch_unwind)]
     pub fn nevis(&self) -> nevis::NevisSandbox {
         nevis::NevisSandbox::new(self.shared.clone())
+    }
+
+    /// The AuthX stand-in's control API.
+    #[cfg(feature = "authx")]
+    #[napi(getter, catch_unwind)]
+    pub fn authx(&self) -> authx::AuthxSandbox {
+        authx::AuthxSandbox::new(self.shared.clone())
     }
 }
