@@ -365,3 +365,24 @@ async fn no_secret_in_debug_errors_or_traces() {
         }
     }
 }
+
+/// Bindings run these futures on a multi-thread runtime: they must be `Send`.
+#[test]
+fn every_call_is_send() {
+    fn send<T: Send>(_: T) {}
+    let client = DescopeClient::new(DescopeConfig::new(DescopeSim::PROJECT_ID).unwrap()).unwrap();
+    let secret = Secret::new("x");
+    let wait = WaitOptions::new(Duration::from_secs(1));
+    let options = NotpOptions::default();
+    send(client.notp_sign_up("", None, &options));
+    send(client.notp_sign_in("", &options));
+    send(client.notp_sign_up_or_in("", &options));
+    send(client.notp_pending_session(&secret));
+    send(client.wait_for_session(&secret, &wait));
+    send(client.totp_sign_up("a", None));
+    send(client.totp_verify("a", &secret, None));
+    send(client.totp_update("a", &secret));
+    send(client.validate_session(&secret));
+    fn shared<T: Send + Sync>(_: &T) {}
+    shared(&client);
+}
