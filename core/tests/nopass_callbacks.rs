@@ -2,12 +2,12 @@
 //! seed's outputs, every field rule refuses with the field named, routing, content types,
 //! body limit, case-insensitive keys, bare mode and the optional access checks.
 #![cfg(all(feature = "nopass", feature = "sandbox"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 
 use authbridge::nopass::{
-    AccessPolicy, Callback, IpRange, Portal, RequestHead, ResponseMode, SessionState, SharedSecret,
-    UserPreRegistration,
+    AccessPolicy, Callback, IpRange, Portal, RequestHead, ResponseMode, SessionState, SharedSecret, UserPreRegistration,
 };
 use authbridge::sandbox::{Sandbox, SimPortal};
 use authbridge::Secret;
@@ -137,11 +137,19 @@ async fn paths_methods_and_content_types() {
 
     for content_type in ["text/plain", "application/xml", "application/json; charset=iso-8859-1", "multipart/form-data"]
     {
-        let response =
-            portal.handle("POST", "/api/PortalCommunication/ConfirmPreRegistration", [("Content-Type", content_type)], body.as_bytes()).await;
+        let response = portal
+            .handle(
+                "POST",
+                "/api/PortalCommunication/ConfirmPreRegistration",
+                [("Content-Type", content_type)],
+                body.as_bytes(),
+            )
+            .await;
         assert_refused(&response, 415, "unsupported_media_type", &["application/json"]);
     }
-    let no_type = portal.handle("POST", &Callback::ConfirmPreRegistration.path(), Vec::<(String, String)>::new(), body.as_bytes()).await;
+    let no_type = portal
+        .handle("POST", &Callback::ConfirmPreRegistration.path(), Vec::<(String, String)>::new(), body.as_bytes())
+        .await;
     assert_refused(&no_type, 415, "unsupported_media_type", &[]);
 
     for (path, content_type) in [
@@ -178,9 +186,8 @@ async fn the_body_limit_fits_a_picture_and_refuses_more() {
 
     // Over the limit: refused from Content-Length before any body is read …
     let path = Callback::UpdatePicture.path();
-    let announced = portal
-        .handle("POST", &path, [("Content-Type", "application/json"), ("Content-Length", "1048577")], b"")
-        .await;
+    let announced =
+        portal.handle("POST", &path, [("Content-Type", "application/json"), ("Content-Length", "1048577")], b"").await;
     assert_refused(&announced, 413, "body_too_large", &["1048576"]);
     // … and, without a length, as soon as the streamed body crosses it.
     let mut inbound = portal.begin(RequestHead::new("POST", &path).header("Content-Type", "application/json")).unwrap();
@@ -235,32 +242,62 @@ async fn every_field_rule_refuses_with_the_field_named() {
         rule(ConfirmRegistration, json!({ "portalId": long(257), "authToken": "t" }), "portalId", "at most 256"),
         rule(ConfirmRegistration, json!({ "portalId": "p" }), "authToken", "is required"),
         rule(ConfirmRegistration, json!({ "portalId": "p", "authToken": long(257) }), "authToken", "at most 256"),
-        rule(ConfirmRegistration, json!({ "portalId": "p", "authToken": "t", "settings": 3 }), "settings", "must be a string"),
+        rule(
+            ConfirmRegistration,
+            json!({ "portalId": "p", "authToken": "t", "settings": 3 }),
+            "settings",
+            "must be a string",
+        ),
     ];
     let p = PORTAL_ID;
     let text = long(2085);
     let registered_rules = vec![
         rule(UpdatePicture, json!({ "image": png_b64(0), "nextChange": 1 }), "authId", "is required"),
-        rule(UpdatePicture, json!({ "authId": long(257), "image": png_b64(0), "nextChange": 1 }), "authId", "at most 256"),
+        rule(
+            UpdatePicture,
+            json!({ "authId": long(257), "image": png_b64(0), "nextChange": 1 }),
+            "authId",
+            "at most 256",
+        ),
         rule(UpdatePicture, json!({ "authId": "a", "nextChange": 1 }), "image", "is required"),
         rule(UpdatePicture, json!({ "authId": "a", "image": "***", "nextChange": 1 }), "image", "base64"),
         rule(UpdatePicture, json!({ "authId": "a", "image": "R0lGODlhAQABAAAAACw=", "nextChange": 1 }), "image", "PNG"),
         rule(UpdatePicture, json!({ "authId": "a", "image": png_b64(0) }), "nextChange", "is required"),
         rule(UpdatePicture, json!({ "authId": "a", "image": png_b64(0), "nextChange": -5 }), "nextChange", "negative"),
-        rule(UpdatePicture, json!({ "authId": "a", "image": png_b64(0), "nextChange": 1, "UserId": long(257) }), "UserId", "at most 256"),
+        rule(
+            UpdatePicture,
+            json!({ "authId": "a", "image": png_b64(0), "nextChange": 1, "UserId": long(257) }),
+            "UserId",
+            "at most 256",
+        ),
         rule(ValidateUserRegistration, json!({ "login": "l" }), "otp", "is required"),
         rule(ValidateUserRegistration, json!({ "otp": "o", "givenName": text }), "givenName", "at most 2084"),
         rule(ValidateUserRegistration, json!({ "otp": "o", "surName": text }), "surName", "at most 2084"),
         rule(ValidateUserRegistration, json!({ "otp": "o", "phoneNumber": text }), "phoneNumber", "at most 2084"),
         rule(ValidateUserRegistration, json!({ "otp": "o", "email": text }), "email", "at most 2084"),
         rule(ValidateUserRegistration, json!({ "otp": "o", "login": text }), "login", "at most 2084"),
-        rule(ValidateUserRegistration, json!({ "otp": "o", "profileImageUrl": text }), "profileImageUrl", "at most 2084"),
+        rule(
+            ValidateUserRegistration,
+            json!({ "otp": "o", "profileImageUrl": text }),
+            "profileImageUrl",
+            "at most 2084",
+        ),
         rule(ValidateUserRegistration, json!({ "otp": ["o"] }), "otp", "must be a string"),
         rule(ConfirmUserRegistration, json!({ "portalId": p }), "otp", "is required"),
         rule(ConfirmUserRegistration, json!({ "otp": "o" }), "portalId", "is required"),
         rule(ConfirmUserRegistration, json!({ "otp": "o", "portalId": long(257) }), "portalId", "at most 256"),
-        rule(ConfirmUserRegistration, json!({ "otp": "o", "portalId": p, "session": { "authId": long(257) } }), "session.authId", "at most 256"),
-        rule(ConfirmUserRegistration, json!({ "otp": "o", "portalId": p, "session": { "login": text } }), "session.login", "at most 2084"),
+        rule(
+            ConfirmUserRegistration,
+            json!({ "otp": "o", "portalId": p, "session": { "authId": long(257) } }),
+            "session.authId",
+            "at most 256",
+        ),
+        rule(
+            ConfirmUserRegistration,
+            json!({ "otp": "o", "portalId": p, "session": { "login": text } }),
+            "session.login",
+            "at most 2084",
+        ),
         rule(ConfirmUserRegistration, json!({ "otp": "o", "portalId": p, "session": "s" }), "session", "JSON object"),
         rule(AuthorizedUser, json!({ "isAuthorized": true }), "authId", "is required"),
         rule(AuthorizedUser, json!({ "authId": long(257), "isAuthorized": true }), "authId", "at most 256"),
@@ -270,9 +307,24 @@ async fn every_field_rule_refuses_with_the_field_named() {
         rule(UpdateUser, json!({ "portalId": p }), "userId", "is required"),
         rule(UpdateUser, json!({ "userId": long(257), "portalId": p }), "userId", "at most 256"),
         rule(UpdateUser, json!({ "userId": "u" }), "portalId", "is required"),
-        rule(UpdateUser, json!({ "userId": "u", "portalId": p, "updates": { "givenName": { "newValue": text } } }), "updates.givenName.newValue", "at most 2084"),
-        rule(UpdateUser, json!({ "userId": "u", "portalId": p, "updates": { "email": { "forbiddenStore": 1 } } }), "updates.email.forbiddenStore", "must be a boolean"),
-        rule(UpdateUser, json!({ "userId": "u", "portalId": p, "updates": { "login": "new" } }), "updates.login", "JSON object"),
+        rule(
+            UpdateUser,
+            json!({ "userId": "u", "portalId": p, "updates": { "givenName": { "newValue": text } } }),
+            "updates.givenName.newValue",
+            "at most 2084",
+        ),
+        rule(
+            UpdateUser,
+            json!({ "userId": "u", "portalId": p, "updates": { "email": { "forbiddenStore": 1 } } }),
+            "updates.email.forbiddenStore",
+            "must be a boolean",
+        ),
+        rule(
+            UpdateUser,
+            json!({ "userId": "u", "portalId": p, "updates": { "login": "new" } }),
+            "updates.login",
+            "JSON object",
+        ),
         rule(UpdateUser, json!({ "userId": "u", "portalId": p, "updates": [] }), "updates", "JSON object"),
         rule(DeleteUser, json!({ "portalId": p }), "userId", "is required"),
         rule(DeleteUser, json!({ "userId": long(257), "portalId": p }), "userId", "at most 256"),
@@ -280,11 +332,26 @@ async fn every_field_rule_refuses_with_the_field_named() {
         rule(AddUsers, json!({ "portalId": p }), "users", "is required"),
         rule(AddUsers, json!({ "users": {}, "portalId": p }), "users", "must be an array"),
         rule(AddUsers, json!({ "users": [{ "email": text }], "portalId": p }), "users[0].email", "at most 2084"),
-        rule(AddUsers, json!({ "users": [{}, { "givenName": text }], "portalId": p }), "users[1].givenName", "at most 2084"),
+        rule(
+            AddUsers,
+            json!({ "users": [{}, { "givenName": text }], "portalId": p }),
+            "users[1].givenName",
+            "at most 2084",
+        ),
         rule(AddUsers, json!({ "users": [{ "login": text }], "portalId": p }), "users[0].login", "at most 2084"),
         rule(AddUsers, json!({ "users": [{ "surName": text }], "portalId": p }), "users[0].surName", "at most 2084"),
-        rule(AddUsers, json!({ "users": [{ "phoneNumber": text }], "portalId": p }), "users[0].phoneNumber", "at most 2084"),
-        rule(AddUsers, json!({ "users": [{ "isUseEmailAsLogin": "yes" }], "portalId": p }), "users[0].isUseEmailAsLogin", "must be a boolean"),
+        rule(
+            AddUsers,
+            json!({ "users": [{ "phoneNumber": text }], "portalId": p }),
+            "users[0].phoneNumber",
+            "at most 2084",
+        ),
+        rule(
+            AddUsers,
+            json!({ "users": [{ "isUseEmailAsLogin": "yes" }], "portalId": p }),
+            "users[0].isUseEmailAsLogin",
+            "must be a boolean",
+        ),
         rule(AddUsers, json!({ "users": [] }), "portalId", "is required"),
         rule(CloseSession, json!({ "userId": long(37), "portalId": p, "authId": "a" }), "userId", "at most 36"),
         rule(CloseSession, json!({ "userId": "", "authId": "a" }), "portalId", "is required"),
@@ -327,7 +394,12 @@ async fn keys_match_without_case_and_unknown_fields_are_ignored() {
     let body = json!({ "ADMINID": ADMIN_ID, "R": 7, "extra": { "deep": [1, 2] }, "another": null });
     assert_eq!(assert_ok(&post(&portal, Callback::ConfirmPreRegistration, body).await)["r"], json!(8));
     let twice = json!({ "adminId": ADMIN_ID, "AdminId": ADMIN_ID, "r": 1 });
-    assert_refused(&post(&portal, Callback::ConfirmPreRegistration, twice).await, 400, "invalid_input", &["more than once"]);
+    assert_refused(
+        &post(&portal, Callback::ConfirmPreRegistration, twice).await,
+        400,
+        "invalid_input",
+        &["more than once"],
+    );
     let body = json!({ "Settings": null, "PORTALID": PORTAL_ID, "authtoken": AUTH_TOKEN });
     assert_ok(&post(&portal, Callback::ConfirmRegistration, body).await);
     assert_eq!(portal.status().await.unwrap().portal_id.as_deref(), Some(PORTAL_ID));
@@ -358,17 +430,28 @@ async fn optional_shared_secret_and_source_allow_list() {
     let body = json!({ "adminId": ADMIN_ID, "r": 1 }).to_string();
     let path = Callback::ConfirmPreRegistration.path();
 
-    let bearer = AccessPolicy { shared_secret: Some(SharedSecret::Bearer(Secret::new("s3cret"))), ..Default::default() };
+    let bearer =
+        AccessPolicy { shared_secret: Some(SharedSecret::Bearer(Secret::new("s3cret"))), ..Default::default() };
     let portal = portal_with(config().access(bearer), &hooks, None);
     let missing = portal.handle("POST", &path, [("Content-Type", "application/json")], body.as_bytes()).await;
     assert_refused(&missing, 401, "unauthorized", &["shared secret"]);
     assert!(missing.headers.contains(&("WWW-Authenticate".into(), "Bearer".into())));
     let wrong = portal
-        .handle("POST", &path, [("Content-Type", "application/json"), ("Authorization", "Bearer s3cres")], body.as_bytes())
+        .handle(
+            "POST",
+            &path,
+            [("Content-Type", "application/json"), ("Authorization", "Bearer s3cres")],
+            body.as_bytes(),
+        )
         .await;
     assert_eq!(wrong.status, 401);
     let right = portal
-        .handle("POST", &path, [("Content-Type", "application/json"), ("authorization", "Bearer s3cret")], body.as_bytes())
+        .handle(
+            "POST",
+            &path,
+            [("Content-Type", "application/json"), ("authorization", "Bearer s3cret")],
+            body.as_bytes(),
+        )
         .await;
     assert_ok(&right);
 
@@ -385,12 +468,14 @@ async fn optional_shared_secret_and_source_allow_list() {
     };
     assert_refused(&portal.handle_request(head("192.0.2.1"), body.as_bytes()).await, 403, "forbidden_source", &[]);
     assert_ok(&portal.handle_request(head("10.1.2.3"), body.as_bytes()).await);
-    let no_peer = RequestHead::new("POST", &path).header("Content-Type", "application/json").header("x-nopass-key", "k1");
+    let no_peer =
+        RequestHead::new("POST", &path).header("Content-Type", "application/json").header("x-nopass-key", "k1");
     assert_eq!(portal.handle_request(no_peer, body.as_bytes()).await.status, 403);
 
     // Off by default: no header, any address.
     let open = portal_with(config(), &hooks, None);
-    let anyone = RequestHead::new("POST", &path).header("Content-Type", "application/json").peer("203.0.113.9".parse().unwrap());
+    let anyone =
+        RequestHead::new("POST", &path).header("Content-Type", "application/json").peer("203.0.113.9".parse().unwrap());
     assert_ok(&open.handle_request(anyone, body.as_bytes()).await);
 }
 
@@ -401,7 +486,12 @@ fn the_blocking_api_serves_threads_without_a_runtime() {
     let body = json!({ "adminId": ADMIN_ID, "r": 41 }).to_string();
     let response = portal
         .blocking()
-        .handle("POST", &Callback::ConfirmPreRegistration.path(), [("Content-Type", "application/json")], body.as_bytes())
+        .handle(
+            "POST",
+            &Callback::ConfirmPreRegistration.path(),
+            [("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
         .unwrap();
     assert_eq!(assert_ok(&response)["r"], json!(42));
     assert_eq!(portal.blocking().status().unwrap().phase.as_str(), "pre_registered");

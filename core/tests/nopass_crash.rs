@@ -6,6 +6,7 @@
 //! The child is this test binary itself, started on the ignored `crash_child` test with the
 //! database path in its environment; it talks over stdin/stdout lines.
 #![cfg(all(unix, feature = "nopass", feature = "sandbox", feature = "server", feature = "sqlite"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 

@@ -2,6 +2,7 @@
 //! receiver with the SQLite store: portal registration, a user's registration, a login with
 //! pictures, session close, user updates, deletion, additions, and DisableService.
 #![cfg(all(feature = "nopass", feature = "sandbox", feature = "server", feature = "sqlite"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 

@@ -3,6 +3,7 @@
 //! values of every type and length — against portals in every phase. Every answer is a
 //! well-formed envelope (or the documented empty body).
 #![cfg(all(feature = "nopass", feature = "sandbox"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 
@@ -12,9 +13,32 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 const KEYS: &[&str] = &[
-    "adminId", "r", "settings", "portalId", "authToken", "authId", "image", "nextChange", "UserId", "otp",
-    "givenName", "surName", "phoneNumber", "email", "login", "profileImageUrl", "session", "isAuthorized",
-    "reason", "userId", "updates", "users", "isUseEmailAsLogin", "newValue", "forbiddenStore", "locale",
+    "adminId",
+    "r",
+    "settings",
+    "portalId",
+    "authToken",
+    "authId",
+    "image",
+    "nextChange",
+    "UserId",
+    "otp",
+    "givenName",
+    "surName",
+    "phoneNumber",
+    "email",
+    "login",
+    "profileImageUrl",
+    "session",
+    "isAuthorized",
+    "reason",
+    "userId",
+    "updates",
+    "users",
+    "isUseEmailAsLogin",
+    "newValue",
+    "forbiddenStore",
+    "locale",
 ];
 
 /// Values that reach deep into the state machine in the prepared portals.
@@ -107,7 +131,13 @@ fn call() -> impl Strategy<Value = Call> {
         prop_oneof![8 => Just(None), 1 => "[0-9 -]{0,12}".prop_map(Some)],
         body(),
     )
-        .prop_map(|(method, path, content_type, content_length, body)| Call { method, path, content_type, content_length, body })
+        .prop_map(|(method, path, content_type, content_length, body)| Call {
+            method,
+            path,
+            content_type,
+            content_length,
+            body,
+        })
 }
 
 /// A portal in one of its phases, with a known session `auth-1` and pending `otp-1` once
@@ -137,12 +167,7 @@ async fn prepared(phase: u8, accept: bool) -> Portal {
 }
 
 fn check(call: &Call, response: &PortalResponse) -> Result<(), TestCaseError> {
-    prop_assert!(
-        (200..500).contains(&response.status),
-        "{call:?} gave {}: {}",
-        response.status,
-        response.body_text()
-    );
+    prop_assert!((200..500).contains(&response.status), "{call:?} gave {}: {}", response.status, response.body_text());
     if response.body.is_empty() {
         // Only the vendor's empty 404 (pre-registration once registered) is empty here.
         prop_assert_eq!(response.status, 404);

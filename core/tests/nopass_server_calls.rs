@@ -2,6 +2,7 @@
 //! the strict stand-in: bearer `authToken`, exact bodies, success only on 2xx with no errors,
 //! input refused before sending, never replayed.
 #![cfg(all(feature = "nopass", feature = "sandbox"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 
@@ -94,7 +95,10 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         (UserPreRegistration::new(""), "userId"),
         (UserPreRegistration::new("x".repeat(257)), "userId"),
         (UserPreRegistration { client_ip: Some("not-an-ip".into()), ..UserPreRegistration::new("u") }, "clientIP"),
-        (UserPreRegistration { redirect_url: Some("/relative".into()), ..UserPreRegistration::new("u") }, "redirectUrl"),
+        (
+            UserPreRegistration { redirect_url: Some("/relative".into()), ..UserPreRegistration::new("u") },
+            "redirectUrl",
+        ),
         (UserPreRegistration { email: Some("e".repeat(2085)), ..UserPreRegistration::new("u") }, "email"),
         (UserPreRegistration { given_name: Some("g".repeat(2085)), ..UserPreRegistration::new("u") }, "givenName"),
     ];

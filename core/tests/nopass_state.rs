@@ -2,6 +2,7 @@
 //! `authId` ownership, DisableService, host decisions, and hook or store failures that must
 //! leave the state as it was.
 #![cfg(all(feature = "nopass", feature = "sandbox"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 
@@ -10,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authbridge::nopass::{
-    Callback, Change, LoginSession, MemoryStore, PendingRegistration, Portal, PortalRecord, PortalStore,
-    SessionState, StoreFuture, UserPreRegistration,
+    Callback, Change, LoginSession, MemoryStore, PendingRegistration, Portal, PortalRecord, PortalStore, SessionState,
+    StoreFuture, UserPreRegistration,
 };
 use authbridge::sandbox::Sandbox;
 use authbridge::{CancellationToken, Error, WaitOptions};
@@ -68,7 +69,11 @@ async fn nothing_but_registration_before_registration() {
     assert_eq!(wrong.status, 409);
     // Pre-registration may be repeated until registration.
     for r in [1, 2] {
-        assert_eq!(assert_ok(&post(&portal, Callback::ConfirmPreRegistration, json!({ "adminId": ADMIN_ID, "r": r })).await)["r"], json!(r + 1));
+        assert_eq!(
+            assert_ok(&post(&portal, Callback::ConfirmPreRegistration, json!({ "adminId": ADMIN_ID, "r": r })).await)
+                ["r"],
+            json!(r + 1)
+        );
     }
     assert_ok(&post(&portal, Callback::ConfirmRegistration, body_for(Callback::ConfirmRegistration, "", "")).await);
 }
@@ -128,17 +133,26 @@ async fn an_otp_works_once_and_only_if_this_portal_issued_it() {
     let started = portal.pre_register_user(UserPreRegistration::new("u1")).await.unwrap();
     let otp = started.otp.expose().to_string();
 
-    let unknown = post(&portal, Callback::ConfirmUserRegistration, body_for(Callback::ConfirmUserRegistration, "", "never-issued")).await;
+    let unknown = post(
+        &portal,
+        Callback::ConfirmUserRegistration,
+        body_for(Callback::ConfirmUserRegistration, "", "never-issued"),
+    )
+    .await;
     assert_refused(&unknown, 403, "otp_refused", &["otp"]);
     let almost = format!("{}x", &otp[..otp.len() - 1]);
-    let almost = post(&portal, Callback::ConfirmUserRegistration, body_for(Callback::ConfirmUserRegistration, "", &almost)).await;
+    let almost =
+        post(&portal, Callback::ConfirmUserRegistration, body_for(Callback::ConfirmUserRegistration, "", &almost))
+            .await;
     assert_eq!(almost.status, 403);
 
-    let first = post(&portal, Callback::ConfirmUserRegistration, body_for(Callback::ConfirmUserRegistration, "", &otp)).await;
+    let first =
+        post(&portal, Callback::ConfirmUserRegistration, body_for(Callback::ConfirmUserRegistration, "", &otp)).await;
     assert_ok(&first);
     let event = &hooks.events_of(Callback::ConfirmUserRegistration)[0];
     assert_eq!((event["userId"].clone(), event["initiatedByPortal"].clone()), (json!("u1"), json!(true)));
-    let replay = post(&portal, Callback::ConfirmUserRegistration, body_for(Callback::ConfirmUserRegistration, "", &otp)).await;
+    let replay =
+        post(&portal, Callback::ConfirmUserRegistration, body_for(Callback::ConfirmUserRegistration, "", &otp)).await;
     assert_refused(&replay, 403, "otp_refused", &[]);
     assert_eq!(hooks.events_of(Callback::ConfirmUserRegistration).len(), 1);
 }
@@ -286,7 +300,12 @@ async fn a_failing_or_panicking_hook_changes_nothing() {
     assert_ok(&post(&portal, Callback::ConfirmPreRegistration, json!({ "adminId": ADMIN_ID, "r": 1 })).await);
     hooks.fail(Callback::ConfirmRegistration);
     let body = body_for(Callback::ConfirmRegistration, "", "");
-    assert_refused(&post(&portal, Callback::ConfirmRegistration, body.clone()).await, 500, "hook_failed", &["nothing was changed"]);
+    assert_refused(
+        &post(&portal, Callback::ConfirmRegistration, body.clone()).await,
+        500,
+        "hook_failed",
+        &["nothing was changed"],
+    );
     assert_eq!(portal.status().await.unwrap().phase.as_str(), "pre_registered");
     hooks.heal();
     assert_ok(&post(&portal, Callback::ConfirmRegistration, body).await);

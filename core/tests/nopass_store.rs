@@ -3,6 +3,7 @@
 //! only SQLite adds: the state survives reopening, and two handles on one file (as two
 //! processes would have) still refuse stale changes.
 #![cfg(all(feature = "nopass", feature = "sqlite"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 
@@ -92,10 +93,8 @@ async fn contract(store: Arc<dyn PortalStore>) {
     let mut next = session("a1", 2, 20);
     next.state = SessionState::Denied;
     next.reason = Some("no".into());
-    let update = Change {
-        portal_version: 1,
-        ops: vec![StoreOp::UpdateSession { session: next.clone(), expected_version: 1 }],
-    };
+    let update =
+        Change { portal_version: 1, ops: vec![StoreOp::UpdateSession { session: next.clone(), expected_version: 1 }] };
     store.apply(update.clone()).await.unwrap();
     assert_eq!(store.session("a1".into()).await.unwrap(), Some(next));
     assert_eq!(store.apply(update).await.unwrap_err().code(), "conflict");
@@ -148,7 +147,10 @@ async fn sqlite_state_survives_reopening_and_stale_handles_are_refused() {
     // The second handle decided on version 0 too: refused, as another process would be.
     let stale = second.apply(Change { portal_version: 0, ops: vec![StoreOp::SetPortal(registered())] }).await;
     assert_eq!(stale.unwrap_err().code(), "conflict");
-    let ops = vec![StoreOp::InsertSession(session("a1", 1, 10)), StoreOp::PutRegistration(registration(4, 4_102_444_800_000))];
+    let ops = vec![
+        StoreOp::InsertSession(session("a1", 1, 10)),
+        StoreOp::PutRegistration(registration(4, 4_102_444_800_000)),
+    ];
     second.apply(Change { portal_version: 1, ops }).await.unwrap();
     drop((first, second));
 

@@ -105,7 +105,12 @@ pub async fn run(sandbox: &Sandbox) -> authbridge::Result<()> {
 
     receiver.stop().await;
     let reopened = SqliteStore::open(&database)?;
-    let phase = Portal::builder(PortalConfig::new("JimTheAdmin", "nDhTZvX82Et")?).store(reopened).build()?.status().await?.phase;
+    let phase = Portal::builder(PortalConfig::new("JimTheAdmin", "nDhTZvX82Et")?)
+        .store(reopened)
+        .build()?
+        .status()
+        .await?
+        .phase;
     step("nopass", "state read back from the SQLite file", phase.as_str());
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

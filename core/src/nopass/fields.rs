@@ -39,7 +39,10 @@ impl Fields {
             let lower = key.to_ascii_lowercase();
             if map.insert(lower, value).is_some() {
                 let name = join(&prefix, &key);
-                return Err(Refusal::invalid(&name, "is given more than once (keys are matched without regard to case)"));
+                return Err(Refusal::invalid(
+                    &name,
+                    "is given more than once (keys are matched without regard to case)",
+                ));
             }
         }
         Ok(Self { prefix, map })
@@ -112,7 +115,9 @@ impl Fields {
             None if required => Err(Refusal::invalid(&self.name(field), "is required")),
             None => Ok(None),
             Some(Value::Bool(value)) => Ok(Some(value)),
-            Some(other) => Err(Refusal::invalid(&self.name(field), format!("must be a boolean (got {})", kind(&other)))),
+            Some(other) => {
+                Err(Refusal::invalid(&self.name(field), format!("must be a boolean (got {})", kind(&other))))
+            }
         }
     }
 
@@ -179,7 +184,10 @@ mod tests {
         assert!(message(f.required_uint("r", 9, "x").unwrap_err()).contains("whole number"));
         let mut f = Fields::parse(br#"{"session":{"AuthId":7}}"#).unwrap();
         let mut session = f.object("session").unwrap().unwrap();
-        assert_eq!(message(session.required_str("authId", None).unwrap_err()), "`session.authId` must be a string (got a number)");
+        assert_eq!(
+            message(session.required_str("authId", None).unwrap_err()),
+            "`session.authId` must be a string (got a number)"
+        );
         let refusal = Fields::parse(br#"{"userId":"a","UserId":"b"}"#).err().unwrap();
         assert!(message(refusal).contains("more than once"));
         assert!(Fields::parse(b"[1]").is_err());

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use futures_util::future::{self, BoxFuture};
 
 use super::events::{
-    AuthorizationResult, PictureUpdate, PreRegistration, Registration, ServiceDisabling, SessionClosing,
-    UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+    AuthorizationResult, PictureUpdate, PreRegistration, Registration, ServiceDisabling, SessionClosing, UserDeletion,
+    UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
 };
 
 /// A hook's failure. The message goes to the log, never to the NoPass server.

@@ -208,7 +208,11 @@ impl Portal {
     }
 
     pub(crate) async fn process(&self, callback: Callback, body: &[u8]) -> PortalResponse {
-        let span = tracing::info_span!("authbridge.nopass.callback", callback = callback.name(), status = tracing::field::Empty);
+        let span = tracing::info_span!(
+            "authbridge.nopass.callback",
+            callback = callback.name(),
+            status = tracing::field::Empty
+        );
         let handled = AssertUnwindSafe(machine::dispatch(&self.inner, callback, body))
             .catch_unwind()
             .instrument(span.clone())
@@ -316,7 +320,12 @@ impl Portal {
         self.inner
             .apply(Change { portal_version: record.version, ops: vec![StoreOp::PutRegistration(pending)] })
             .await?;
-        Ok(PreRegisteredUser { user_id: user.user_id, otp: answer.otp, register_link: answer.register_link, expires_at_ms })
+        Ok(PreRegisteredUser {
+            user_id: user.user_id,
+            otp: answer.otp,
+            register_link: answer.register_link,
+            expires_at_ms,
+        })
     }
 
     /// Starts a login for `user_id` with the NoPass server (RequestAuthorization). The session
@@ -365,9 +374,10 @@ impl Portal {
     }
 
     fn server(&self) -> Result<&ServerClient> {
-        self.inner.server.as_ref().ok_or_else(|| {
-            Error::Config("the portal has no NoPass server configured (PortalConfig::server)".into())
-        })
+        self.inner
+            .server
+            .as_ref()
+            .ok_or_else(|| Error::Config("the portal has no NoPass server configured (PortalConfig::server)".into()))
     }
 }
 

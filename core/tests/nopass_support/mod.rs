@@ -1,6 +1,6 @@
 //! Shared set-up of the NoPass portal tests: the seed's example values, a portal wired to the
 //! sandbox's NoPass server, recording hooks, and a PNG maker.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -141,7 +141,12 @@ pub fn portal_with(config: PortalConfig, hooks: &Arc<Recorder>, store: Option<Ar
 /// POSTs `body` to a callback as the NoPass server does (`application/json-patch+json`).
 pub async fn post(portal: &Portal, callback: Callback, body: Value) -> PortalResponse {
     portal
-        .handle("POST", &callback.path(), [("Content-Type", "application/json-patch+json")], body.to_string().as_bytes())
+        .handle(
+            "POST",
+            &callback.path(),
+            [("Content-Type", "application/json-patch+json")],
+            body.to_string().as_bytes(),
+        )
         .await
 }
 

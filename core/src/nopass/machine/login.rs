@@ -32,9 +32,10 @@ async fn pending_session(inner: &Inner, auth_id: &str, now: u64) -> Result<Login
 }
 
 async fn known_session(inner: &Inner, auth_id: &str) -> Result<LoginSession, Refusal> {
-    inner.stored_session(auth_id).await?.ok_or_else(|| {
-        Refusal::new(404, "unknown_auth_id", "`authId` does not belong to a login this portal started")
-    })
+    inner
+        .stored_session(auth_id)
+        .await?
+        .ok_or_else(|| Refusal::new(404, "unknown_auth_id", "`authId` does not belong to a login this portal started"))
 }
 
 fn changed(session: &LoginSession, now: u64) -> LoginSession {

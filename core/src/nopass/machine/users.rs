@@ -77,7 +77,9 @@ pub(super) async fn validate_user_registration(
             created_at_ms: now,
             expires_at_ms: now.saturating_add(inner.config.registration_ttl.as_millis() as u64),
         };
-        inner.commit(Change { portal_version: record.version, ops: vec![StoreOp::PutRegistration(registration)] }).await?;
+        inner
+            .commit(Change { portal_version: record.version, ops: vec![StoreOp::PutRegistration(registration)] })
+            .await?;
     }
     Ok(Outcome::Bool(accepted))
 }

@@ -48,10 +48,10 @@ impl MemoryStore {
                 StoreOp::InsertSession(s) if state.sessions.contains_key(&s.auth_id) => {
                     return Err(conflict("the session exists already"));
                 }
-                StoreOp::UpdateSession { session, expected_version } => {
-                    if state.sessions.get(&session.auth_id).map(|s| s.version) != Some(*expected_version) {
-                        return Err(conflict("the session changed"));
-                    }
+                StoreOp::UpdateSession { session, expected_version }
+                    if state.sessions.get(&session.auth_id).map(|s| s.version) != Some(*expected_version) =>
+                {
+                    return Err(conflict("the session changed"));
                 }
                 _ => {}
             }

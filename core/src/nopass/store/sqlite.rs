@@ -13,9 +13,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::{conflict, Change, PortalStore, StoreFuture, StoreOp};
-use crate::nopass::state::{
-    LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState,
-};
+use crate::nopass::state::{LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
 use crate::{Error, Result, Secret};
 
 const SCHEMA_VERSION: i64 = 1;
@@ -327,8 +325,11 @@ fn apply_change(conn: &mut Connection, change: Change) -> Result<()> {
                 write_session(&tx, &session).map_err(store_error)?;
             }
             StoreOp::Purge { registrations_expired_by_ms, sessions_updated_before_ms } => {
-                tx.execute("DELETE FROM registrations WHERE expires_at <= ?1", params![to_i64(registrations_expired_by_ms)])
-                    .map_err(store_error)?;
+                tx.execute(
+                    "DELETE FROM registrations WHERE expires_at <= ?1",
+                    params![to_i64(registrations_expired_by_ms)],
+                )
+                .map_err(store_error)?;
                 tx.execute("DELETE FROM sessions WHERE updated_at < ?1", params![to_i64(sessions_updated_before_ms)])
                     .map_err(store_error)?;
             }

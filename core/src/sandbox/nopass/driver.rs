@@ -142,9 +142,9 @@ impl NoPassSim {
     /// session. Returns the session's `authId`; the user can then log in.
     pub async fn complete_user_registration(&self, user_id: &str) -> Result<String> {
         let portal = self.portal_or_err()?;
-        let pre = self.pre_registration(user_id).ok_or_else(|| {
-            Error::Config(format!("the NoPass stand-in received no PreRegisterUser for {user_id:?}"))
-        })?;
+        let pre = self
+            .pre_registration(user_id)
+            .ok_or_else(|| Error::Config(format!("the NoPass stand-in received no PreRegisterUser for {user_id:?}")))?;
         let validate = json!({
             "otp": pre.otp,
             "givenName": pre.given_name,
@@ -186,7 +186,8 @@ impl NoPassSim {
             return Err(step_failed("ValidateUserRegistration (answered false)", &reply));
         }
         let auth_id = guid();
-        let confirm = json!({ "otp": otp, "portalId": portal.portal_id, "session": { "authId": auth_id, "login": login } });
+        let confirm =
+            json!({ "otp": otp, "portalId": portal.portal_id, "session": { "authId": auth_id, "login": login } });
         self.expect_success("ConfirmUserRegistration", &confirm).await?;
         self.state().users.insert(login.to_string());
         Ok(auth_id)

@@ -23,7 +23,9 @@ fn nullable_string(object: &Map<String, Value>, field: &str) -> Result<Option<St
     match object.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(SimResponse::strict(format!("field `{field}` must be a string or null, got {}", kind(other)))),
+        Some(other) => {
+            Err(SimResponse::strict(format!("field `{field}` must be a string or null, got {}", kind(other))))
+        }
     }
 }
 
