@@ -158,6 +158,78 @@ export declare class NevisSandbox {
   lastRawPath(): string | null
 }
 
+/** The client side of OtpOne (distributed requests), with the `JS-` key. */
+export declare class OtpOneClient {
+  constructor(clientKey: string, options?: OtpOneOptions | undefined | null)
+  /** IsFinish: whether the person has finished with the transaction. */
+  isFinish(transactionId: string): Promise<boolean>
+  /**
+   * GetResult: the outcome of a finished transaction. Pass `expectedUser` when known: then
+   * `UserValided` must name that user too.
+   */
+  getResult(transactionId: string, expectedUser?: string | undefined | null): Promise<OtpOneValidation>
+  /**
+   * Polls IsFinish until the person has acted, then resolves with GetResult. Options:
+   * `expectedUser`, `timeoutMs` (default 120 000), `intervalMs` (at least 1 000) and
+   * `signal` (an `AbortSignal`: rejects with code `cancelled`).
+   */
+  waitForResult(transactionId: string, options?: { expectedUser?: string; timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<OtpOneValidation>
+}
+
+/** The OtpOne stand-in's control API (`sandbox.otpone`). */
+export declare class OtpOneSandbox {
+  /** Registers an API key pair: the server key (`SRV-…`) and its client key (`JS-…`). */
+  registerKeys(serverKey: string, clientKey: string): void
+  /**
+   * The person approves; returns the token the page would receive, or `null` when the
+   * transaction is unknown or no longer pending.
+   */
+  approve(transactionId: string): string | null
+  /** The person denies. False when the transaction is unknown or no longer pending. */
+  deny(transactionId: string): boolean
+  /** The transaction expires now, as if nobody answered. */
+  expire(transactionId: string): boolean
+  /** Results of the transaction report `user` as `UserValided` (to test the mismatch rule). */
+  setReportedUser(transactionId: string, user: string): boolean
+  /** How long (ms) a getTransactionID transaction waits for the person. */
+  setTransactionTtl(ttlMs: number): void
+  /** How long (ms) SendRequest waits for the person before answering "timed out". */
+  setServerOnlyTimeout(timeoutMs: number): void
+  /** GetHTML answers `text/html` instead of a JSON string. */
+  setHtmlAsText(asText: boolean): void
+  /** A transaction, or `null`. */
+  transaction(transactionId: string): OtpOneSandboxTransaction | null
+  /** The newest pending transaction of `userMail`, or `null`. */
+  pendingFor(userMail: string): string | null
+  /** The raw query string of the last request (it holds keys: for wire-format tests only). */
+  lastQuery(): string | null
+}
+
+/** The server side of OtpOne, with the `SRV-` key. */
+export declare class OtpOneServer {
+  constructor(serverKey: string, options?: OtpOneOptions | undefined | null)
+  /**
+   * getTransactionID: opens a transaction for `userMail`. `privateToken` is what a
+   * distributed client receives through GetResult once the person approves.
+   */
+  getTransactionId(userMail: string, requestType: OtpOneRequestType | number, message: string, privateToken?: string | undefined | null): Promise<OtpOneTransaction>
+  /**
+   * GetHTML: the fragment the web page writes out so the person can validate; it submits
+   * the form `formId` with the token afterwards.
+   */
+  getHtml(transactionId: string, pageType: OtpOnePageType | number, formId: string): Promise<string>
+  /**
+   * VerifyToken: checks the single-use token the page received, for the user the
+   * transaction was opened for.
+   */
+  verifyToken(token: string, expectedUser: string): Promise<OtpOneValidation>
+  /**
+   * SendRequest (server only): asks `userMail` to validate and resolves once the person has
+   * (or OtpOne gives up after about two minutes).
+   */
+  sendRequest(userMail: string, requestType: OtpOneRequestType | number, message: string, userIp: string, osType: string, appName: string): Promise<OtpOneValidation>
+}
+
 /** A local stand-in for every vendor, for demos and tests. */
 export declare class Sandbox {
   /** Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. */
@@ -186,6 +258,41 @@ export declare class Sandbox {
   get nevis(): NevisSandbox
   /** The AuthX stand-in's control API. */
   get authx(): AuthxSandbox
+  /** The OtpOne stand-in's control API. */
+  get otpone(): OtpOneSandbox
+}
+
+/** A TOTP generator for one shared secret. The secret never leaves it. */
+export declare class Totp {
+  /** A generator for a raw secret. */
+  constructor(secret: Uint8Array, options?: TotpOptions | undefined | null)
+  /** A generator for a base32 secret (as shown next to a QR code). */
+  static fromBase32(secret: string, options?: TotpOptions | undefined | null): Totp
+  /** A generator for an `otpauth://totp/…` URI (what a QR code holds). */
+  static fromUri(uri: string): Totp
+  get algorithm(): string
+  get digits(): number
+  /** The time step in seconds. */
+  get period(): number
+  /** The issuer named by the URI, if any. */
+  get issuer(): string | null
+  /** The account named by the URI's label, if any. */
+  get account(): string | null
+  /** The code valid now. */
+  generate(): string
+  /** The code valid at a Unix time (seconds). */
+  generateAt(unixSeconds: number): string
+  /** The code of time step `step`. */
+  generateForStep(step: number): string
+  /** The time step `T` (RFC 6238 section 4.2) of a Unix time. */
+  stepAt(unixSeconds: number): number
+  /** Seconds until the code of `unixSeconds` is replaced by the next one. */
+  secondsLeftAt(unixSeconds: number): number
+  /**
+   * The time step whose code is `code`, looking `window` steps either side of the step of
+   * `unixSeconds` (default: now, one step), or `null` when it matches none. Constant-time.
+   */
+  verify(code: string, unixSeconds?: number | undefined | null, window?: number | undefined | null): number | null
 }
 
 /** An AuthX access token (`Debug`-safe in Rust; here it is the caller's to guard). */
@@ -385,6 +492,89 @@ export interface NevisOptions {
   transport?: TransportOptions
 }
 
+/** Where OtpOne is. */
+export interface OtpOneOptions {
+  /** The API's base URL (default `https://api.otpone.com`); operation paths are appended. */
+  baseUrl?: string
+  paths?: OtpOnePathOptions
+  params?: OtpOneParamOptions
+  /** Time allowed for one SendRequest, in ms (default 150 s). */
+  sendRequestTimeoutMs?: number
+  transport?: TransportOptions
+}
+
+/** The seed's PageType names. */
+export type OtpOnePageType = 'RTRPhoneValidation' | 'SecurityKeyValidation' | 'SecurityKeyRegistration' | 'Certificate'
+
+/** Names of the query parameters, when a deployment spells them otherwise. */
+export interface OtpOneParamOptions {
+  srvApiKey?: string
+  jsApiKey?: string
+  userMail?: string
+  requestType?: string
+  message?: string
+  privateToken?: string
+  transactionId?: string
+  pageType?: string
+  formId?: string
+  userIp?: string
+  osType?: string
+  appName?: string
+  token?: string
+}
+
+/** Paths of the operations, appended to the base URL's path (VENDOR-NOTES "OtpOne"). */
+export interface OtpOnePathOptions {
+  getTransactionId?: string
+  getHtml?: string
+  verifyToken?: string
+  isFinish?: string
+  getResult?: string
+  sendRequest?: string
+}
+
+/** The seed's RequestTypes names (all begin with "Request", as in the seed). */
+export type OtpOneRequestType = 'RequestWebSession' | 'RequestComputerSession' | 'RequestFileScanImage' | 'RequestFileScanDocument' | 'RequestWorkFlowValidation' | 'RequestApplicaitonAccess' | 'RequestApplicationAccess' | 'RequestSignDocument'
+
+/** A transaction as the stand-in shows it (no tokens). */
+export interface OtpOneSandboxTransaction {
+  id: string
+  userMail: string
+  /** `requestype` as a number. */
+  requestType: number
+  message: string
+  /** `pending`, `approved`, `denied` or `expired`. */
+  status: string
+  /** Opened by SendRequest rather than getTransactionID. */
+  serverOnly: boolean
+  hasPrivateToken: boolean
+  /** `[userIP, OSType, NavigatorOrAPPName]` of a SendRequest. */
+  requester?: Array<string>
+}
+
+/**
+ * A transaction opened by getTransactionID. Keep `userMail` with the session that opened
+ * it: the result must name that user.
+ */
+export interface OtpOneTransaction {
+  id: string
+  userMail: string
+  /** The seed's name of the request type. */
+  requestType: string
+}
+
+/** A validation OtpOne reported as valid for the expected user. */
+export interface OtpOneValidation {
+  /** `UserValided`. */
+  userValided: string
+  /** `privateToken`, delivered to a distributed client once the person approved. */
+  privateToken?: string
+  /** `Message`, when not empty. */
+  message?: string
+  /** Every other field of the answer, as sent. */
+  fields: any
+}
+
 /** VerifyPin's answer: a wrong PIN is `verified: false` with AuthX's subcode and text. */
 export interface PinVerification {
   verified: boolean
@@ -411,6 +601,16 @@ export interface SandboxUrls {
   descope?: string
   otpone?: string
   nopass?: string
+}
+
+/** Optional settings of a generator (RFC 6238 defaults: SHA1, 6 digits, 30 s). */
+export interface TotpOptions {
+  /** `SHA1`, `SHA256` or `SHA512`. */
+  algorithm?: string
+  /** 6 to 10. */
+  digits?: number
+  /** The time step in seconds. */
+  period?: number
 }
 
 /** How a client talks HTTP. */

@@ -349,6 +349,8 @@ impl napi::bindgen_prelude::AsyncGenerator for BiometricFrame {
 
 /// Frames a ProcessBiometric body without an AuthX client: `app` is the biometric
 /// application, `contentType` the sample part's type (default `application/octet-stream`).
+// Reached through napi's export registration, which test builds leave out.
+#[cfg_attr(test, allow(dead_code))]
 #[napi(catch_unwind, ts_return_type = "Promise<BiometricFrame>")]
 pub fn frame_biometric<'env>(
     env: &'env Env,

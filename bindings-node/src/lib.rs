@@ -10,8 +10,10 @@
 //!   Promise with code `panic` instead of leaving it pending;
 //! - nothing keeps the Node event loop alive once the caller's work is done.
 
+mod cancel;
 mod error;
 mod runtime;
+mod totp;
 mod transport;
 
 #[cfg(feature = "nevis")]
@@ -21,6 +23,9 @@ mod nevis;
 mod authx;
 #[cfg(feature = "authx")]
 mod biometric;
+
+#[cfg(feature = "otpone")]
+mod otpone;
 
 #[cfg(feature = "sandbox")]
 mod sandbox;

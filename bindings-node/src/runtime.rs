@@ -91,6 +91,24 @@ where
     F: Future<Output = authbridge::Result<T>> + 'static,
     S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
 {
+    promise_then(env, work, settle, |_| {})
+}
+
+/// [`promise`] with `cleanup`, which runs on the JavaScript thread when `work` has ended,
+/// whatever the outcome, before the Promise settles.
+fn promise_then<'env, T, V, F, S, C>(
+    env: &'env Env,
+    work: F,
+    settle: S,
+    cleanup: C,
+) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue,
+    F: Future<Output = authbridge::Result<T>> + 'static,
+    S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
+    C: FnOnce(&Env) + 'static,
+{
     let work = CoreFuture(work);
     let guarded = async move {
         let outcome = match AssertUnwindSafe(work).catch_unwind().await {
@@ -100,10 +118,33 @@ where
         };
         Ok(outcome)
     };
-    env.spawn_future_with_callback(guarded, move |env, outcome| match outcome {
-        Outcome::Done(value) => settle(env, value),
-        other => Err(reject(env, other)),
+    env.spawn_future_with_callback(guarded, move |env, outcome| {
+        cleanup(env);
+        match outcome {
+            Outcome::Done(value) => settle(env, value),
+            other => Err(reject(env, other)),
+        }
     })
+}
+
+/// [`promise`] for a wait: `options` are read on the JavaScript thread (its `signal` starts
+/// being listened to), `work` gets core's wait options, and the signal's listener is removed
+/// on the JavaScript thread once the wait ends, whatever its outcome.
+pub(crate) fn wait_promise<'env, T, V, F, S>(
+    env: &'env Env,
+    options: Option<&napi::bindgen_prelude::Object>,
+    work: impl FnOnce(authbridge::WaitOptions) -> F,
+    settle: S,
+) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue,
+    F: Future<Output = authbridge::Result<T>> + 'static,
+    S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
+{
+    let (wait_options, wait) = crate::cancel::Wait::read(env, options)?.split();
+    let work = work(wait_options);
+    promise_then(env, work, settle, move |env| wait.detach(env))
 }
 
 /// A core client future, moved to the runtime's worker threads.

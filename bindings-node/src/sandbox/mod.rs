@@ -11,6 +11,8 @@
 mod authx;
 #[cfg(feature = "nevis")]
 mod nevis;
+#[cfg(feature = "otpone")]
+mod otpone;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -175,5 +177,12 @@ impl Sandbox {
     #[napi(getter, catch_unwind)]
     pub fn authx(&self) -> authx::AuthxSandbox {
         authx::AuthxSandbox::new(self.shared.clone())
+    }
+
+    /// The OtpOne stand-in's control API.
+    #[cfg(feature = "otpone")]
+    #[napi(getter, catch_unwind)]
+    pub fn otpone(&self) -> otpone::OtpOneSandbox {
+        otpone::OtpOneSandbox::new(self.shared.clone())
     }
 }
