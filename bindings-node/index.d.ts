@@ -158,6 +158,59 @@ export declare class NevisSandbox {
   lastRawPath(): string | null
 }
 
+/** The NoPass server stand-in's control API (`sandbox.nopass`). */
+export declare class NoPassSandbox {
+  /** Where the portal's callbacks are (`http://host:port`, the mount path included). */
+  setPortalUrl(url: string): void
+  portalUrl(): string | null
+  /** The portal as registered by `registerPortal`, or `null`. */
+  registration(): NoPassSandboxPortal | null
+  /** Takes `portal` as registered without calling the portal. */
+  setRegistration(portal: NoPassSandboxPortal): void
+  /** Makes `userId` a NoPass user who can log in. */
+  addUser(userId: string): void
+  hasUser(userId: string): boolean
+  /** The PreRegisterUser received for `userId` and not completed yet, or `null`. */
+  preRegistration(userId: string): NoPassSandboxPreRegistration | null
+  /** The `authId` of the last login RequestAuthorization started for `userId`. */
+  lastAuthId(userId: string): string | null
+  /** The user a login's `authId` was issued for. */
+  loginUser(authId: string): string | null
+  /** POSTs `body` to the portal's callback `callback` and resolves with its answer. */
+  send(callback: string, body: any): Promise<NoPassCallbackReply>
+  /**
+   * Registers the portal as the NoPass console does (ConfirmPreRegistration, then
+   * ConfirmRegistration), checking its answers.
+   */
+  registerPortal(adminId: string): Promise<NoPassSandboxPortal>
+  /**
+   * Completes a registration the portal started with PreRegisterUser, as the NoPass app
+   * does; resolves with the new session's `authId`.
+   */
+  completeUserRegistration(userId: string): Promise<string>
+  /** A registration the NoPass server starts itself; resolves with the session's `authId`. */
+  registerUserFromServer(login: string, email?: string | undefined | null): Promise<string>
+  /** UpdatePicture with a fresh picture for the login `authId`. */
+  updatePicture(authId: string): Promise<NoPassCallbackReply>
+  /** AuthorizedUser: the person approved (`true`) or denied the login. */
+  authorize(authId: string, authorized: boolean, reason?: string | undefined | null): Promise<NoPassCallbackReply>
+  /** A whole login: `pictures` UpdatePictures, then the decision. */
+  driveLogin(authId: string, pictures: number, authorized: boolean): Promise<void>
+  /** CloseSession for `authId`. */
+  closeSession(authId: string): Promise<NoPassCallbackReply>
+  /**
+   * UpdateUser with `updates` as the seed shapes them
+   * (`{ givenName: { newValue, forbiddenStore }, … }`).
+   */
+  updateUser(userId: string, updates: any): Promise<NoPassCallbackReply>
+  /** DeleteUser: the user's NoPass account is gone. */
+  deleteUser(userId: string): Promise<NoPassCallbackReply>
+  /** AddUsers with `users` (`[{ givenName, surName, phoneNumber, email, login, isUseEmailAsLogin }]`). */
+  addUsers(users: any): Promise<NoPassCallbackReply>
+  /** DisableService: the portal was deleted in the NoPass console. */
+  disableService(): Promise<NoPassCallbackReply>
+}
+
 /** The client side of OtpOne (distributed requests), with the `JS-` key. */
 export declare class OtpOneClient {
   constructor(clientKey: string, options?: OtpOneOptions | undefined | null)
@@ -230,6 +283,70 @@ export declare class OtpOneServer {
   sendRequest(userMail: string, requestType: OtpOneRequestType | number, message: string, userIp: string, osType: string, appName: string): Promise<OtpOneValidation>
 }
 
+/**
+ * The NoPass portal: handle the NoPass server's callbacks, start registrations and logins,
+ * and wait for sessions.
+ */
+export declare class Portal {
+  /**
+   * A portal with `options`; `hooks` are the host's functions by callback name
+   * (`validateUserRegistration`, `authorizedUser`, …), each may be `async`.
+   */
+  constructor(options: PortalOptions, hooks?: PortalHooks)
+  /** The path prefix the callbacks are mounted under (empty by default). */
+  get mountPath(): string
+  /**
+   * Handles one callback: method, path, headers (as Node gives them) and the whole body.
+   * Never rejects for a bad request: every problem is an answer in the seed's envelope.
+   * `remoteAddress` feeds the optional allow-list.
+   */
+  handle(method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, remoteAddress?: string | null): Promise<PortalResponse>
+  /**
+   * Whether `path` lies under the portal's callback base path
+   * (`<mountPath>/api/PortalCommunication/`, any letter case), so a framework adapter can
+   * pass every other request on. Unknown callbacks under it are the portal's to answer.
+   */
+  isCallbackPath(path: string): boolean
+  /** The largest callback body the portal accepts, in bytes. */
+  get maxBodyBytes(): number
+  /** The portal's registration and phase. */
+  status(): Promise<PortalStatus>
+  /** The session with this `authId` as of now, or `null`. */
+  session(authId: string): Promise<PortalSession | null>
+  /**
+   * Waits until the session changes past `seenVersion` (default 0: resolves at once with
+   * the current session), or expires: a login page's long-poll. Options: `seenVersion`,
+   * `timeoutMs`, `intervalMs` (how often the store is re-read for other processes' changes)
+   * and `signal` (an `AbortSignal`).
+   */
+  waitSession(authId: string, options?: { seenVersion?: number; timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<PortalSession>
+  /** PreRegisterUser: starts a user's registration with the NoPass server. */
+  preRegisterUser(user: PortalUser): Promise<PreRegisteredUser>
+  /**
+   * RequestAuthorization: starts a login for `userId`; resolves with its session (by
+   * `authId`, with the first picture).
+   */
+  requestAuthorization(userId: string): Promise<PortalSession>
+  /**
+   * Forgets the registration, pending registrations and sessions, so the portal can be
+   * pre-registered again. Only the host can do this.
+   */
+  reset(): Promise<void>
+  /**
+   * Serves the portal with core's embedded HTTP server (for hosts with no web stack) on
+   * `host` (default 127.0.0.1) and `port` (default: a free one).
+   */
+  serve(host?: string | undefined | null, port?: number | undefined | null): Promise<PortalServer>
+}
+
+/** Core's embedded HTTP server serving a portal. */
+export declare class PortalServer {
+  /** `http://host:port` (the mount path is not included). */
+  get url(): string
+  /** Stops the server and resolves once it has stopped. */
+  stop(): Promise<void>
+}
+
 /** A local stand-in for every vendor, for demos and tests. */
 export declare class Sandbox {
   /** Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. */
@@ -260,6 +377,8 @@ export declare class Sandbox {
   get authx(): AuthxSandbox
   /** The OtpOne stand-in's control API. */
   get otpone(): OtpOneSandbox
+  /** The NoPass server stand-in's control API: it plays the NoPass server against a portal. */
+  get nopass(): NoPassSandbox
 }
 
 /** A TOTP generator for one shared secret. The secret never leaves it. */
@@ -492,6 +611,49 @@ export interface NevisOptions {
   transport?: TransportOptions
 }
 
+/** The portal's answer to one callback. */
+export interface NoPassCallbackReply {
+  status: number
+  /** The body as JSON (`null` when empty). */
+  body: any
+  /** 200 with no errors. */
+  success: boolean
+  /** The envelope's `result`, or the bare body. */
+  result: any
+  /** The first error's `code` and `message`. */
+  errorCode?: string
+  errorMessage?: string
+}
+
+/** The portal as the stand-in registered it. */
+export interface NoPassSandboxPortal {
+  portalId: string
+  /** The bearer token the stand-in expects on the portal's calls. */
+  authToken: string
+  /** The sCode the portal answered in pre-registration. */
+  sCode: string
+}
+
+/** A PreRegisterUser the stand-in received, waiting for the user to register. */
+export interface NoPassSandboxPreRegistration {
+  userId: string
+  otp: string
+  registerLink: string
+  clientIp?: string
+  redirectUrl?: string
+  givenName?: string
+  surName?: string
+  phoneNumber?: string
+  email?: string
+}
+
+/** Where the NoPass server is, for the portal's own calls. */
+export interface NoPassServerOptions {
+  /** e.g. `https://console.nopass.us`. */
+  baseUrl: string
+  transport?: TransportOptions
+}
+
 /** Where OtpOne is. */
 export interface OtpOneOptions {
   /** The API's base URL (default `https://api.otpone.com`); operation paths are appended. */
@@ -580,6 +742,152 @@ export interface PinVerification {
   verified: boolean
   subcode?: number
   message?: string
+}
+
+/** Optional checks on who may call (off by default: the seed defines no authentication). */
+export interface PortalAccess {
+  sharedSecret?: PortalSharedSecret
+  /** Addresses or CIDR ranges allowed to call; empty allows everyone. */
+  allowedSources?: Array<string>
+}
+
+/**
+ * The host's hooks, by callback (for typings: the portal reads the functions it is given).
+ * Notifications may return anything; decisions accept only with `true`. Each may be async;
+ * throwing or rejecting refuses the callback. Event fields follow the seed, in camelCase.
+ */
+export interface PortalHooks {
+  /** 1. ConfirmPreRegistration: the NoPass server's challenge arrived. */
+  confirmPreRegistration?: (event: { r: number }) => unknown
+  /** 2. ConfirmRegistration: the portal is being bound to `portalId`. */
+  confirmRegistration?: (event: { portalId: string; settings?: string }) => unknown
+  /** 3. UpdatePicture: a login has a new picture/code. */
+  updatePicture?: (event: { authId: string; userId?: string; reportedUserId?: string; image: string; nextChangeMs: number }) => unknown
+  /** 4. ValidateUserRegistration: may this user register? Answer `true` to accept. */
+  validateUserRegistration?: (event: { initiatedByPortal: boolean; userId?: string; givenName?: string; surName?: string; phoneNumber?: string; email?: string; login?: string; profileImageUrl?: string }) => boolean | Promise<boolean>
+  /** 5. ConfirmUserRegistration: the user is registered. */
+  confirmUserRegistration?: (event: { userId?: string; initiatedByPortal: boolean; authId?: string; login?: string }) => unknown
+  /** 6. AuthorizedUser: the login is decided. */
+  authorizedUser?: (event: { authId: string; userId?: string; authorized: boolean; reason?: string }) => unknown
+  /** 7. UpdateUser: may these changes be made? Answer `true` to accept. */
+  updateUser?: (event: { userId: string; changes: Array<{ field: string; newValue?: string; forbiddenStore?: boolean }> }) => boolean | Promise<boolean>
+  /** 8. DeleteUser: act on the deletion? Answer `true` to accept. */
+  deleteUser?: (event: { userId: string }) => boolean | Promise<boolean>
+  /** 9. AddUsers: may these users be added? Answer `true` to accept. */
+  addUsers?: (event: { users: Array<{ givenName?: string; surName?: string; phoneNumber?: string; email?: string; login?: string; isUseEmailAsLogin?: boolean }> }) => boolean | Promise<boolean>
+  /** 10. CloseSession: the user closed the session in NoPass. */
+  closeSession?: (event: { authId: string; userId?: string; reportedUserId?: string }) => unknown
+  /** 11. DisableService: the portal was deleted in the NoPass console. */
+  disableService?: (event: { portalId: string }) => unknown
+}
+
+/** How the portal is set up. */
+export interface PortalOptions {
+  /** The AdminId entered in the NoPass console (1–64 characters, case sensitive). */
+  adminId: string
+  /** The sCode the portal answers with (1–64 characters). */
+  sCode: string
+  /** Needed for `preRegisterUser` and `requestAuthorization`. */
+  server?: NoPassServerOptions
+  /**
+   * A path prefix the callbacks are mounted under (`/nopass` serves
+   * `/nopass/api/PortalCommunication/…`).
+   */
+  mountPath?: string
+  /** `envelope` (the seed's `{"errors":[],"result":…}`, default) or `bare`. */
+  responseMode?: string
+  /** Largest callback body accepted (default 1 MiB). */
+  maxBodyBytes?: number
+  /** How long a user registration's `otp` stays valid, in ms (default 120 000). */
+  registrationTtlMs?: number
+  /** How long a login may stay pending, in ms (default 360 000). */
+  loginTtlMs?: number
+  /** How long a session is kept after its last change, in ms (default one day). */
+  sessionRetentionMs?: number
+  access?: PortalAccess
+  store?: PortalStoreOptions
+}
+
+/** The portal's answer to one callback. */
+export interface PortalResponse {
+  status: number
+  /** `null` for an empty body. */
+  contentType?: string
+  /** Extra headers (`Allow` on 405, `WWW-Authenticate` on 401, `Connection: close` on 413). */
+  headers: Array<Array<string>>
+  body: Buffer
+}
+
+/** A login (or registration) session the NoPass server reports on. */
+export interface PortalSession {
+  authId: string
+  userId?: string
+  /** `login` (RequestAuthorization) or `registration` (ConfirmUserRegistration). */
+  origin: string
+  /** `pending`, `authorized`, `denied`, `closed` or `expired`. */
+  state: string
+  /** Why the login was denied. */
+  reason?: string
+  /** The current picture/code, base64 PNG. */
+  image?: string
+  /** The picture as a `data:` URL for an `<img src>`. */
+  imageDataUrl?: string
+  /** How long the current picture is valid, in ms (`nextChange`). */
+  nextChangeMs?: number
+  pictureExpiresAtMs?: number
+  pictures: number
+  createdAtMs: number
+  expiresAtMs: number
+  updatedAtMs: number
+  /** Increases with every change: pass it as `seenVersion` to wait for the next one. */
+  version: number
+  /** Whether nothing more can happen to the session. */
+  finished: boolean
+}
+
+/** A secret every callback must carry, when a gateway or the NoPass server can add one. */
+export type PortalSharedSecret =
+  | { type: 'bearer'; secret: string }
+  | { type: 'header'; name: string; value: string }
+
+/** The portal's registration with the NoPass server. */
+export interface PortalStatus {
+  /** `unregistered`, `pre_registered`, `registered` or `disabled`. */
+  phase: string
+  portalId?: string
+  /** Whether the NoPass server gave an `authToken` (the token itself stays inside). */
+  hasAuthToken: boolean
+  /** The settings the NoPass server sent (a string, as in the seed). */
+  settings?: string
+  version: number
+  changedAtMs: number
+}
+
+/** Where the portal keeps its state. */
+export type PortalStoreOptions =
+  | { type: 'memory' }
+  | { type: 'sqlite'; path: string }
+
+/** A user to pre-register with the NoPass server. */
+export interface PortalUser {
+  /** The portal's id of the user (at most 256 characters). */
+  userId: string
+  clientIp?: string
+  redirectUrl?: string
+  socialNetwork?: string
+  givenName?: string
+  surName?: string
+  phoneNumber?: string
+  email?: string
+}
+
+/** A pre-registration: send the person to `registerLink`. */
+export interface PreRegisteredUser {
+  userId: string
+  /** The code ConfirmUserRegistration must later carry (the portal keeps only its digest). */
+  otp: string
+  registerLink: string
+  expiresAtMs: number
 }
 
 /** Retry bounds. Which failures may be retried at all is decided by core per request. */

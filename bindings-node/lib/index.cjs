@@ -3,5 +3,6 @@
 // generated `index.js`) plus the small JavaScript layer that mounts a NoPass portal in
 // `node:http` and Express.
 const native = require('../index.js')
+const http = require('./portal-http.cjs')
 
-module.exports = { ...native }
+module.exports = { ...native, ...http }

@@ -27,6 +27,9 @@ mod biometric;
 #[cfg(feature = "otpone")]
 mod otpone;
 
+#[cfg(feature = "nopass")]
+mod nopass;
+
 #[cfg(feature = "sandbox")]
 mod sandbox;
 

@@ -82,13 +82,11 @@ fn init() {
 /// `settle` runs on the JavaScript thread once `work` is done and turns the value into its
 /// JavaScript form; a core error becomes an `Error` with `.code` ([`crate::error`]), and a
 /// panic in `work` rejects with code `panic` rather than leaving the Promise pending.
-///
-/// `work` need not be `Send`: see [`CoreFuture`].
 pub(crate) fn promise<'env, T, V, F, S>(env: &'env Env, work: F, settle: S) -> napi::Result<PromiseRaw<'env, V>>
 where
     T: Send + 'static,
     V: ToNapiValue,
-    F: Future<Output = authbridge::Result<T>> + 'static,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
     S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
 {
     promise_then(env, work, settle, |_| {})
@@ -105,11 +103,10 @@ fn promise_then<'env, T, V, F, S, C>(
 where
     T: Send + 'static,
     V: ToNapiValue,
-    F: Future<Output = authbridge::Result<T>> + 'static,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
     S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
     C: FnOnce(&Env) + 'static,
 {
-    let work = CoreFuture(work);
     let guarded = async move {
         let outcome = match AssertUnwindSafe(work).catch_unwind().await {
             Ok(Ok(value)) => Outcome::Done(value),
@@ -139,34 +136,10 @@ pub(crate) fn wait_promise<'env, T, V, F, S>(
 where
     T: Send + 'static,
     V: ToNapiValue,
-    F: Future<Output = authbridge::Result<T>> + 'static,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
     S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
 {
     let (wait_options, wait) = crate::cancel::Wait::read(env, options)?.split();
     let work = work(wait_options);
     promise_then(env, work, settle, move |env| wait.detach(env))
-}
-
-/// A core client future, moved to the runtime's worker threads.
-///
-/// Core's client futures are not `Send` at the moment, for one reason only: the transport
-/// holds a `&Request` across an await while `Request` is not `Sync` (the opener of a streamed
-/// body is `Send` but not `Sync`). That reference points into the future itself and is only
-/// ever used by whichever single thread polls the future, so moving the whole future between
-/// polls shares nothing across threads. Every other value such a future holds is `Send`
-/// (secrets, strings, `Arc`s of `Send + Sync` clients); core holds no lock guard across an
-/// await (clippy's `await_holding_lock` is denied). Once core's futures are `Send`, this wrapper
-/// goes and `promise` requires `F: Send`.
-struct CoreFuture<F>(F);
-
-// SAFETY: see above: the only non-`Send` state is a reference into the future itself.
-unsafe impl<F> Send for CoreFuture<F> {}
-
-impl<F: Future> Future for CoreFuture<F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
-        // SAFETY: structural pinning of the only field; it is never moved out.
-        unsafe { self.map_unchecked_mut(|wrapper| &mut wrapper.0) }.poll(cx)
-    }
 }

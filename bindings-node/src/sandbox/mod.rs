@@ -11,6 +11,8 @@
 mod authx;
 #[cfg(feature = "nevis")]
 mod nevis;
+#[cfg(feature = "nopass")]
+mod nopass;
 #[cfg(feature = "otpone")]
 mod otpone;
 
@@ -28,9 +30,16 @@ use crate::runtime::promise;
 
 /// The running stand-ins, shared by the `Sandbox` object and its control objects. `None`
 /// once stopped.
-pub(crate) struct Shared(Mutex<Option<sandbox::Sandbox>>);
+pub(crate) struct Shared(Mutex<Option<Arc<sandbox::Sandbox>>>);
 
 impl Shared {
+    /// The running sandbox, for control calls that wait (the NoPass server's callbacks).
+    pub(crate) fn get(&self, env: &Env) -> napi::Result<Arc<sandbox::Sandbox>> {
+        self.with(env, |_| ())?;
+        let slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.clone().ok_or_else(|| napi::Error::from_reason("the sandbox has been stopped"))
+    }
+
     /// Runs `action` on the running sandbox, or fails with `config` once it has stopped.
     pub(crate) fn with<T>(&self, env: &Env, action: impl FnOnce(&sandbox::Sandbox) -> T) -> napi::Result<T> {
         let slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -91,7 +100,7 @@ impl Sandbox {
     #[napi(catch_unwind, ts_return_type = "Promise<Sandbox>")]
     pub fn start(env: &Env) -> napi::Result<PromiseRaw<'_, Sandbox>> {
         promise(env, sandbox::Sandbox::start(), |_, started| {
-            Ok(Sandbox { shared: Arc::new(Shared(Mutex::new(Some(started)))) })
+            Ok(Sandbox { shared: Arc::new(Shared(Mutex::new(Some(Arc::new(started))))) })
         })
     }
 
@@ -156,7 +165,9 @@ impl Sandbox {
         promise(
             env,
             async move {
-                if let Some(sandbox) = taken {
+                // A control call still waiting holds the sandbox too; then its servers stop
+                // when that call ends and drops it.
+                if let Some(sandbox) = taken.and_then(Arc::into_inner) {
                     sandbox.stop().await;
                 }
                 Ok(())
@@ -184,5 +195,12 @@ impl Sandbox {
     #[napi(getter, catch_unwind)]
     pub fn otpone(&self) -> otpone::OtpOneSandbox {
         otpone::OtpOneSandbox::new(self.shared.clone())
+    }
+
+    /// The NoPass server stand-in's control API: it plays the NoPass server against a portal.
+    #[cfg(feature = "nopass")]
+    #[napi(getter, catch_unwind)]
+    pub fn nopass(&self) -> nopass::NoPassSandbox {
+        nopass::NoPassSandbox::new(self.shared.clone())
     }
 }
