@@ -153,6 +153,60 @@ typedef uint32_t ab_status;
 #endif // __cplusplus
 
 /**
+ * ProcessBiometric's outcome; values equal AuthX's `response_code`.
+ */
+enum ab_authx_biometric_outcome
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * A code this version does not know (the raw code is `response_code`).
+   */
+  AB_AUTHX_BIOMETRIC_OUTCOME_OTHER = 0,
+  /**
+   * Enrolled, matched (verify) or deleted.
+   */
+  AB_AUTHX_BIOMETRIC_OUTCOME_SUCCESS = 1,
+  AB_AUTHX_BIOMETRIC_OUTCOME_FACE_NOT_MATCH = 2,
+  AB_AUTHX_BIOMETRIC_OUTCOME_FACE_QUALITY_POOR = 3,
+  AB_AUTHX_BIOMETRIC_OUTCOME_TOO_MANY_FACE = 4,
+  AB_AUTHX_BIOMETRIC_OUTCOME_FACE_NOT_FOUND = 5,
+  AB_AUTHX_BIOMETRIC_OUTCOME_FACE_OUT_BOUND = 6,
+  AB_AUTHX_BIOMETRIC_OUTCOME_SETTINGS_MISSED = 7,
+  AB_AUTHX_BIOMETRIC_OUTCOME_USER_NOT_EXISTS = 8,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_authx_biometric_outcome;
+#endif // __cplusplus
+
+/**
+ * Why a session JWT was refused (`ab_error_descope_session_rejection`).
+ */
+enum ab_descope_session_rejection
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * The last error was not a session rejection.
+   */
+  AB_DESCOPE_SESSION_REJECTION_NONE = 0,
+  AB_DESCOPE_SESSION_REJECTION_MALFORMED = 1,
+  AB_DESCOPE_SESSION_REJECTION_UNKNOWN_KEY = 2,
+  AB_DESCOPE_SESSION_REJECTION_ALGORITHM_MISMATCH = 3,
+  AB_DESCOPE_SESSION_REJECTION_BAD_SIGNATURE = 4,
+  AB_DESCOPE_SESSION_REJECTION_EXPIRED = 5,
+  AB_DESCOPE_SESSION_REJECTION_NOT_YET_VALID = 6,
+  AB_DESCOPE_SESSION_REJECTION_WRONG_ISSUER = 7,
+  AB_DESCOPE_SESSION_REJECTION_WRONG_AUDIENCE = 8,
+  AB_DESCOPE_SESSION_REJECTION_NOT_A_SESSION_TOKEN = 9,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_descope_session_rejection;
+#endif // __cplusplus
+
+/**
  * The `statusCode` of a nevisIDM Login Status (VENDOR-NOTES), as a C enum. Values equal the
  * wire codes.
  */
@@ -195,6 +249,98 @@ typedef uint32_t ab_nevis_login_status;
 #endif // __cplusplus
 
 /**
+ * How a session began.
+ */
+enum ab_portal_session_origin
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * `ab_portal_request_authorization`.
+   */
+  AB_PORTAL_SESSION_ORIGIN_LOGIN = 1,
+  /**
+   * The session of a ConfirmUserRegistration.
+   */
+  AB_PORTAL_SESSION_ORIGIN_REGISTRATION = 2,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_portal_session_origin;
+#endif // __cplusplus
+
+/**
+ * Where a login session is.
+ */
+enum ab_portal_session_state
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Waiting for the person; pictures may change.
+   */
+  AB_PORTAL_SESSION_STATE_PENDING = 1,
+  AB_PORTAL_SESSION_STATE_AUTHORIZED = 2,
+  /**
+   * `reason` says why.
+   */
+  AB_PORTAL_SESSION_STATE_DENIED = 3,
+  AB_PORTAL_SESSION_STATE_CLOSED = 4,
+  /**
+   * Still pending when the login time ran out.
+   */
+  AB_PORTAL_SESSION_STATE_EXPIRED = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_portal_session_state;
+#endif // __cplusplus
+
+/**
+ * Which of the eleven callbacks (seed sections 1–11) an event is.
+ */
+enum ab_portal_callback
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  AB_PORTAL_CALLBACK_CONFIRM_PRE_REGISTRATION = 1,
+  AB_PORTAL_CALLBACK_CONFIRM_REGISTRATION = 2,
+  AB_PORTAL_CALLBACK_UPDATE_PICTURE = 3,
+  AB_PORTAL_CALLBACK_VALIDATE_USER_REGISTRATION = 4,
+  AB_PORTAL_CALLBACK_CONFIRM_USER_REGISTRATION = 5,
+  AB_PORTAL_CALLBACK_AUTHORIZED_USER = 6,
+  AB_PORTAL_CALLBACK_UPDATE_USER = 7,
+  AB_PORTAL_CALLBACK_DELETE_USER = 8,
+  AB_PORTAL_CALLBACK_ADD_USERS = 9,
+  AB_PORTAL_CALLBACK_CLOSE_SESSION = 10,
+  AB_PORTAL_CALLBACK_DISABLE_SERVICE = 11,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_portal_callback;
+#endif // __cplusplus
+
+/**
+ * Where the portal is in its life.
+ */
+enum ab_portal_phase
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  AB_PORTAL_PHASE_UNREGISTERED = 1,
+  AB_PORTAL_PHASE_PRE_REGISTERED = 2,
+  AB_PORTAL_PHASE_REGISTERED = 3,
+  /**
+   * After DisableService every callback is refused until `ab_portal_reset`.
+   */
+  AB_PORTAL_PHASE_DISABLED = 4,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_portal_phase;
+#endif // __cplusplus
+
+/**
  * The state of a sandbox nevisIDM credential.
  */
 enum ab_nevis_credential_state
@@ -208,6 +354,29 @@ enum ab_nevis_credential_state
 };
 #ifndef __cplusplus
 typedef uint32_t ab_nevis_credential_state;
+#endif // __cplusplus
+
+/**
+ * Where a sandbox OtpOne transaction stands.
+ */
+enum ab_otpone_sandbox_status
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Waiting for the person.
+   */
+  AB_OTPONE_SANDBOX_STATUS_PENDING = 1,
+  AB_OTPONE_SANDBOX_STATUS_APPROVED = 2,
+  AB_OTPONE_SANDBOX_STATUS_DENIED = 3,
+  /**
+   * Nobody answered in time (or `ab_sandbox_otpone_expire`).
+   */
+  AB_OTPONE_SANDBOX_STATUS_EXPIRED = 4,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_otpone_sandbox_status;
 #endif // __cplusplus
 
 /**
@@ -255,6 +424,160 @@ typedef uint32_t ab_nevis_credential;
 #endif // __cplusplus
 
 /**
+ * The shape of a successful answer to the NoPass server. Functions take it as `uint32_t`.
+ */
+enum ab_portal_response_mode
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * The seed's `{"errors":[],"result":…}` (the default).
+   */
+  AB_PORTAL_RESPONSE_MODE_ENVELOPE = 1,
+  /**
+   * The result alone, as the public sample portal sends it. Errors keep the envelope.
+   */
+  AB_PORTAL_RESPONSE_MODE_BARE = 2,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_portal_response_mode;
+#endif // __cplusplus
+
+/**
+ * What a hook answers.
+ */
+enum ab_hook_answer
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Yes: accept the notification, or decide "yes" (ValidateUserRegistration, UpdateUser,
+   * DeleteUser, AddUsers).
+   */
+  AB_HOOK_ANSWER_ACCEPT = 0,
+  /**
+   * Decide "no". For a notification, the same as `AB_HOOK_ANSWER_FAIL`.
+   */
+  AB_HOOK_ANSWER_REFUSE = 1,
+  /**
+   * The hook failed: the callback is refused and nothing changes (the NoPass server may
+   * call again). Any other value means the same.
+   */
+  AB_HOOK_ANSWER_FAIL = 2,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_hook_answer;
+#endif // __cplusplus
+
+/**
+ * `authentication_id`: which biometric a sample is. Functions take it as `uint32_t`.
+ */
+enum ab_authx_biometric_kind
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  AB_AUTHX_BIOMETRIC_KIND_FINGER = 1,
+  AB_AUTHX_BIOMETRIC_KIND_FACE = 2,
+  AB_AUTHX_BIOMETRIC_KIND_PALM = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_authx_biometric_kind;
+#endif // __cplusplus
+
+/**
+ * `process_type`: what to do with a sample. Functions take it as `uint32_t`.
+ */
+enum ab_authx_biometric_process
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  AB_AUTHX_BIOMETRIC_PROCESS_ENROL = 1,
+  AB_AUTHX_BIOMETRIC_PROCESS_VERIFY = 2,
+  AB_AUTHX_BIOMETRIC_PROCESS_DELETE = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_authx_biometric_process;
+#endif // __cplusplus
+
+/**
+ * Which of the stand-in's built-in credentials `ab_sandbox_authx_credential` returns.
+ */
+enum ab_sandbox_authx_builtin
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * The Manage API `ApplicationId` accepted from the start.
+   */
+  AB_SANDBOX_AUTHX_BUILTIN_APPLICATION_ID = 1,
+  /**
+   * Its `ApplicationKey`.
+   */
+  AB_SANDBOX_AUTHX_BUILTIN_APPLICATION_KEY = 2,
+  /**
+   * The biometric `application_key` accepted from the start.
+   */
+  AB_SANDBOX_AUTHX_BUILTIN_BIOMETRIC_APPLICATION_KEY = 3,
+  /**
+   * Its `secret_key`.
+   */
+  AB_SANDBOX_AUTHX_BUILTIN_BIOMETRIC_SECRET_KEY = 4,
+  /**
+   * Its `host_name`.
+   */
+  AB_SANDBOX_AUTHX_BUILTIN_HOST_NAME = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_sandbox_authx_builtin;
+#endif // __cplusplus
+
+/**
+ * The HMAC hash of a TOTP. Functions take it as `uint32_t`; 0 keeps what the key or URI says.
+ */
+enum ab_totp_algorithm
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  AB_TOTP_ALGORITHM_SHA1 = 1,
+  AB_TOTP_ALGORITHM_SHA256 = 2,
+  AB_TOTP_ALGORITHM_SHA512 = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_totp_algorithm;
+#endif // __cplusplus
+
+/**
+ * An AuthX client: one cached access token, renewed by a single request however many
+ * threads wait for it.
+ *
+ * Thread-safe: call it from any number of threads at once.
+ */
+typedef struct ab_authx_client ab_authx_client;
+
+/**
+ * AuthX settings: base URL and Manage API credentials, the biometric application, token
+ * renewal margin, upload limits, transport.
+ *
+ * Thread-safe (setters lock the handle).
+ */
+typedef struct ab_authx_config ab_authx_config;
+
+/**
+ * A framed ProcessBiometric body (`multipart/form-data`) to send with your own HTTP stack:
+ * its content type and length, and its bytes read in chunks with `ab_authx_frame_read`, so a
+ * sample from a file is never held whole in memory.
+ *
+ * Thread-safe (reads are serialised).
+ */
+typedef struct ab_authx_frame ab_authx_frame;
+
+/**
  * A cancellation handle. Pass it to any `*_wait*` function; calling `ab_cancel_cancel`
  * from any thread ends every wait using it with `AB_STATUS_CANCELLED`. Once cancelled it
  * stays cancelled: make a new one for the next wait.
@@ -262,6 +585,20 @@ typedef uint32_t ab_nevis_credential;
  * Thread-safe: cancel from one thread while others wait on it.
  */
 typedef struct ab_cancel ab_cancel;
+
+/**
+ * A Descope client (it caches the project's public keys for session validation).
+ *
+ * Thread-safe: call it from any number of threads at once.
+ */
+typedef struct ab_descope_client ab_descope_client;
+
+/**
+ * Descope settings: project, API host, management key, transport, session validation.
+ *
+ * Thread-safe (setters lock the handle).
+ */
+typedef struct ab_descope_config ab_descope_config;
 
 /**
  * A nevisIDM Authentication API client.
@@ -278,6 +615,51 @@ typedef struct ab_nevis_client ab_nevis_client;
 typedef struct ab_nevis_config ab_nevis_config;
 
 /**
+ * The client side of OtpOne, holding the client key (`JS-…`).
+ *
+ * Thread-safe: call it from any number of threads at once.
+ */
+typedef struct ab_otpone_client ab_otpone_client;
+
+/**
+ * OtpOne settings shared by the server and the client handle: base URL, operation paths,
+ * parameter names, transport, SendRequest's time limit.
+ *
+ * Thread-safe (setters lock the handle).
+ */
+typedef struct ab_otpone_config ab_otpone_config;
+
+/**
+ * The server side of OtpOne, holding the server key (`SRV-…`).
+ *
+ * Thread-safe: call it from any number of threads at once.
+ */
+typedef struct ab_otpone_server ab_otpone_server;
+
+/**
+ * The NoPass portal: answers the NoPass server's callbacks, keeps the portal's state, and
+ * calls the NoPass server.
+ *
+ * Thread-safe: handle callbacks, read sessions and wait on them from any number of threads.
+ */
+typedef struct ab_portal ab_portal;
+
+/**
+ * Portal settings: `adminId` and `sCode`, where the NoPass server is, response shape, limits
+ * and time limits, optional access checks.
+ *
+ * Thread-safe (setters lock the handle).
+ */
+typedef struct ab_portal_config ab_portal_config;
+
+/**
+ * The embedded server: the portal's callbacks served over HTTP by the library itself.
+ *
+ * Thread-safe.
+ */
+typedef struct ab_portal_server ab_portal_server;
+
+/**
  * The running sandbox: one HTTP server per vendor compiled into the library, on 127.0.0.1
  * and a free port. Stateful and strict: a request that deviates from the vendor's wire
  * format gets a 400 saying why.
@@ -285,6 +667,11 @@ typedef struct ab_nevis_config ab_nevis_config;
  * Thread-safe: control it from any thread while clients call it from others.
  */
 typedef struct ab_sandbox ab_sandbox;
+
+/**
+ * A TOTP generator. Thread-safe (it is immutable).
+ */
+typedef struct ab_totp ab_totp;
 
 /**
  * Transport settings, applied to a vendor configuration with its `*_config_set_transport`
@@ -296,6 +683,373 @@ typedef struct ab_sandbox ab_sandbox;
  */
 typedef struct ab_transport_config ab_transport_config;
 
+/**
+ * An access token and what AuthX said about it. Free with `ab_authx_token_free`.
+ */
+typedef struct ab_authx_token {
+  char *access_token;
+  char *token_type;
+  /**
+   * `expires_in`, in milliseconds.
+   */
+  uint64_t expires_in_ms;
+  /**
+   * `CompanyId`, or NULL.
+   */
+  char *company_id;
+  /**
+   * `.issued`, or NULL.
+   */
+  char *issued;
+  /**
+   * `.expires`, or NULL.
+   */
+  char *expires;
+} ab_authx_token;
+
+/**
+ * The answer of one ProcessBiometric call. Free with `ab_authx_biometric_result_free`.
+ */
+typedef struct ab_authx_biometric_result {
+  ab_authx_biometric_outcome outcome;
+  /**
+   * AuthX's `response_code`.
+   */
+  int64_t response_code;
+  /**
+   * `response_subcode`.
+   */
+  int64_t subcode;
+  /**
+   * `response_text`, or NULL.
+   */
+  char *message;
+  /**
+   * The `correlation_id` AuthX echoed, else the one sent.
+   */
+  char *correlation_id;
+} ab_authx_biometric_result;
+
+/**
+ * The device a sample was captured on (`device_data`). Every field may be NULL, meaning the
+ * library's default (it describes the calling program).
+ */
+typedef struct ab_authx_device {
+  const char *browser_name;
+  const char *os;
+  const char *os_version;
+  const char *browser_version;
+  const char *device_name;
+  /**
+   * The IP address of the person's device.
+   */
+  const char *ip;
+  int64_t src_user_id;
+} ab_authx_device;
+
+/**
+ * What a nOTP start returns: show `image` (a base64 PNG QR code) or send the person to
+ * `redirect_url`, then wait with `pending_ref` (a secret). Free with
+ * `ab_descope_notp_start_free`.
+ */
+typedef struct ab_descope_notp_start {
+  char *pending_ref;
+  char *redirect_url;
+  char *image;
+} ab_descope_notp_start;
+
+/**
+ * A new TOTP key in the three forms for showing it (all carry the key). Free with
+ * `ab_descope_totp_enrollment_free`.
+ */
+typedef struct ab_descope_totp_enrollment {
+  /**
+   * `provisioningURL`: the `otpauth://` URI (show it as a QR code).
+   */
+  char *provisioning_url;
+  /**
+   * That QR code as base64 PNG.
+   */
+  char *image;
+  /**
+   * The base32 key.
+   */
+  char *key;
+} ab_descope_totp_enrollment;
+
+/**
+ * A signed-in user's tokens and profile. Free with `ab_descope_session_free` (tokens are
+ * wiped).
+ */
+typedef struct ab_descope_session {
+  char *session_jwt;
+  /**
+   * NULL when Descope sent none.
+   */
+  char *refresh_jwt;
+  /**
+   * `cookieMaxAge` in seconds, or -1.
+   */
+  int64_t cookie_max_age;
+  /**
+   * `cookieExpiration` (Unix seconds), or -1.
+   */
+  int64_t cookie_expiration;
+  /**
+   * `firstSeen`: this login created the user.
+   */
+  bool first_seen;
+  char *user_id;
+  /**
+   * NULL when not set.
+   */
+  char *email;
+  /**
+   * NULL when not set.
+   */
+  char *phone;
+  /**
+   * NULL when not set.
+   */
+  char *name;
+  /**
+   * The whole user object as JSON (`loginIds`, `status`, `customAttributes`, …).
+   */
+  char *user_json;
+} ab_descope_session;
+
+/**
+ * The claims of a valid session JWT. Free with `ab_descope_claims_free`.
+ */
+typedef struct ab_descope_claims {
+  /**
+   * `sub`: the Descope user ID.
+   */
+  char *subject;
+  char *issuer;
+  /**
+   * `iat` (Unix seconds), 0 when absent.
+   */
+  uint64_t issued_at;
+  /**
+   * `exp` (Unix seconds).
+   */
+  uint64_t expires_at;
+  /**
+   * Every claim as JSON (`roles`, `permissions`, `tenants`, custom claims).
+   */
+  char *claims_json;
+} ab_descope_claims;
+
+/**
+ * Details of a user being signed up (`user`); every field may be NULL (not sent).
+ */
+typedef struct ab_descope_user_details {
+  const char *name;
+  const char *given_name;
+  const char *middle_name;
+  const char *family_name;
+  const char *email;
+  const char *phone;
+} ab_descope_user_details;
+
+/**
+ * Options of a nOTP start; every field may be NULL.
+ */
+typedef struct ab_descope_notp_options {
+  /**
+   * The path's provider segment (`whatsapp` when NULL).
+   */
+  const char *provider;
+  /**
+   * `providerId`, sent only when given.
+   */
+  const char *provider_id;
+  /**
+   * `loginOptions` as JSON: `{"stepup","mfa","customClaims","templateOptions",
+   * "revokeOtherSessions"}`.
+   */
+  const char *login_options_json;
+  /**
+   * The signed-in user's refresh JWT, for a `stepup` or `mfa` sign-in.
+   */
+  const char *refresh_jwt;
+} ab_descope_notp_options;
+
+/**
+ * A login session by `authId`: what a login page shows and waits on. Filled by the library;
+ * free its strings with `ab_portal_session_free`.
+ */
+typedef struct ab_portal_session {
+  char *auth_id;
+  /**
+   * The portal's user id the login was requested for, or NULL.
+   */
+  char *user_id;
+  ab_portal_session_origin origin;
+  ab_portal_session_state state;
+  /**
+   * Why the login was denied, or NULL.
+   */
+  char *reason;
+  /**
+   * The current picture, base64 PNG, or NULL.
+   */
+  char *image;
+  /**
+   * How long the current picture is valid, in milliseconds (0 when there is none).
+   */
+  uint64_t next_change_ms;
+  /**
+   * When the current picture expires, Unix milliseconds (0 when there is none).
+   */
+  uint64_t picture_expires_at_ms;
+  /**
+   * How many pictures the session has had.
+   */
+  uint32_t pictures;
+  uint64_t created_at_ms;
+  /**
+   * When a pending login runs out (Unix milliseconds).
+   */
+  uint64_t expires_at_ms;
+  uint64_t updated_at_ms;
+  /**
+   * Increases with every change: pass it to `ab_portal_wait_session` to wait for the next.
+   */
+  uint64_t version;
+} ab_portal_session;
+
+/**
+ * A started user registration (PreRegisterUser): send the user to `register_link`. Free its
+ * strings with `ab_portal_pre_registered_free` (the `otp` is wiped).
+ */
+typedef struct ab_portal_pre_registered {
+  char *user_id;
+  /**
+   * The code ConfirmUserRegistration must carry.
+   */
+  char *otp;
+  char *register_link;
+  /**
+   * When the `otp` stops being accepted (Unix milliseconds).
+   */
+  uint64_t expires_at_ms;
+} ab_portal_pre_registered;
+
+/**
+ * The portal's answer to one callback, for the host's web framework to send. Free with
+ * `ab_portal_response_free`.
+ */
+typedef struct ab_portal_response {
+  uint16_t status;
+  /**
+   * The `Content-Type`, or NULL for an empty body.
+   */
+  char *content_type;
+  /**
+   * Extra headers as `Name: value\r\n` lines (`Allow` on 405, …); `""` when none.
+   */
+  char *headers;
+  uint8_t *body;
+  size_t body_len;
+} ab_portal_response;
+
+/**
+ * One callback as a hook sees it. Every pointer is borrowed for the duration of the hook
+ * call only (copy what you keep) and is NULL when the callback has no such field. None
+ * carries a secret.
+ */
+typedef struct ab_portal_event {
+  ab_portal_callback callback;
+  /**
+   * `authId` of the login or registration session (UpdatePicture, ConfirmUserRegistration,
+   * AuthorizedUser, CloseSession).
+   */
+  const char *auth_id;
+  /**
+   * The portal's user id the session or registration belongs to.
+   */
+  const char *user_id;
+  /**
+   * `portalId` (ConfirmRegistration, DisableService).
+   */
+  const char *portal_id;
+  /**
+   * AuthorizedUser: whether the person approved.
+   */
+  bool authorized;
+  /**
+   * AuthorizedUser: why the login was denied.
+   */
+  const char *reason;
+  /**
+   * UpdatePicture: the new picture, base64 PNG.
+   */
+  const char *image;
+  /**
+   * UpdatePicture: how long the picture is valid, in milliseconds.
+   */
+  uint64_t next_change_ms;
+  /**
+   * The whole event as camelCase JSON (field changes of UpdateUser, users of AddUsers, …).
+   */
+  const char *json;
+} ab_portal_event;
+
+/**
+ * A hook: called with the `user_data` given in `ab_portal_hooks` and the event; returns an
+ * `ab_hook_answer` value. Called from library threads, possibly several at once: it must be
+ * thread-safe. It may call non-blocking authbridge functions; blocking ones (network calls,
+ * waits) fail there with `AB_STATUS_CONFIG`.
+ */
+typedef uint32_t (*ab_portal_hook_fn)(void *user_data, const struct ab_portal_event *event);
+
+/**
+ * The host's hooks, copied by `ab_portal_new`. A NULL hook takes the safe default:
+ * notifications are accepted, decisions are refused.
+ */
+typedef struct ab_portal_hooks {
+  /**
+   * Passed back to every hook untouched; must stay valid while the portal lives.
+   */
+  void *user_data;
+  ab_portal_hook_fn confirm_pre_registration;
+  ab_portal_hook_fn confirm_registration;
+  ab_portal_hook_fn update_picture;
+  ab_portal_hook_fn validate_user_registration;
+  ab_portal_hook_fn confirm_user_registration;
+  ab_portal_hook_fn authorized_user;
+  ab_portal_hook_fn update_user;
+  ab_portal_hook_fn delete_user;
+  ab_portal_hook_fn add_users;
+  ab_portal_hook_fn close_session;
+  ab_portal_hook_fn disable_service;
+} ab_portal_hooks;
+
+/**
+ * A validation OtpOne reported as valid for the expected user. The caller owns the struct;
+ * the library fills it on success, and `ab_otpone_validation_free` frees its strings.
+ */
+typedef struct ab_otpone_validation {
+  /**
+   * `UserValided`: who validated. Never NULL after success.
+   */
+  char *user_valided;
+  /**
+   * `privateToken` attached by the server (distributed requests), or NULL.
+   */
+  char *private_token;
+  /**
+   * `Message`, or NULL.
+   */
+  char *message;
+  /**
+   * Every other field of the answer, as a JSON object. Never NULL after success.
+   */
+  char *fields_json;
+} ab_otpone_validation;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -303,22 +1057,22 @@ extern "C" {
 /**
  * Creates a cancellation handle, written to `*out_cancel`; free it with `ab_cancel_free`.
  */
-ab_status ab_cancel_new(ab_cancel **out_cancel);
+ab_status ab_cancel_new(struct ab_cancel **out_cancel);
 
 /**
  * Cancels every wait that uses `cancel`, now and later.
  */
-ab_status ab_cancel_cancel(const ab_cancel *cancel);
+ab_status ab_cancel_cancel(const struct ab_cancel *cancel);
 
 /**
  * Whether `cancel` has been cancelled; false for NULL.
  */
-bool ab_cancel_is_cancelled(const ab_cancel *cancel);
+bool ab_cancel_is_cancelled(const struct ab_cancel *cancel);
 
 /**
  * Frees a cancellation handle. No wait may still be using it. `NULL` does nothing.
  */
-void ab_cancel_free(ab_cancel *cancel);
+void ab_cancel_free(struct ab_cancel *cancel);
 
 /**
  * The status of this thread's last failed call, or `AB_STATUS_OK` if none failed (or
@@ -395,21 +1149,48 @@ void ab_test_panic_next_call(void);
 #endif
 
 /**
+ * Creates a generator from a base32 key (as Descope's TOTP `key` and authenticator apps show
+ * it) or an `otpauth://totp/…` URI. `algorithm` (an `ab_totp_algorithm`), `digits` (6–10)
+ * and `period_seconds` override the key's or URI's values; 0 keeps them (RFC defaults: SHA-1,
+ * 6 digits, 30 s).
+ */
+ab_status ab_totp_new(const char *key_or_uri,
+                      uint32_t algorithm,
+                      uint32_t digits,
+                      uint64_t period_seconds,
+                      struct ab_totp **out_totp);
+
+/**
+ * The code for the time `unix_seconds` (0: now), written to `*out_code` (free with
+ * `ab_string_free`, which wipes it); unless NULL, `*out_seconds_left_or_null` receives how
+ * long the code stays valid.
+ */
+ab_status ab_totp_generate(const struct ab_totp *totp,
+                           uint64_t unix_seconds,
+                           char **out_code,
+                           uint64_t *out_seconds_left_or_null);
+
+/**
+ * Frees a generator. `NULL` does nothing.
+ */
+void ab_totp_free(struct ab_totp *totp);
+
+/**
  * Creates transport settings with the defaults, written to `*out_config`.
  */
-ab_status ab_transport_config_new(ab_transport_config **out_config);
+ab_status ab_transport_config_new(struct ab_transport_config **out_config);
 
 /**
  * Sets the time allowed to open a connection and the time allowed for one whole attempt.
  */
-ab_status ab_transport_config_set_timeouts(const ab_transport_config *config,
+ab_status ab_transport_config_set_timeouts(const struct ab_transport_config *config,
                                            uint64_t connect_timeout_ms,
                                            uint64_t request_timeout_ms);
 
 /**
  * Sets the largest answer accepted, in bytes.
  */
-ab_status ab_transport_config_set_max_response_bytes(const ab_transport_config *config,
+ab_status ab_transport_config_set_max_response_bytes(const struct ab_transport_config *config,
                                                      uint64_t max_response_bytes);
 
 /**
@@ -417,7 +1198,7 @@ ab_status ab_transport_config_set_max_response_bytes(const ab_transport_config *
  * with full jitter), the longest backoff, and the longest `Retry-After` honoured by waiting.
  * Which requests may be retried at all is decided by the library, never by this setting.
  */
-ab_status ab_transport_config_set_retry(const ab_transport_config *config,
+ab_status ab_transport_config_set_retry(const struct ab_transport_config *config,
                                         uint32_t max_attempts,
                                         uint64_t base_delay_ms,
                                         uint64_t max_delay_ms,
@@ -426,39 +1207,39 @@ ab_status ab_transport_config_set_retry(const ab_transport_config *config,
 /**
  * Trusts an extra PEM CA certificate besides the built-in web roots (private PKI).
  */
-ab_status ab_transport_config_set_extra_ca_pem(const ab_transport_config *config,
+ab_status ab_transport_config_set_extra_ca_pem(const struct ab_transport_config *config,
                                                const uint8_t *pem,
                                                size_t pem_len);
 
 /**
  * Uses a PEM client certificate and private key for mutual TLS.
  */
-ab_status ab_transport_config_set_client_identity_pem(const ab_transport_config *config,
+ab_status ab_transport_config_set_client_identity_pem(const struct ab_transport_config *config,
                                                       const uint8_t *pem,
                                                       size_t pem_len);
 
 /**
  * Sends every request through `proxy_or_null` (a URL); NULL removes an explicit proxy.
  */
-ab_status ab_transport_config_set_proxy(const ab_transport_config *config,
+ab_status ab_transport_config_set_proxy(const struct ab_transport_config *config,
                                         const char *proxy_or_null);
 
 /**
  * Whether to honour `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (default true).
  */
-ab_status ab_transport_config_set_use_env_proxy(const ab_transport_config *config,
+ab_status ab_transport_config_set_use_env_proxy(const struct ab_transport_config *config,
                                                 bool use_env_proxy);
 
 /**
  * Appends `suffix_or_null` (e.g. `"myapp/2.1"`) to the `User-Agent`; NULL removes it.
  */
-ab_status ab_transport_config_set_user_agent_suffix(const ab_transport_config *config,
+ab_status ab_transport_config_set_user_agent_suffix(const struct ab_transport_config *config,
                                                     const char *suffix_or_null);
 
 /**
  * Frees transport settings. `NULL` does nothing.
  */
-void ab_transport_config_free(ab_transport_config *config);
+void ab_transport_config_free(struct ab_transport_config *config);
 
 /**
  * The version of the loaded library (`"0.1.0"`); compare with `AB_VERSION`. Static; never
@@ -467,64 +1248,478 @@ void ab_transport_config_free(ab_transport_config *config);
 const char *ab_version(void);
 
 /**
+ * Frees the strings inside a token (wiping them) and sets them to NULL. `NULL` does nothing,
+ * and so does a second call.
+ */
+void ab_authx_token_free(struct ab_authx_token *token);
+
+/**
+ * Frees the strings inside a biometric result and sets them to NULL. `NULL` does nothing,
+ * and so does a second call.
+ */
+void ab_authx_biometric_result_free(struct ab_authx_biometric_result *result);
+
+/**
+ * Creates AuthX settings for an explicit `base_url` (a proxy, a private deployment, the
+ * sandbox) with the Manage API `ApplicationId` and `ApplicationKey`.
+ */
+ab_status ab_authx_config_new(const char *base_url,
+                              const char *application_id,
+                              const char *application_key,
+                              struct ab_authx_config **out_config);
+
+/**
+ * Creates AuthX settings for the tenant whose host code is `host` (e.g. `"hu1tjtwu"`):
+ * `https://api-<host>.authx.com`.
+ */
+ab_status ab_authx_config_new_for_tenant(const char *host,
+                                         const char *application_id,
+                                         const char *application_key,
+                                         struct ab_authx_config **out_config);
+
+/**
+ * The application a biometric call is made for (`application_parameters`: key, secret and
+ * tenant host code), needed by ProcessBiometric.
+ */
+ab_status ab_authx_config_set_biometric_app(const struct ab_authx_config *config,
+                                            const char *application_key,
+                                            const char *secret_key,
+                                            const char *host_name);
+
+/**
+ * How long before `expires_in` runs out the token is renewed; the content type of the
+ * sample part (NULL: `application/octet-stream`); the time limit of one biometric upload.
+ */
+ab_status ab_authx_config_set_options(const struct ab_authx_config *config,
+                                      uint64_t token_refresh_margin_ms,
+                                      const char *biometric_content_type_or_null,
+                                      uint64_t upload_timeout_ms);
+
+/**
+ * Copies transport settings into the configuration.
+ */
+ab_status ab_authx_config_set_transport(const struct ab_authx_config *config,
+                                        const struct ab_transport_config *transport);
+
+/**
+ * Frees AuthX settings. `NULL` does nothing.
+ */
+void ab_authx_config_free(struct ab_authx_config *config);
+
+/**
+ * Creates a client from the settings (copied).
+ */
+ab_status ab_authx_client_new(const struct ab_authx_config *config,
+                              struct ab_authx_client **out_client);
+
+/**
+ * Frees a client. No call may still be using it. `NULL` does nothing.
+ */
+void ab_authx_client_free(struct ab_authx_client *client);
+
+/**
+ * AccessToken: the cached token (fetched or renewed when needed), in `*out_token` (free with
+ * `ab_authx_token_free`). The other calls use it by themselves.
+ */
+ab_status ab_authx_access_token(const struct ab_authx_client *client,
+                                struct ab_authx_token *out_token);
+
+/**
+ * AddUser: creates a user and writes its `guid` to `*out_guid` (free with
+ * `ab_string_free`). `country_code_or_null` defaults to the library's; `aliases` are
+ * `alias_name` … `alias_name4` in order (at most 5; `""` skips one).
+ */
+ab_status ab_authx_add_user(const struct ab_authx_client *client,
+                            const char *user_name,
+                            const char *email,
+                            const char *first_name,
+                            const char *last_name,
+                            const char *country_code_or_null,
+                            const char *number,
+                            const char *const *aliases,
+                            size_t aliases_len,
+                            char **out_guid);
+
+/**
+ * UpdateUser: changes the user `guid` (its `user_name` cannot change); arguments as
+ * `ab_authx_add_user`. Writes the guid AuthX answers with to `*out_guid`.
+ */
+ab_status ab_authx_update_user(const struct ab_authx_client *client,
+                               const char *guid,
+                               const char *user_name,
+                               const char *email,
+                               const char *first_name,
+                               const char *last_name,
+                               const char *country_code_or_null,
+                               const char *number,
+                               const char *const *aliases,
+                               size_t aliases_len,
+                               char **out_guid);
+
+/**
+ * DeleteUser.
+ */
+ab_status ab_authx_delete_user(const struct ab_authx_client *client, const char *guid);
+
+/**
+ * GeneratePin: sets the user's PIN to `pin`.
+ */
+ab_status ab_authx_generate_pin(const struct ab_authx_client *client,
+                                const char *guid,
+                                const char *pin);
+
+/**
+ * VerifyPin: whether `pin` is the user's, written to `*out_verified`. A wrong PIN is a
+ * success with `false` (and, unless NULL, AuthX's subcode and text in
+ * `*out_subcode_or_null` / `*out_message_or_null`, the latter NULL when none); failures to
+ * check at all (unknown user, HTTP errors) are errors.
+ */
+ab_status ab_authx_verify_pin(const struct ab_authx_client *client,
+                              const char *guid,
+                              const char *pin,
+                              bool *out_verified,
+                              int64_t *out_subcode_or_null,
+                              char **out_message_or_null);
+
+/**
+ * ProcessBiometric with the sample in memory: enrol, verify or delete (`process`, an
+ * `ab_authx_biometric_process`) the `kind` (`ab_authx_biometric_kind`) of `user_guid`. A
+ * sample that does not match or cannot be used is an outcome in `*out_result` (free with
+ * `ab_authx_biometric_result_free`), not a failure. `correlation_id_or_null`: a random UUID
+ * when NULL; `device_or_null`: defaults when NULL.
+ */
+ab_status ab_authx_process_biometric(const struct ab_authx_client *client,
+                                     const char *user_guid,
+                                     uint32_t kind,
+                                     uint32_t process,
+                                     const char *correlation_id_or_null,
+                                     const struct ab_authx_device *device_or_null,
+                                     int64_t src_user_id,
+                                     const uint8_t *data,
+                                     size_t data_len,
+                                     struct ab_authx_biometric_result *out_result);
+
+/**
+ * ProcessBiometric with the sample streamed from the file at `path` (never held whole in
+ * memory). Otherwise as `ab_authx_process_biometric`.
+ */
+ab_status ab_authx_process_biometric_file(const struct ab_authx_client *client,
+                                          const char *user_guid,
+                                          uint32_t kind,
+                                          uint32_t process,
+                                          const char *correlation_id_or_null,
+                                          const struct ab_authx_device *device_or_null,
+                                          int64_t src_user_id,
+                                          const char *path,
+                                          struct ab_authx_biometric_result *out_result);
+
+/**
+ * The framed ProcessBiometric body of a call, for this client's biometric application and
+ * content type, to send with your own HTTP stack; arguments as `ab_authx_process_biometric`.
+ * Free the frame with `ab_authx_frame_free`.
+ */
+ab_status ab_authx_biometric_frame(const struct ab_authx_client *client,
+                                   const char *user_guid,
+                                   uint32_t kind,
+                                   uint32_t process,
+                                   const char *correlation_id_or_null,
+                                   const struct ab_authx_device *device_or_null,
+                                   int64_t src_user_id,
+                                   const uint8_t *data,
+                                   size_t data_len,
+                                   struct ab_authx_frame **out_frame);
+
+/**
+ * The biometric framing on its own, with no client: frames a call for the application
+ * (`application_key`, `secret_key`, `host_name`) with the sample part typed
+ * `data_content_type_or_null` (NULL: `application/octet-stream`). The sample is `data`, or
+ * the file at `file_path_or_null` when that is given (then streamed from the file as the frame
+ * is read). Other arguments as `ab_authx_process_biometric`.
+ */
+ab_status ab_authx_frame_new(const char *application_key,
+                             const char *secret_key,
+                             const char *host_name,
+                             const char *data_content_type_or_null,
+                             const char *user_guid,
+                             uint32_t kind,
+                             uint32_t process,
+                             const char *correlation_id_or_null,
+                             const struct ab_authx_device *device_or_null,
+                             int64_t src_user_id,
+                             const uint8_t *data,
+                             size_t data_len,
+                             const char *file_path_or_null,
+                             struct ab_authx_frame **out_frame);
+
+/**
+ * The frame's `Content-Type` (with its boundary), written to `*out_content_type`.
+ */
+ab_status ab_authx_frame_content_type(const struct ab_authx_frame *frame, char **out_content_type);
+
+/**
+ * The `correlation_id` inside the frame, written to `*out_correlation_id`.
+ */
+ab_status ab_authx_frame_correlation_id(const struct ab_authx_frame *frame,
+                                        char **out_correlation_id);
+
+/**
+ * The body's whole length (`Content-Length`), written to `*out_length`, and whether it is
+ * known (a sample from a reader of unknown size makes it unknown), to `*out_known`.
+ */
+ab_status ab_authx_frame_content_length(const struct ab_authx_frame *frame,
+                                        uint64_t *out_length,
+                                        bool *out_known);
+
+/**
+ * Reads the next bytes of the body into `buffer` (at most `capacity`), writing how many to
+ * `*out_read`; 0 means the body is complete.
+ */
+ab_status ab_authx_frame_read(const struct ab_authx_frame *frame,
+                              uint8_t *buffer,
+                              size_t capacity,
+                              size_t *out_read);
+
+/**
+ * Frees a frame (and closes its sample file). `NULL` does nothing.
+ */
+void ab_authx_frame_free(struct ab_authx_frame *frame);
+
+/**
+ * Frees the strings inside (all are wiped: the reference is a secret); `NULL` and a second
+ * call do nothing.
+ */
+void ab_descope_notp_start_free(struct ab_descope_notp_start *start);
+
+/**
+ * Frees the strings inside (wiped); `NULL` and a second call do nothing.
+ */
+void ab_descope_totp_enrollment_free(struct ab_descope_totp_enrollment *enrollment);
+
+/**
+ * Frees the strings inside (tokens wiped); `NULL` and a second call do nothing.
+ */
+void ab_descope_session_free(struct ab_descope_session *session);
+
+/**
+ * Frees the strings inside; `NULL` and a second call do nothing.
+ */
+void ab_descope_claims_free(struct ab_descope_claims *claims);
+
+/**
+ * Creates Descope settings for `project_id`, on the host Descope's SDKs derive from it.
+ */
+ab_status ab_descope_config_new(const char *project_id, struct ab_descope_config **out_config);
+
+/**
+ * Uses another API host (a custom domain, a proxy, the sandbox).
+ */
+ab_status ab_descope_config_set_base_url(const struct ab_descope_config *config,
+                                         const char *base_url);
+
+/**
+ * Appends a management key to every bearer, for projects that require one.
+ */
+ab_status ab_descope_config_set_management_key(const struct ab_descope_config *config,
+                                               const char *management_key);
+
+/**
+ * Copies transport settings into the configuration.
+ */
+ab_status ab_descope_config_set_transport(const struct ab_descope_config *config,
+                                          const struct ab_transport_config *transport);
+
+/**
+ * How session JWTs are checked: clock skew tolerated on `exp`/`iat`, how often the key set
+ * may be fetched again for an unknown `kid`, and the audience `aud` must contain (NULL: not
+ * checked).
+ */
+ab_status ab_descope_config_set_session_validation(const struct ab_descope_config *config,
+                                                   uint64_t leeway_ms,
+                                                   uint64_t min_key_refresh_ms,
+                                                   const char *audience_or_null);
+
+/**
+ * Frees Descope settings. `NULL` does nothing.
+ */
+void ab_descope_config_free(struct ab_descope_config *config);
+
+/**
+ * Creates a client from the settings (copied).
+ */
+ab_status ab_descope_client_new(const struct ab_descope_config *config,
+                                struct ab_descope_client **out_client);
+
+/**
+ * Frees a client. No call may still be using it. `NULL` does nothing.
+ */
+void ab_descope_client_free(struct ab_descope_client *client);
+
+/**
+ * nOTP sign-up: starts signing up a new user (`login_id` may be `""`: the person's WhatsApp
+ * number then becomes the login ID). Fills `*out_start` (free with
+ * `ab_descope_notp_start_free`).
+ */
+ab_status ab_descope_notp_sign_up(const struct ab_descope_client *client,
+                                  const char *login_id,
+                                  const struct ab_descope_user_details *user_or_null,
+                                  const struct ab_descope_notp_options *options_or_null,
+                                  struct ab_descope_notp_start *out_start);
+
+/**
+ * nOTP sign-in: starts signing in `login_id`. Fills `*out_start`.
+ */
+ab_status ab_descope_notp_sign_in(const struct ab_descope_client *client,
+                                  const char *login_id,
+                                  const struct ab_descope_notp_options *options_or_null,
+                                  struct ab_descope_notp_start *out_start);
+
+/**
+ * nOTP sign-up-or-in: signs in, signing the user up first when the login ID is new. Fills
+ * `*out_start`.
+ */
+ab_status ab_descope_notp_sign_up_or_in(const struct ab_descope_client *client,
+                                        const char *login_id,
+                                        const struct ab_descope_notp_options *options_or_null,
+                                        struct ab_descope_notp_start *out_start);
+
+/**
+ * Get NoTP Pending Session, once: `*out_ready` is false while the person has not acted;
+ * when true, `*out_session` holds the session (free with `ab_descope_session_free`) and is
+ * written only then.
+ */
+ab_status ab_descope_notp_pending_session(const struct ab_descope_client *client,
+                                          const char *pending_ref,
+                                          bool *out_ready,
+                                          struct ab_descope_session *out_session);
+
+/**
+ * Waits until the person has acted on the nOTP login `pending_ref`, polling every
+ * `interval_ms` (0: 2 s; never faster than 1 s). `AB_STATUS_TIMEOUT` after `timeout_ms`,
+ * `AB_STATUS_CANCELLED` once `cancel_or_null` is cancelled; a refused or expired login is
+ * its error. Fills `*out_session`.
+ */
+ab_status ab_descope_wait_for_session(const struct ab_descope_client *client,
+                                      const char *pending_ref,
+                                      uint64_t timeout_ms,
+                                      uint64_t interval_ms,
+                                      const struct ab_cancel *cancel_or_null,
+                                      struct ab_descope_session *out_session);
+
+/**
+ * TOTP Sign-Up: a new key for `login_id`, registered once a first code is verified. Fills
+ * `*out_enrollment` (free with `ab_descope_totp_enrollment_free`).
+ */
+ab_status ab_descope_totp_sign_up(const struct ab_descope_client *client,
+                                  const char *login_id,
+                                  const struct ab_descope_user_details *user_or_null,
+                                  struct ab_descope_totp_enrollment *out_enrollment);
+
+/**
+ * TOTP Sign-In / Verify: checks `code` for `login_id` and fills `*out_session`. A wrong code
+ * is `AB_STATUS_AUTHENTICATION_FAILED` (Descope `E061102`). `login_options_json_or_null`:
+ * `loginOptions` as JSON.
+ */
+ab_status ab_descope_totp_verify(const struct ab_descope_client *client,
+                                 const char *login_id,
+                                 const char *code,
+                                 const char *login_options_json_or_null,
+                                 struct ab_descope_session *out_session);
+
+/**
+ * TOTP verify for a signed-in user (`stepup`/`mfa` in `login_options_json`), with that
+ * session's `refresh_jwt`. Fills `*out_session`.
+ */
+ab_status ab_descope_totp_verify_for_session(const struct ab_descope_client *client,
+                                             const char *login_id,
+                                             const char *code,
+                                             const char *login_options_json,
+                                             const char *refresh_jwt,
+                                             struct ab_descope_session *out_session);
+
+/**
+ * Add / Update Key: a new TOTP key for the signed-in `login_id` (needs its `refresh_jwt`).
+ * Fills `*out_enrollment`.
+ */
+ab_status ab_descope_totp_update(const struct ab_descope_client *client,
+                                 const char *login_id,
+                                 const char *refresh_jwt,
+                                 struct ab_descope_totp_enrollment *out_enrollment);
+
+/**
+ * Validates a session JWT against the project's public keys (signature, `iss`, `exp`/`iat`
+ * with the leeway, `aud` when configured) and fills `*out_claims` (free with
+ * `ab_descope_claims_free`). A refused token is `AB_STATUS_AUTHENTICATION_FAILED`;
+ * `ab_error_descope_session_rejection()` says why.
+ */
+ab_status ab_descope_validate_session(const struct ab_descope_client *client,
+                                      const char *session_jwt,
+                                      struct ab_descope_claims *out_claims);
+
+/**
+ * Why this thread's last error refused a session JWT, or `AB_DESCOPE_SESSION_REJECTION_NONE`.
+ */
+ab_descope_session_rejection ab_error_descope_session_rejection(void);
+
+/**
  * Creates a configuration for the nevisIDM at `base_url` (`https://host`, then
  * `/nevisidm/api/auth/v1` is appended, or the full API base URL), with no caller
  * authentication and default transport settings.
  */
-ab_status ab_nevis_config_new(const char *base_url, ab_nevis_config **out_config);
+ab_status ab_nevis_config_new(const char *base_url, struct ab_nevis_config **out_config);
 
 /**
  * Authenticates the caller with `Authorization: Bearer <token>`.
  */
-ab_status ab_nevis_config_set_bearer(const ab_nevis_config *config, const char *token);
+ab_status ab_nevis_config_set_bearer(const struct ab_nevis_config *config, const char *token);
 
 /**
  * Authenticates the caller with `Authorization: Basic …` (a gateway in front of nevisIDM).
  */
-ab_status ab_nevis_config_set_basic(const ab_nevis_config *config,
+ab_status ab_nevis_config_set_basic(const struct ab_nevis_config *config,
                                     const char *username,
                                     const char *password);
 
 /**
  * Authenticates the caller with any header, e.g. a nevisAuth SecToken.
  */
-ab_status ab_nevis_config_set_header(const ab_nevis_config *config,
+ab_status ab_nevis_config_set_header(const struct ab_nevis_config *config,
                                      const char *name,
                                      const char *value);
 
 /**
  * Authenticates the caller with mutual TLS: a PEM certificate and private key.
  */
-ab_status ab_nevis_config_set_client_certificate(const ab_nevis_config *config,
+ab_status ab_nevis_config_set_client_certificate(const struct ab_nevis_config *config,
                                                  const uint8_t *pem,
                                                  size_t pem_len);
 
 /**
  * Copies transport settings into the configuration.
  */
-ab_status ab_nevis_config_set_transport(const ab_nevis_config *config,
-                                        const ab_transport_config *transport);
+ab_status ab_nevis_config_set_transport(const struct ab_nevis_config *config,
+                                        const struct ab_transport_config *transport);
 
 /**
  * Frees a configuration. `NULL` does nothing.
  */
-void ab_nevis_config_free(ab_nevis_config *config);
+void ab_nevis_config_free(struct ab_nevis_config *config);
 
 /**
  * Creates a client from a configuration (which is copied: free it whenever you like).
  */
-ab_status ab_nevis_client_new(const ab_nevis_config *config, ab_nevis_client **out_client);
+ab_status ab_nevis_client_new(const struct ab_nevis_config *config,
+                              struct ab_nevis_client **out_client);
 
 /**
  * Frees a client. No call may still be using it. `NULL` does nothing.
  */
-void ab_nevis_client_free(ab_nevis_client *client);
+void ab_nevis_client_free(struct ab_nevis_client *client);
 
 /**
  * Recovery Code login (`POST /{clientExtId}/users/{userExtId}/recovery-codes/login/`).
  * Each code works once; a wrong or used code fails with `AB_STATUS_AUTHENTICATION_FAILED`.
  */
-ab_status ab_nevis_recovery_code_login(const ab_nevis_client *client,
+ab_status ab_nevis_recovery_code_login(const struct ab_nevis_client *client,
                                        const char *client_ext_id,
                                        const char *user_ext_id,
                                        const char *code);
@@ -538,7 +1733,7 @@ ab_status ab_nevis_recovery_code_login(const ab_nevis_client *client,
  * `AB_STATUS_AUTHENTICATION_FAILED`; `ab_error_nevis_login_status()` then says whether the
  * credential is now locked.
  */
-ab_status ab_nevis_password_login(const ab_nevis_client *client,
+ab_status ab_nevis_password_login(const struct ab_nevis_client *client,
                                   const char *client_ext_id,
                                   const char *user_ext_id,
                                   const char *password,
@@ -549,7 +1744,7 @@ ab_status ab_nevis_password_login(const ab_nevis_client *client,
  * Device Password login (`POST /{clientExtId}/users/{userExtId}/device-password/login/`)
  * for the device password `credential_ext_id`. Out-parameters as `ab_nevis_password_login`.
  */
-ab_status ab_nevis_device_password_login(const ab_nevis_client *client,
+ab_status ab_nevis_device_password_login(const struct ab_nevis_client *client,
                                          const char *client_ext_id,
                                          const char *user_ext_id,
                                          const char *credential_ext_id,
@@ -561,7 +1756,7 @@ ab_status ab_nevis_device_password_login(const ab_nevis_client *client,
  * Context Password login (`POST /{clientExtId}/users/{userExtId}/context-password/login/`)
  * for the context password of `context`. Out-parameters as `ab_nevis_password_login`.
  */
-ab_status ab_nevis_context_password_login(const ab_nevis_client *client,
+ab_status ab_nevis_context_password_login(const struct ab_nevis_client *client,
                                           const char *client_ext_id,
                                           const char *user_ext_id,
                                           const char *context,
@@ -577,28 +1772,386 @@ ab_status ab_nevis_context_password_login(const ab_nevis_client *client,
 ab_nevis_login_status ab_error_nevis_login_status(void);
 
 /**
+ * Frees the strings inside a session and sets them to NULL; the struct is the caller's.
+ * `NULL` does nothing, and so does a second call.
+ */
+void ab_portal_session_free(struct ab_portal_session *session);
+
+/**
+ * Frees the strings inside a pre-registration (wiping the `otp`) and sets them to NULL.
+ * `NULL` does nothing, and so does a second call.
+ */
+void ab_portal_pre_registered_free(struct ab_portal_pre_registered *registration);
+
+/**
+ * Frees the content type, headers and body of a response and sets them to NULL/0. `NULL`
+ * does nothing, and so does a second call.
+ */
+void ab_portal_response_free(struct ab_portal_response *response);
+
+/**
+ * Creates portal settings with the `adminId` entered in the NoPass console and the portal's
+ * `sCode` (each 1–64 characters). Defaults: envelope answers, 1 MiB bodies, 120 s
+ * registration codes, 360 s logins, no NoPass server (needed only for the portal's own
+ * calls).
+ */
+ab_status ab_portal_config_new(const char *admin_id,
+                               const char *s_code,
+                               struct ab_portal_config **out_config);
+
+/**
+ * Where the NoPass server is (e.g. `https://console.nopass.us`), for
+ * `ab_portal_pre_register_user` and `ab_portal_request_authorization`, with transport
+ * settings (NULL: defaults).
+ */
+ab_status ab_portal_config_set_server(const struct ab_portal_config *config,
+                                      const char *base_url,
+                                      const struct ab_transport_config *transport_or_null);
+
+/**
+ * The shape of successful answers: an `ab_portal_response_mode` value.
+ */
+ab_status ab_portal_config_set_response_mode(const struct ab_portal_config *config, uint32_t mode);
+
+/**
+ * A path prefix the callbacks are mounted under (`"/nopass"` serves
+ * `/nopass/api/PortalCommunication/…`). Checked when the portal is created.
+ */
+ab_status ab_portal_config_set_mount_path(const struct ab_portal_config *config,
+                                          const char *mount_path);
+
+/**
+ * Limits and time limits: largest callback body (at least 1024), how long a registration
+ * `otp` stays valid, how long a requested login may stay pending, and how long a session is
+ * kept after its last change.
+ */
+ab_status ab_portal_config_set_limits(const struct ab_portal_config *config,
+                                      size_t max_body_bytes,
+                                      uint64_t registration_ttl_ms,
+                                      uint64_t login_ttl_ms,
+                                      uint64_t session_retention_ms);
+
+/**
+ * Requires every callback to carry a shared secret: as `Authorization: Bearer <value>` when
+ * `header_name_or_null` is NULL, else in that header. A missing or wrong one is answered 401.
+ */
+ab_status ab_portal_config_set_shared_secret(const struct ab_portal_config *config,
+                                             const char *header_name_or_null,
+                                             const char *value);
+
+/**
+ * Serves only callers from these addresses or CIDR ranges (`"10.0.0.0/8"`, …), 403
+ * otherwise; 0 ranges serves everyone. The caller's address is the `peer_ip_or_null` given to
+ * `ab_portal_handle`, or the peer of the embedded server.
+ */
+ab_status ab_portal_config_set_allowed_sources(const struct ab_portal_config *config,
+                                               const char *const *ranges,
+                                               size_t ranges_len);
+
+/**
+ * Frees portal settings. `NULL` does nothing.
+ */
+void ab_portal_config_free(struct ab_portal_config *config);
+
+/**
+ * Creates the portal from its settings (copied), with the host's hooks (copied; NULL: no
+ * hooks, so every decision is refused) and its state kept in memory, or in the SQLite file at
+ * `sqlite_path_or_null` (libraries built with the `sqlite` feature), which has committed a
+ * change before the 200 goes out.
+ */
+ab_status ab_portal_new(const struct ab_portal_config *config,
+                        const struct ab_portal_hooks *hooks_or_null,
+                        const char *sqlite_path_or_null,
+                        struct ab_portal **out_portal);
+
+/**
+ * Frees the portal. No call may still be using it; stop its embedded server first. `NULL`
+ * does nothing.
+ */
+void ab_portal_free(struct ab_portal *portal);
+
+/**
+ * Handles one callback from the NoPass server, for hosts with their own web server: method,
+ * path, `headers_len` request headers (two parallel arrays) and the whole body in; the
+ * answer to send in `*out_response` (free with `ab_portal_response_free`). Every problem of
+ * the request is an answer in the seed's error envelope, not a failed call.
+ * `peer_ip_or_null` is the caller's address, for `ab_portal_config_set_allowed_sources`.
+ */
+ab_status ab_portal_handle(const struct ab_portal *portal,
+                           const char *method,
+                           const char *path,
+                           const char *const *header_names,
+                           const char *const *header_values,
+                           size_t headers_len,
+                           const uint8_t *body,
+                           size_t body_len,
+                           const char *peer_ip_or_null,
+                           struct ab_portal_response *out_response);
+
+/**
+ * The portal's phase, written to `*out_phase`; unless NULL, `*out_portal_id_or_null` receives
+ * the `portalId` and `*out_settings_or_null` the settings the NoPass server sent (each NULL
+ * when there is none; free with `ab_string_free`).
+ */
+ab_status ab_portal_status(const struct ab_portal *portal,
+                           ab_portal_phase *out_phase,
+                           char **out_portal_id_or_null,
+                           char **out_settings_or_null);
+
+/**
+ * The session with this `authId` as of now, in `*out_session` (free with
+ * `ab_portal_session_free`); `AB_STATUS_NOT_FOUND` for an unknown `authId`.
+ */
+ab_status ab_portal_session_get(const struct ab_portal *portal,
+                                const char *auth_id,
+                                struct ab_portal_session *out_session);
+
+/**
+ * Waits until the session's `version` is above `seen_version` (0: return it now), or it
+ * expires: what a login page's long-poll needs. `AB_STATUS_TIMEOUT` after `timeout_ms`,
+ * `AB_STATUS_CANCELLED` once `cancel_or_null` is cancelled, `AB_STATUS_NOT_FOUND` for an
+ * unknown `authId`. `interval_ms` (0: 2 s) is how often the store is re-read for changes made
+ * by other processes; changes in this process wake the wait at once.
+ */
+ab_status ab_portal_wait_session(const struct ab_portal *portal,
+                                 const char *auth_id,
+                                 uint64_t seen_version,
+                                 uint64_t timeout_ms,
+                                 uint64_t interval_ms,
+                                 const struct ab_cancel *cancel_or_null,
+                                 struct ab_portal_session *out_session);
+
+/**
+ * Starts a user's registration with the NoPass server (PreRegisterUser): `user_id` (≤ 256
+ * characters) and optional details. Fills `*out_registration` (free with
+ * `ab_portal_pre_registered_free`); send the user to its `register_link`.
+ */
+ab_status ab_portal_pre_register_user(const struct ab_portal *portal,
+                                      const char *user_id,
+                                      const char *client_ip_or_null,
+                                      const char *redirect_url_or_null,
+                                      const char *social_network_or_null,
+                                      const char *given_name_or_null,
+                                      const char *sur_name_or_null,
+                                      const char *phone_number_or_null,
+                                      const char *email_or_null,
+                                      struct ab_portal_pre_registered *out_registration);
+
+/**
+ * Starts a login for `user_id` with the NoPass server (RequestAuthorization). Fills
+ * `*out_session` with the new pending session: its `auth_id` and first picture.
+ */
+ab_status ab_portal_request_authorization(const struct ab_portal *portal,
+                                          const char *user_id,
+                                          struct ab_portal_session *out_session);
+
+/**
+ * Forgets the registration, pending registrations and sessions, so the portal can be
+ * pre-registered again. Only the host can do this; no callback can.
+ */
+ab_status ab_portal_reset(const struct ab_portal *portal);
+
+/**
+ * Serves the portal's callbacks over HTTP on `listen_addr` (`"127.0.0.1:0"` picks a free
+ * port), for hosts with no web stack (libraries built with the `server` feature). Stop and
+ * free it with `ab_portal_server_free`.
+ */
+ab_status ab_portal_server_start(const struct ab_portal *portal,
+                                 const char *listen_addr,
+                                 struct ab_portal_server **out_server);
+
+/**
+ * The URL of the embedded server (`http://127.0.0.1:<port>`), the portal URL to give the
+ * NoPass server, written to `*out_url` (free with `ab_string_free`).
+ */
+ab_status ab_portal_server_url(const struct ab_portal_server *server, char **out_url);
+
+/**
+ * Stops the embedded server (closing its connections, waiting until it has stopped) and
+ * frees it. `NULL` does nothing.
+ */
+void ab_portal_server_free(struct ab_portal_server *server);
+
+/**
+ * Frees the strings inside a validation (wiping them) and sets them to NULL; the struct
+ * itself is the caller's. `NULL` does nothing, and so does a second call.
+ */
+void ab_otpone_validation_free(struct ab_otpone_validation *validation);
+
+/**
+ * Creates OtpOne settings for `base_url` (`https://api.otpone.com` in production).
+ */
+ab_status ab_otpone_config_new(const char *base_url, struct ab_otpone_config **out_config);
+
+/**
+ * Copies transport settings into the configuration.
+ */
+ab_status ab_otpone_config_set_transport(const struct ab_otpone_config *config,
+                                         const struct ab_transport_config *transport);
+
+/**
+ * Time allowed for one SendRequest, which lasts while the person answers (150 s by default).
+ */
+ab_status ab_otpone_config_set_send_request_timeout(const struct ab_otpone_config *config,
+                                                    uint64_t timeout_ms);
+
+/**
+ * Changes the path of one operation (`"get_transaction_id"`, `"get_html"`, `"verify_token"`,
+ * `"is_finish"`, `"get_result"`, `"send_request"`), e.g. to `"/api/getTransactionID"`.
+ * Checked when a server or client is created.
+ */
+ab_status ab_otpone_config_set_path(const struct ab_otpone_config *config,
+                                    const char *operation,
+                                    const char *path);
+
+/**
+ * Changes the wire name of one query parameter (`"srv_api_key"`, `"js_api_key"`,
+ * `"user_mail"`, `"request_type"`, `"message"`, `"private_token"`, `"transaction_id"`,
+ * `"page_type"`, `"form_id"`, `"user_ip"`, `"os_type"`, `"app_name"`, `"token"`). Checked
+ * when a server or client is created.
+ */
+ab_status ab_otpone_config_set_param(const struct ab_otpone_config *config,
+                                     const char *parameter,
+                                     const char *wire_name);
+
+/**
+ * Frees OtpOne settings. `NULL` does nothing.
+ */
+void ab_otpone_config_free(struct ab_otpone_config *config);
+
+/**
+ * Creates the server side with the server key (`SRV-…`; a client key is refused with
+ * `AB_STATUS_INVALID_INPUT` naming `SrvAPIKey`).
+ */
+ab_status ab_otpone_server_new(const struct ab_otpone_config *config,
+                               const char *server_key,
+                               struct ab_otpone_server **out_server);
+
+/**
+ * Frees the server side. `NULL` does nothing.
+ */
+void ab_otpone_server_free(struct ab_otpone_server *server);
+
+/**
+ * Creates the client side with the client key (`JS-…`; a server key is refused with
+ * `AB_STATUS_INVALID_INPUT` naming `JsAPIKey`).
+ */
+ab_status ab_otpone_client_new(const struct ab_otpone_config *config,
+                               const char *client_key,
+                               struct ab_otpone_client **out_client);
+
+/**
+ * Frees the client side. `NULL` does nothing.
+ */
+void ab_otpone_client_free(struct ab_otpone_client *client);
+
+/**
+ * getTransactionID (seed §3.1.1, §3.2.1): opens a transaction for `user_mail`.
+ * `request_type` is the seed's RequestTypes number (0 RequestWebSession, 1
+ * RequestComputerSession, … 6 RequestSignDocument). `private_token_or_null` is what a
+ * distributed client later receives through GetResult. The id is written to
+ * `*out_transaction_id` (free it with `ab_string_free`). Never sent twice.
+ */
+ab_status ab_otpone_get_transaction_id(const struct ab_otpone_server *server,
+                                       const char *user_mail,
+                                       uint32_t request_type,
+                                       const char *message,
+                                       const char *private_token_or_null,
+                                       char **out_transaction_id);
+
+/**
+ * GetHTML (seed §3.1.1 step 2): the HTML/JavaScript/CSS fragment a web page writes out so the
+ * person can validate `transaction_id` the `page_type` way (0 RTRPhoneValidation, 1
+ * SecurityKeyValidation, 2 SecurityKeyRegistration, 3 Certificate); the page then submits the
+ * form `form_id` with the token. Written to `*out_html` (free with `ab_string_free`).
+ */
+ab_status ab_otpone_get_html(const struct ab_otpone_server *server,
+                             const char *transaction_id,
+                             uint32_t page_type,
+                             const char *form_id,
+                             char **out_html);
+
+/**
+ * VerifyToken (seed §3.1.1 step 4): checks the single-use token the page received. Succeeds
+ * only when `isValid` is true and `UserValided` is `expected_user` (the transaction's user).
+ * Fills `*out_validation` (free with `ab_otpone_validation_free`). Never sent twice.
+ */
+ab_status ab_otpone_verify_token(const struct ab_otpone_server *server,
+                                 const char *token,
+                                 const char *expected_user,
+                                 struct ab_otpone_validation *out_validation);
+
+/**
+ * SendRequest (seed §3.3.1): asks `user_mail` to validate, straight from the server, and
+ * blocks until the person answers (or OtpOne gives up after about two minutes). `user_ip`,
+ * `os_type` and `app_name` describe the requester. Fills `*out_validation`.
+ */
+ab_status ab_otpone_send_request(const struct ab_otpone_server *server,
+                                 const char *user_mail,
+                                 uint32_t request_type,
+                                 const char *message,
+                                 const char *user_ip,
+                                 const char *os_type,
+                                 const char *app_name,
+                                 struct ab_otpone_validation *out_validation);
+
+/**
+ * IsFinish (seed §3.2.1 step 2): whether the person has finished with the transaction,
+ * written to `*out_finished`.
+ */
+ab_status ab_otpone_is_finish(const struct ab_otpone_client *client,
+                              const char *transaction_id,
+                              bool *out_finished);
+
+/**
+ * GetResult (seed §3.2.1 step 4): the outcome of a finished transaction, with the
+ * `privateToken` the server attached (only when the person approved). With
+ * `expected_user_or_null` given, `UserValided` must name that user; with NULL the caller must
+ * compare `user_valided` itself. Fills `*out_validation`.
+ */
+ab_status ab_otpone_get_result(const struct ab_otpone_client *client,
+                               const char *transaction_id,
+                               const char *expected_user_or_null,
+                               struct ab_otpone_validation *out_validation);
+
+/**
+ * Waits for the person (seed §3.2.1 "with a timer"): polls IsFinish every `interval_ms` (0:
+ * 2 s; never faster than 1 s) until it is true, then reads GetResult as
+ * `ab_otpone_get_result` does. Ends with `AB_STATUS_TIMEOUT` after `timeout_ms`,
+ * `AB_STATUS_CANCELLED` once `cancel_or_null` is cancelled, `AB_STATUS_AUTHENTICATION_FAILED`
+ * when the person denied.
+ */
+ab_status ab_otpone_wait_for_result(const struct ab_otpone_client *client,
+                                    const char *transaction_id,
+                                    const char *expected_user_or_null,
+                                    uint64_t timeout_ms,
+                                    uint64_t interval_ms,
+                                    const struct ab_cancel *cancel_or_null,
+                                    struct ab_otpone_validation *out_validation);
+
+/**
  * Starts the sandbox, written to `*out_sandbox`; stop and free it with `ab_sandbox_free`.
  */
-ab_status ab_sandbox_start(ab_sandbox **out_sandbox);
+ab_status ab_sandbox_start(struct ab_sandbox **out_sandbox);
 
 /**
  * Stops every server of the sandbox, waits until they have stopped, and frees it. `NULL`
  * does nothing.
  */
-void ab_sandbox_free(ab_sandbox *sandbox);
+void ab_sandbox_free(struct ab_sandbox *sandbox);
 
 /**
  * The base URL (`http://127.0.0.1:<port>`) of a vendor's stand-in, written to `*out_url`
  * (free it with `ab_string_free`). `vendor` is an `ab_vendor` value; a vendor not compiled
  * into this library fails with `AB_STATUS_CONFIG`.
  */
-ab_status ab_sandbox_url(const ab_sandbox *sandbox, uint32_t vendor, char **out_url);
+ab_status ab_sandbox_url(const struct ab_sandbox *sandbox, uint32_t vendor, char **out_url);
 
 /**
  * Makes requests on `route` (e.g. `"nevisidm.password_login"`) wait `delay_ms` before they
  * are handled. `times` requests, or every one until `ab_sandbox_clear_faults` when 0.
  */
-ab_status ab_sandbox_arm_delay(const ab_sandbox *sandbox,
+ab_status ab_sandbox_arm_delay(const struct ab_sandbox *sandbox,
                                const char *route,
                                uint64_t delay_ms,
                                uint32_t times);
@@ -606,13 +2159,13 @@ ab_status ab_sandbox_arm_delay(const ab_sandbox *sandbox,
 /**
  * Makes requests on `route` read the request and then close the connection unanswered.
  */
-ab_status ab_sandbox_arm_reset(const ab_sandbox *sandbox, const char *route, uint32_t times);
+ab_status ab_sandbox_arm_reset(const struct ab_sandbox *sandbox, const char *route, uint32_t times);
 
 /**
  * Makes requests on `route` answer `http_status` at once with an empty JSON body and, unless
  * `retry_after_or_null` is NULL, that `Retry-After` value (seconds or an HTTP date).
  */
-ab_status ab_sandbox_arm_status(const ab_sandbox *sandbox,
+ab_status ab_sandbox_arm_status(const struct ab_sandbox *sandbox,
                                 const char *route,
                                 uint16_t http_status,
                                 const char *retry_after_or_null,
@@ -622,14 +2175,14 @@ ab_status ab_sandbox_arm_status(const ab_sandbox *sandbox,
  * Makes requests on `route` be handled, then sends half of the answer and cuts the
  * connection.
  */
-ab_status ab_sandbox_arm_truncated_body(const ab_sandbox *sandbox,
+ab_status ab_sandbox_arm_truncated_body(const struct ab_sandbox *sandbox,
                                         const char *route,
                                         uint32_t times);
 
 /**
  * Makes requests on `route` answer 200 with a JSON body of about `size` bytes, unhandled.
  */
-ab_status ab_sandbox_arm_large_body(const ab_sandbox *sandbox,
+ab_status ab_sandbox_arm_large_body(const struct ab_sandbox *sandbox,
                                     const char *route,
                                     size_t size,
                                     uint32_t times);
@@ -637,38 +2190,248 @@ ab_status ab_sandbox_arm_large_body(const ab_sandbox *sandbox,
 /**
  * Disarms every fault on every route.
  */
-ab_status ab_sandbox_clear_faults(const ab_sandbox *sandbox);
+ab_status ab_sandbox_clear_faults(const struct ab_sandbox *sandbox);
 
 /**
  * How many requests reached `route` (faulted ones included), written to `*out_count`.
  */
-ab_status ab_sandbox_request_count(const ab_sandbox *sandbox,
+ab_status ab_sandbox_request_count(const struct ab_sandbox *sandbox,
                                    const char *route,
                                    uint64_t *out_count);
 
 /**
  * Sets every request counter back to 0.
  */
-ab_status ab_sandbox_reset_counts(const ab_sandbox *sandbox);
+ab_status ab_sandbox_reset_counts(const struct ab_sandbox *sandbox);
+
+/**
+ * One of the stand-in's built-in credentials (`credential`, an
+ * `ab_sandbox_authx_builtin`), written to `*out_value`.
+ */
+ab_status ab_sandbox_authx_credential(const struct ab_sandbox *sandbox,
+                                      uint32_t credential,
+                                      char **out_value);
+
+/**
+ * Accepts another Manage API application for AccessToken.
+ */
+ab_status ab_sandbox_authx_add_application(const struct ab_sandbox *sandbox,
+                                           const char *application_id,
+                                           const char *application_key);
+
+/**
+ * Accepts another application in ProcessBiometric's `application_parameters`.
+ */
+ab_status ab_sandbox_authx_add_biometric_app(const struct ab_sandbox *sandbox,
+                                             const char *application_key,
+                                             const char *secret_key,
+                                             const char *host_name);
+
+/**
+ * The lifetime (`expires_in`) of tokens issued from now on.
+ */
+ab_status ab_sandbox_authx_set_token_lifetime(const struct ab_sandbox *sandbox,
+                                              uint64_t lifetime_ms);
+
+/**
+ * Ends every token issued so far: calls carrying one get 401 from now on.
+ */
+ab_status ab_sandbox_authx_expire_tokens(const struct ab_sandbox *sandbox);
+
+/**
+ * How many access tokens were issued, written to `*out_count`.
+ */
+ab_status ab_sandbox_authx_issued_token_count(const struct ab_sandbox *sandbox, size_t *out_count);
+
+/**
+ * How many users the stand-in holds, written to `*out_count`.
+ */
+ab_status ab_sandbox_authx_user_count(const struct ab_sandbox *sandbox, size_t *out_count);
+
+/**
+ * The user with this `guid` (or, when `by_user_name` is true, this `user_name`) as stored,
+ * as JSON (`guid`, `user_name`, `email`, `first_name`, `last_name`, `country_code`,
+ * `number`, `aliases`, `has_pin`, `enrolled`), written to `*out_json`; `AB_STATUS_NOT_FOUND`
+ * when there is none.
+ */
+ab_status ab_sandbox_authx_user_json(const struct ab_sandbox *sandbox,
+                                     const char *key,
+                                     bool by_user_name,
+                                     char **out_json);
+
+/**
+ * Makes the next ProcessBiometric that passes the wire and token checks answer
+ * `response_code` instead of comparing samples (FaceQualityPoor = 3, …). Queued in order.
+ */
+ab_status ab_sandbox_authx_queue_biometric_outcome(const struct ab_sandbox *sandbox,
+                                                   int64_t response_code);
+
+/**
+ * The JSON body of the last request on a JSON route (`"authx.AddUser"`, …) as received,
+ * written to `*out_json`; `AB_STATUS_NOT_FOUND` when there was none.
+ */
+ab_status ab_sandbox_authx_last_request_json(const struct ab_sandbox *sandbox,
+                                             const char *route,
+                                             char **out_json);
+
+/**
+ * What the last accepted ProcessBiometric upload carried, as JSON (`bytes`, `sha256` in
+ * hex, `content_length` or null for a chunked upload, `data_content_type`,
+ * `process_biometrics`), written to `*out_json`; `AB_STATUS_NOT_FOUND` before the first.
+ */
+ab_status ab_sandbox_authx_last_upload_json(const struct ab_sandbox *sandbox, char **out_json);
+
+/**
+ * The project every stand-in knows from the start, written to `*out_project_id`.
+ */
+ab_status ab_sandbox_descope_project_id(const struct ab_sandbox *sandbox, char **out_project_id);
+
+/**
+ * Accepts requests for another project ID (its users are separate).
+ */
+ab_status ab_sandbox_descope_add_project(const struct ab_sandbox *sandbox, const char *project_id);
+
+/**
+ * The `iss` of tokens issued for `project_id`, written to `*out_issuer`.
+ */
+ab_status ab_sandbox_descope_issuer(const struct ab_sandbox *sandbox,
+                                    const char *project_id,
+                                    char **out_issuer);
+
+/**
+ * Registers a user (verified phone = `login_id`) and writes its user ID to `*out_user_id`.
+ */
+ab_status ab_sandbox_descope_add_user(const struct ab_sandbox *sandbox,
+                                      const char *login_id,
+                                      char **out_user_id);
+
+/**
+ * Registers a user with an active TOTP key and writes the key (base32) to `*out_key`.
+ */
+ab_status ab_sandbox_descope_add_totp_user(const struct ab_sandbox *sandbox,
+                                           const char *login_id,
+                                           char **out_key);
+
+/**
+ * Sets the roles and permissions put in the user's session JWTs: project-level when
+ * `tenant_id_or_null` is NULL, else in that tenant.
+ */
+ab_status ab_sandbox_descope_set_roles(const struct ab_sandbox *sandbox,
+                                       const char *login_id,
+                                       const char *tenant_id_or_null,
+                                       const char *const *roles,
+                                       size_t roles_len,
+                                       const char *const *permissions,
+                                       size_t permissions_len);
+
+/**
+ * The user object Descope would answer for `login_id`, as JSON, in `*out_json`;
+ * `AB_STATUS_NOT_FOUND` when there is none.
+ */
+ab_status ab_sandbox_descope_user_json(const struct ab_sandbox *sandbox,
+                                       const char *login_id,
+                                       char **out_json);
+
+/**
+ * How many nOTP logins are waiting for the person, written to `*out_count`.
+ */
+ab_status ab_sandbox_descope_waiting_count(const struct ab_sandbox *sandbox, size_t *out_count);
+
+/**
+ * The person sends the message for the login `pending_ref`: it completes as the login ID it
+ * named, or as `phone_or_null` (a login started without a login ID becomes that number).
+ * `AB_STATUS_NOT_FOUND` when unknown or no longer waiting.
+ */
+ab_status ab_sandbox_descope_approve(const struct ab_sandbox *sandbox,
+                                     const char *pending_ref,
+                                     const char *phone_or_null);
+
+/**
+ * The login is refused (pending-session answers `E066104` from now on).
+ */
+ab_status ab_sandbox_descope_deny(const struct ab_sandbox *sandbox, const char *pending_ref);
+
+/**
+ * The login expires now (pending-session answers `E066102` from now on).
+ */
+ab_status ab_sandbox_descope_expire(const struct ab_sandbox *sandbox, const char *pending_ref);
+
+/**
+ * Lifetimes: how long a nOTP login waits for the person, and how long issued session JWTs
+ * live (0 keeps a value); whether refresh JWTs come only as the `DSR` cookie.
+ */
+ab_status ab_sandbox_descope_set_lifetimes(const struct ab_sandbox *sandbox,
+                                           uint64_t pending_ttl_ms,
+                                           uint64_t session_ttl_ms,
+                                           bool refresh_in_cookie);
+
+/**
+ * Requires every request's bearer to end with `:<key>`.
+ */
+ab_status ab_sandbox_descope_require_management_key(const struct ab_sandbox *sandbox,
+                                                    const char *key);
+
+/**
+ * Accepts another nOTP provider path segment besides `whatsapp`.
+ */
+ab_status ab_sandbox_descope_add_notp_provider(const struct ab_sandbox *sandbox,
+                                               const char *provider);
+
+/**
+ * Answers the next `times` requests on `route` (e.g. `"descope.totp_verify"`) with
+ * `http_status` and a Descope error body of `error_code_or_null` (empty body when NULL),
+ * with `Retry-After: retry_after_s` unless it is negative. Status 429 with error code NULL
+ * answers Descope's rate-limit body.
+ */
+ab_status ab_sandbox_descope_fail_next(const struct ab_sandbox *sandbox,
+                                       const char *route,
+                                       uint16_t http_status,
+                                       const char *error_code_or_null,
+                                       int64_t retry_after_s,
+                                       uint32_t times);
+
+/**
+ * Signs `claims_json` (a JSON object) as the stand-in signs its tokens and writes the JWT to
+ * `*out_jwt`: for tests that need expired, foreign or otherwise crafted tokens.
+ */
+ab_status ab_sandbox_descope_sign_jwt(const struct ab_sandbox *sandbox,
+                                      const char *claims_json,
+                                      char **out_jwt);
+
+/**
+ * Signs with a new key from now on (the previous keys stay published) and writes the new
+ * `kid` to `*out_kid`.
+ */
+ab_status ab_sandbox_descope_rotate_signing_key(const struct ab_sandbox *sandbox, char **out_kid);
+
+/**
+ * What the last request carried: `what` is a route (`"descope.notp_sign_in"`, …) for its
+ * JSON body, `"authorization"` for the raw `Authorization` header, or `"sdk"` for the
+ * `x-descope-sdk-name/version` headers as `name/version`. Written to `*out_text`;
+ * `AB_STATUS_NOT_FOUND` when there was none.
+ */
+ab_status ab_sandbox_descope_last_request(const struct ab_sandbox *sandbox,
+                                          const char *what,
+                                          char **out_text);
 
 /**
  * Adds a client; `name` is what 404 messages call it (`"Default"` in the seed).
  */
-ab_status ab_sandbox_nevis_add_client(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_add_client(const struct ab_sandbox *sandbox,
                                       const char *client_ext_id,
                                       const char *name);
 
 /**
  * Adds a user with no credentials to an existing client.
  */
-ab_status ab_sandbox_nevis_add_user(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_add_user(const struct ab_sandbox *sandbox,
                                     const char *client_ext_id,
                                     const char *user_ext_id);
 
 /**
  * Sets the user's password credential.
  */
-ab_status ab_sandbox_nevis_set_password(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_set_password(const struct ab_sandbox *sandbox,
                                         const char *client_ext_id,
                                         const char *user_ext_id,
                                         const char *password);
@@ -676,7 +2439,7 @@ ab_status ab_sandbox_nevis_set_password(const ab_sandbox *sandbox,
 /**
  * Adds a device password with external id `credential_ext_id`.
  */
-ab_status ab_sandbox_nevis_add_device_password(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_add_device_password(const struct ab_sandbox *sandbox,
                                                const char *client_ext_id,
                                                const char *user_ext_id,
                                                const char *credential_ext_id,
@@ -685,7 +2448,7 @@ ab_status ab_sandbox_nevis_add_device_password(const ab_sandbox *sandbox,
 /**
  * Adds a context password for `context`.
  */
-ab_status ab_sandbox_nevis_add_context_password(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_add_context_password(const struct ab_sandbox *sandbox,
                                                 const char *client_ext_id,
                                                 const char *user_ext_id,
                                                 const char *context,
@@ -694,7 +2457,7 @@ ab_status ab_sandbox_nevis_add_context_password(const ab_sandbox *sandbox,
 /**
  * Issues `codes_len` single-use recovery codes from the array `codes`.
  */
-ab_status ab_sandbox_nevis_add_recovery_codes(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_add_recovery_codes(const struct ab_sandbox *sandbox,
                                               const char *client_ext_id,
                                               const char *user_ext_id,
                                               const char *const *codes,
@@ -706,7 +2469,7 @@ ab_status ab_sandbox_nevis_add_recovery_codes(const ab_sandbox *sandbox,
  * `credential_id_or_null` is the device password's `credentialExtId` or the context, NULL for
  * the password.
  */
-ab_status ab_sandbox_nevis_set_state(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_set_state(const struct ab_sandbox *sandbox,
                                      const char *client_ext_id,
                                      const char *user_ext_id,
                                      uint32_t credential,
@@ -717,7 +2480,7 @@ ab_status ab_sandbox_nevis_set_state(const ab_sandbox *sandbox,
  * The state of a credential, written to `*out_state`; `AB_STATUS_NOT_FOUND` if the
  * credential does not exist. Arguments as `ab_sandbox_nevis_set_state`.
  */
-ab_status ab_sandbox_nevis_credential_state(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_credential_state(const struct ab_sandbox *sandbox,
                                             const char *client_ext_id,
                                             const char *user_ext_id,
                                             uint32_t credential,
@@ -728,14 +2491,14 @@ ab_status ab_sandbox_nevis_credential_state(const ab_sandbox *sandbox,
  * How wrong passwords lock a credential: after `max_failures` failures in a row; for good
  * (statusCode 4) when `temporary_lock_ms` is 0, else for that long (statusCode 9).
  */
-ab_status ab_sandbox_nevis_set_lock_policy(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_set_lock_policy(const struct ab_sandbox *sandbox,
                                            uint32_t max_failures,
                                            uint64_t temporary_lock_ms);
 
 /**
  * Requires every nevisIDM request to carry header `name` with exactly `value` (else 401).
  */
-ab_status ab_sandbox_nevis_require_header(const ab_sandbox *sandbox,
+ab_status ab_sandbox_nevis_require_header(const struct ab_sandbox *sandbox,
                                           const char *name,
                                           const char *value);
 
@@ -743,7 +2506,195 @@ ab_status ab_sandbox_nevis_require_header(const ab_sandbox *sandbox,
  * The raw (still percent-encoded) path of the last nevisIDM request, written to `*out_path`
  * (free it with `ab_string_free`); `AB_STATUS_NOT_FOUND` before the first request.
  */
-ab_status ab_sandbox_nevis_last_raw_path(const ab_sandbox *sandbox, char **out_path);
+ab_status ab_sandbox_nevis_last_raw_path(const struct ab_sandbox *sandbox, char **out_path);
+
+/**
+ * Where the portal's callbacks are: `http://host:port`, with the mount path if any (the URL
+ * of `ab_portal_server_url`).
+ */
+ab_status ab_sandbox_nopass_set_portal_url(const struct ab_sandbox *sandbox, const char *url);
+
+/**
+ * Registers the portal as the NoPass console does (ConfirmPreRegistration with the
+ * `admin_id`, then ConfirmRegistration) and writes the new `portalId` to `*out_portal_id`.
+ */
+ab_status ab_sandbox_nopass_register_portal(const struct ab_sandbox *sandbox,
+                                            const char *admin_id,
+                                            char **out_portal_id);
+
+/**
+ * Makes `user_id` a NoPass user who can log in (as if registered earlier).
+ */
+ab_status ab_sandbox_nopass_add_user(const struct ab_sandbox *sandbox, const char *user_id);
+
+/**
+ * Whether `user_id` is a NoPass user, written to `*out_exists`.
+ */
+ab_status ab_sandbox_nopass_has_user(const struct ab_sandbox *sandbox,
+                                     const char *user_id,
+                                     bool *out_exists);
+
+/**
+ * The register link of the PreRegisterUser received for `user_id` and not completed yet,
+ * written to `*out_register_link`; `AB_STATUS_NOT_FOUND` when there is none.
+ */
+ab_status ab_sandbox_nopass_pre_registration(const struct ab_sandbox *sandbox,
+                                             const char *user_id,
+                                             char **out_register_link);
+
+/**
+ * The `authId` of the last login RequestAuthorization started for `user_id`, written to
+ * `*out_auth_id`; `AB_STATUS_NOT_FOUND` when there is none.
+ */
+ab_status ab_sandbox_nopass_last_auth_id(const struct ab_sandbox *sandbox,
+                                         const char *user_id,
+                                         char **out_auth_id);
+
+/**
+ * The user a login's `authId` was issued for, written to `*out_user_id`;
+ * `AB_STATUS_NOT_FOUND` when unknown.
+ */
+ab_status ab_sandbox_nopass_login_user(const struct ab_sandbox *sandbox,
+                                       const char *auth_id,
+                                       char **out_user_id);
+
+/**
+ * Completes the registration `user_id` started with PreRegisterUser, as the NoPass app does
+ * (ValidateUserRegistration, then ConfirmUserRegistration); writes the new session's
+ * `authId` to `*out_auth_id`.
+ */
+ab_status ab_sandbox_nopass_complete_user_registration(const struct ab_sandbox *sandbox,
+                                                       const char *user_id,
+                                                       char **out_auth_id);
+
+/**
+ * A registration the NoPass server starts itself (seed 4): ValidateUserRegistration for
+ * `login`, then, if the portal said yes, ConfirmUserRegistration; writes the session's
+ * `authId` to `*out_auth_id`.
+ */
+ab_status ab_sandbox_nopass_register_user_from_server(const struct ab_sandbox *sandbox,
+                                                      const char *login,
+                                                      const char *email_or_null,
+                                                      char **out_auth_id);
+
+/**
+ * A whole login after RequestAuthorization: `pictures` UpdatePictures, then AuthorizedUser
+ * with `authorized`. Fails at the first step the portal refuses.
+ */
+ab_status ab_sandbox_nopass_drive_login(const struct ab_sandbox *sandbox,
+                                        const char *auth_id,
+                                        uint32_t pictures,
+                                        bool authorized);
+
+/**
+ * Sends one callback the way the NoPass server does, each answered with the portal's reply
+ * (`*out_http_status_or_null`, `*out_body_json_or_null`; free the body with
+ * `ab_string_free`). `callback` names it as the seed does: `"UpdatePicture"` (`arg1`:
+ * authId), `"AuthorizedUser"` (`arg1`: authId, `arg2`: `"true"`/`"false"`, `arg3`: reason),
+ * `"CloseSession"` (authId), `"UpdateUser"` (userId, updates as JSON),
+ * `"DeleteUser"` (userId), `"AddUsers"` (users as a JSON array), `"DisableService"` (no
+ * arguments); any other name sends `arg1` as the raw JSON body to that callback. Unused
+ * arguments may be NULL.
+ */
+ab_status ab_sandbox_nopass_send(const struct ab_sandbox *sandbox,
+                                 const char *callback,
+                                 const char *arg1_or_null,
+                                 const char *arg2_or_null,
+                                 const char *arg3_or_null,
+                                 uint16_t *out_http_status_or_null,
+                                 char **out_body_json_or_null);
+
+/**
+ * Registers an API key pair: the server key (`SRV-…`) and its client key (`JS-…`).
+ */
+ab_status ab_sandbox_otpone_register_keys(const struct ab_sandbox *sandbox,
+                                          const char *server_key,
+                                          const char *client_key);
+
+/**
+ * The person approves: the transaction becomes approved and the token the web page would
+ * receive is written to `*out_token` (free with `ab_string_free`). `AB_STATUS_NOT_FOUND` when
+ * the transaction is unknown or no longer pending.
+ */
+ab_status ab_sandbox_otpone_approve(const struct ab_sandbox *sandbox,
+                                    const char *transaction_id,
+                                    char **out_token);
+
+/**
+ * The person denies. `AB_STATUS_NOT_FOUND` when unknown or no longer pending.
+ */
+ab_status ab_sandbox_otpone_deny(const struct ab_sandbox *sandbox, const char *transaction_id);
+
+/**
+ * The transaction expires now, as if nobody answered. `AB_STATUS_NOT_FOUND` when unknown or
+ * no longer pending.
+ */
+ab_status ab_sandbox_otpone_expire(const struct ab_sandbox *sandbox, const char *transaction_id);
+
+/**
+ * Makes results of the transaction report `user` as `UserValided` (to see a mismatch
+ * refused). `AB_STATUS_NOT_FOUND` when the transaction is unknown.
+ */
+ab_status ab_sandbox_otpone_set_reported_user(const struct ab_sandbox *sandbox,
+                                              const char *transaction_id,
+                                              const char *user);
+
+/**
+ * How long a getTransactionID transaction waits for the person (5 minutes by default).
+ */
+ab_status ab_sandbox_otpone_set_transaction_ttl(const struct ab_sandbox *sandbox, uint64_t ttl_ms);
+
+/**
+ * How long SendRequest waits for the person before answering "timed out" (2 minutes by
+ * default).
+ */
+ab_status ab_sandbox_otpone_set_server_only_timeout(const struct ab_sandbox *sandbox,
+                                                    uint64_t timeout_ms);
+
+/**
+ * Makes GetHTML answer `text/html` instead of a JSON string.
+ */
+ab_status ab_sandbox_otpone_set_html_as_text(const struct ab_sandbox *sandbox, bool as_text);
+
+/**
+ * Where a transaction stands, written to `*out_status`; `AB_STATUS_NOT_FOUND` when unknown.
+ */
+ab_status ab_sandbox_otpone_transaction_status(const struct ab_sandbox *sandbox,
+                                               const char *transaction_id,
+                                               ab_otpone_sandbox_status *out_status);
+
+/**
+ * A transaction as the control API shows it, as JSON (`id`, `user_mail`, `request_type`,
+ * `message`, `status`, `server_only`, `has_private_token`, `requester`), written to
+ * `*out_json`; `AB_STATUS_NOT_FOUND` when unknown.
+ */
+ab_status ab_sandbox_otpone_transaction_json(const struct ab_sandbox *sandbox,
+                                             const char *transaction_id,
+                                             char **out_json);
+
+/**
+ * The newest pending transaction of `user_mail`, written to `*out_transaction_id`;
+ * `AB_STATUS_NOT_FOUND` when there is none.
+ */
+ab_status ab_sandbox_otpone_pending_for(const struct ab_sandbox *sandbox,
+                                        const char *user_mail,
+                                        char **out_transaction_id);
+
+/**
+ * Waits up to `timeout_ms` for a pending transaction of `user_mail` (a SendRequest in flight
+ * on another thread, say) and writes its id to `*out_transaction_id`; `AB_STATUS_TIMEOUT`
+ * when none appears in time.
+ */
+ab_status ab_sandbox_otpone_wait_pending(const struct ab_sandbox *sandbox,
+                                         const char *user_mail,
+                                         uint64_t timeout_ms,
+                                         char **out_transaction_id);
+
+/**
+ * The raw query string of the last OtpOne request (it holds keys: for wire-format tests
+ * only), written to `*out_query`; `AB_STATUS_NOT_FOUND` before the first request.
+ */
+ab_status ab_sandbox_otpone_last_query(const struct ab_sandbox *sandbox, char **out_query);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -110,3 +110,12 @@ impl OwnedString {
         self.0.into_raw()
     }
 }
+
+/// A handle argument where NULL means "none" (a wait with no cancellation handle).
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of type `T` created by this library.
+pub(crate) unsafe fn opt_handle<'a, T>(ptr: *const T) -> Option<&'a T> {
+    // SAFETY: a non-NULL handle is a live `Box<T>` per the contract.
+    unsafe { ptr.as_ref() }
+}

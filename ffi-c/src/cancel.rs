@@ -53,3 +53,16 @@ pub unsafe extern "C" fn ab_cancel_free(cancel: *mut ab_cancel) {
         }
     });
 }
+
+/// How a `*_wait*` function waits: `timeout_ms` in all, polling every `interval_ms` (0: the
+/// library's default of 2 s; never faster than once a second), ended early by `cancel`.
+pub(crate) fn wait_options(timeout_ms: u64, interval_ms: u64, cancel: Option<&ab_cancel>) -> authbridge::WaitOptions {
+    let mut options = authbridge::WaitOptions::new(std::time::Duration::from_millis(timeout_ms));
+    if interval_ms > 0 {
+        options = options.interval(std::time::Duration::from_millis(interval_ms));
+    }
+    if let Some(cancel) = cancel {
+        options = options.cancel(cancel.token.clone());
+    }
+    options
+}

@@ -30,6 +30,18 @@
 #![allow(non_camel_case_types)]
 // The safety contract is the same for every exported function and is documented once above.
 #![allow(clippy::missing_safety_doc)]
+// Shared conversion helpers serve some vendors only; a build with fewer vendors leaves some unused.
+#![cfg_attr(
+    not(all(
+        feature = "nevis",
+        feature = "authx",
+        feature = "descope",
+        feature = "otpone",
+        feature = "nopass",
+        feature = "sandbox"
+    )),
+    allow(dead_code)
+)]
 
 mod args;
 mod boundary;
@@ -40,26 +52,55 @@ mod runtime;
 mod status;
 mod strings;
 mod test_hooks;
+mod totp;
 mod transport;
 mod vendor;
 mod version;
 
 // Each vendor module gates itself with an inner `#![cfg(...)]`, so the header declares every
 // function whatever the features of the build that generated it.
+mod authx;
+mod descope;
 mod nevis;
+mod nopass;
+mod nopass_hooks;
+mod otpone;
 mod sandbox;
+mod sandbox_authx;
+mod sandbox_descope;
 mod sandbox_nevis;
+mod sandbox_nopass;
+mod sandbox_otpone;
 
+#[cfg(feature = "authx")]
+pub use authx::*;
 pub use cancel::*;
+#[cfg(feature = "descope")]
+pub use descope::*;
 pub use last_error::*;
-#[allow(unused_imports)]
+#[cfg(feature = "nevis")]
 pub use nevis::*;
-#[allow(unused_imports)]
+#[cfg(feature = "nopass")]
+pub use nopass::*;
+#[cfg(feature = "nopass")]
+pub use nopass_hooks::*;
+#[cfg(feature = "otpone")]
+pub use otpone::*;
+#[cfg(feature = "sandbox")]
 pub use sandbox::*;
-#[allow(unused_imports)]
+#[cfg(all(feature = "sandbox", feature = "authx"))]
+pub use sandbox_authx::*;
+#[cfg(all(feature = "sandbox", feature = "descope"))]
+pub use sandbox_descope::*;
+#[cfg(all(feature = "sandbox", feature = "nevis"))]
 pub use sandbox_nevis::*;
+#[cfg(all(feature = "sandbox", feature = "nopass"))]
+pub use sandbox_nopass::*;
+#[cfg(all(feature = "sandbox", feature = "otpone"))]
+pub use sandbox_otpone::*;
 pub use status::*;
 pub use strings::*;
+pub use totp::*;
 pub use transport::*;
 pub use vendor::ab_vendor;
 pub use version::*;

@@ -38,7 +38,8 @@ def functions(header):
             for p in raw.split(","):
                 p = p.strip()
                 pm = re.match(r"^(?P<type>.*?)(?P<name>\w+)$", p)
-                params.append((" ".join(pm.group("type").split()).replace(" *", "*").replace("* ", "*"), pm.group("name")))
+                ptype = " ".join(pm.group("type").replace("struct ", " ").split())
+                params.append((ptype.replace(" *", "*").replace("* ", "*"), pm.group("name")))
         yield " ".join(m.group("ret").split()), m.group("name"), params
 
 
@@ -116,11 +117,14 @@ def main():
                     w(f"    void *{var} = SENTINEL;")
                     args.append(f"({t})&{var}")
                     checks.append(f"{var} == SENTINEL")
+                elif t.endswith("*") and t.startswith("const ") and t[6:-1] in value_structs(header):
+                    w(f"    static {t[6:-1]} {var};")
+                    args.append(f"&{var}")
                 elif t.endswith("*") and t.startswith("const ") and t[6:-1] in handle_types(header):
                     args.append(f"({t})ab_test_handle(\"{t[6:-1]}\")")
                 elif t.endswith("*") and t[:-1] in handle_types(header):
                     args.append(f"({t})ab_test_handle(\"{t[:-1]}\")")
-                elif t.endswith("*") and not t.startswith("const ") and t[:-1] in SCALARS | header_types(header):
+                elif t.endswith("*") and not t.startswith("const ") and t[:-1] in SCALARS | header_types(header) | value_structs(header):
                     base = t[:-1]
                     w(f"    {base} {var}; memset(&{var}, 0xA5, sizeof {var});")
                     w(f"    {base} {var}_before = {var};")
@@ -158,6 +162,11 @@ def header_types(header):
     if _types is None:
         _types = set(re.findall(r"typedef\s+[\w\s]+?\s(\w+);", header))
     return _types
+
+
+def value_structs(header):
+    """repr(C) structs the caller owns and the library fills (ab_otpone_validation, ...)."""
+    return set(re.findall(r"}\s*(\w+)\s*;", header))
 
 
 def handle_types(header):

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 
 CBINDGEN_VERSION=0.29.2
 # Every vendor whose C functions are built, plus the test-only panic hook.
-FEATURES="nevis,sandbox,test-hooks"
+FEATURES="nevis,authx,descope,otpone,nopass,server,sqlite,sandbox,test-hooks"
 target="${CARGO_TARGET_DIR:-target}"
 lib="$target/debug"
 mkdir -p "$target/c-tests"
@@ -48,8 +48,9 @@ python3 tests/c/gen_null_args.py include/authbridge.h "$out/exported.txt" >"$out
 
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -DAB_TEST_HOOKS -Iinclude -Itests/c)
 SHARED=(-L"$abs_lib" -lauthbridge_ffi -Wl,-rpath,"$abs_lib" -lpthread)
-STATIC=("$abs_lib/libauthbridge_ffi.a" $(pkg-config --libs-only-l --static authbridge | sed 's/-lauthbridge_ffi//'))
-TESTS=(null_args nevis_test threads_test panic_test)
+# Debug info of the static library is dropped at link time: it only slows the link.
+STATIC=(-Wl,--gc-sections -Wl,--strip-debug "$abs_lib/libauthbridge_ffi.a" $(pkg-config --libs-only-l --static authbridge | sed 's/-lauthbridge_ffi//'))
+TESTS=(null_args nevis_test authx_test descope_test otpone_test nopass_test threads_test panic_test)
 src() { if [ "$1" = null_args ]; then echo "$out/null_args.c"; else echo "tests/c/$1.c"; fi; }
 
 build() { # variant extra-flags... -- link-flags...

@@ -1,0 +1,323 @@
+/* The NoPass portal through the C ABI: hooks as C function pointers with user_data, the
+ * embedded server, the portal's own calls to the NoPass server, sessions and waits, and
+ * ab_portal_handle for hosts with their own web server; the sandbox plays the NoPass server. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <unistd.h>
+
+#include "abtest.h"
+
+struct seen {
+  pthread_mutex_t lock;
+  int pictures, authorized, denied, closed, validated, registered_users;
+  char portal_id[300];
+  char last_auth_id[64];
+};
+
+static uint32_t on_registration(void *user_data, const ab_portal_event *event) {
+  struct seen *seen = user_data;
+  pthread_mutex_lock(&seen->lock);
+  snprintf(seen->portal_id, sizeof seen->portal_id, "%s", event->portal_id ? event->portal_id : "(null)");
+  pthread_mutex_unlock(&seen->lock);
+  return event->callback == AB_PORTAL_CALLBACK_CONFIRM_REGISTRATION ? AB_HOOK_ANSWER_ACCEPT : AB_HOOK_ANSWER_FAIL;
+}
+
+static uint32_t on_picture(void *user_data, const ab_portal_event *event) {
+  struct seen *seen = user_data;
+  pthread_mutex_lock(&seen->lock);
+  if (event->image && event->image[0] && event->auth_id && event->next_change_ms > 0) seen->pictures++;
+  pthread_mutex_unlock(&seen->lock);
+  return AB_HOOK_ANSWER_ACCEPT;
+}
+
+static uint32_t on_authorized(void *user_data, const ab_portal_event *event) {
+  struct seen *seen = user_data;
+  pthread_mutex_lock(&seen->lock);
+  if (event->authorized) seen->authorized++;
+  else seen->denied++;
+  snprintf(seen->last_auth_id, sizeof seen->last_auth_id, "%s", event->auth_id);
+  pthread_mutex_unlock(&seen->lock);
+  return AB_HOOK_ANSWER_ACCEPT;
+}
+
+static uint32_t accept_registration(void *user_data, const ab_portal_event *event) {
+  struct seen *seen = user_data;
+  pthread_mutex_lock(&seen->lock);
+  seen->validated++;
+  pthread_mutex_unlock(&seen->lock);
+  return strstr(event->json, "\"initiatedByPortal\"") ? AB_HOOK_ANSWER_ACCEPT : AB_HOOK_ANSWER_FAIL;
+}
+
+static uint32_t on_user_registered(void *user_data, const ab_portal_event *event) {
+  struct seen *seen = user_data;
+  pthread_mutex_lock(&seen->lock);
+  if (event->auth_id) seen->registered_users++;
+  pthread_mutex_unlock(&seen->lock);
+  return AB_HOOK_ANSWER_ACCEPT;
+}
+
+static uint32_t on_close(void *user_data, const ab_portal_event *event) {
+  struct seen *seen = user_data;
+  (void)event;
+  pthread_mutex_lock(&seen->lock);
+  seen->closed++;
+  pthread_mutex_unlock(&seen->lock);
+  return AB_HOOK_ANSWER_ACCEPT;
+}
+
+static uint32_t refuse(void *user_data, const ab_portal_event *event) {
+  (void)user_data;
+  (void)event;
+  return AB_HOOK_ANSWER_REFUSE;
+}
+
+static uint32_t fail(void *user_data, const ab_portal_event *event) {
+  (void)user_data;
+  (void)event;
+  return AB_HOOK_ANSWER_FAIL;
+}
+
+static ab_sandbox *sb;
+static ab_portal *portal;
+
+struct drive {
+  const char *auth_id;
+  bool authorized;
+  ab_status status;
+};
+
+static void *drive_login(void *arg) {
+  struct drive *d = arg;
+  d->status = ab_sandbox_nopass_drive_login(sb, d->auth_id, 2, d->authorized);
+  return NULL;
+}
+
+/* Long-polls the session until it leaves `pending`, as a login page would. */
+static ab_portal_session wait_decided(const char *auth_id) {
+  ab_portal_session s;
+  memset(&s, 0, sizeof s);
+  uint64_t seen = 0;
+  for (int i = 0; i < 20; i++) {
+    ab_portal_session_free(&s);
+    EXPECT_OK(ab_portal_wait_session(portal, auth_id, seen, 30000, 1000, NULL, &s));
+    if (s.state != AB_PORTAL_SESSION_STATE_PENDING) break;
+    seen = s.version;
+  }
+  return s;
+}
+
+static void login(struct seen *seen, bool authorized) {
+  ab_portal_session s;
+  memset(&s, 0, sizeof s);
+  EXPECT_OK(ab_portal_request_authorization(portal, "bob", &s));
+  CHECK(s.state == AB_PORTAL_SESSION_STATE_PENDING && s.origin == AB_PORTAL_SESSION_ORIGIN_LOGIN, "pending login");
+  CHECK(s.image && s.image[0] && s.pictures == 1 && s.next_change_ms > 0, "first picture");
+  EXPECT_STR(s.user_id, "bob", "session user");
+  char *auth_id = strdup(s.auth_id);
+  ab_portal_session_free(&s);
+
+  struct drive d = {auth_id, authorized, AB_STATUS_PANIC};
+  pthread_t thread;
+  pthread_create(&thread, NULL, drive_login, &d);
+  ab_portal_session done = wait_decided(auth_id);
+  pthread_join(thread, NULL);
+  EXPECT_OK(d.status);
+  CHECK(done.state == (authorized ? AB_PORTAL_SESSION_STATE_AUTHORIZED : AB_PORTAL_SESSION_STATE_DENIED),
+        "the wait sees the decision");
+  ab_portal_session_free(&done);
+  EXPECT_OK(ab_portal_session_get(portal, auth_id, &done));
+  CHECK(done.pictures == 3, "two more pictures came");
+  ab_portal_session_free(&done);
+  pthread_mutex_lock(&seen->lock);
+  CHECK(strcmp(seen->last_auth_id, auth_id) == 0, "the hook saw this login");
+  pthread_mutex_unlock(&seen->lock);
+  free(auth_id);
+}
+
+static bool body_has(const ab_portal_response *r, const char *needle) {
+  size_t n = strlen(needle);
+  for (size_t i = 0; i + n <= r->body_len; i++)
+    if (memcmp(r->body + i, needle, n) == 0) return true;
+  return false;
+}
+
+static void direct_handle(void) {
+  ab_portal_response r;
+  memset(&r, 0, sizeof r);
+  const char *names[] = {"Content-Type"};
+  const char *values[] = {"application/json"};
+  const char *body = "{\"adminId\":\"admin-1\",\"r\":41,\"portalId\":null}";
+  EXPECT_OK(ab_portal_handle(portal, "POST", "/api/PortalCommunication/ConfirmPreRegistration", names, values, 1,
+                             (const uint8_t *)body, strlen(body), "127.0.0.1", &r));
+  CHECK(r.status >= 400 && r.status < 500, "pre-registration is refused once registered");
+  ab_portal_response_free(&r);
+  EXPECT_OK(ab_portal_handle(portal, "GET", "/api/PortalCommunication/CloseSession", NULL, NULL, 0, NULL, 0, NULL,
+                             &r));
+  CHECK(r.status == 405 && strstr(r.headers, "Allow: POST"), "405 with Allow");
+  ab_portal_response_free(&r);
+  ab_portal_response_free(&r);
+  EXPECT_OK(ab_portal_handle(portal, "POST", "/elsewhere", NULL, NULL, 0, NULL, 0, NULL, &r));
+  CHECK(r.status == 404 && body_has(&r, "not_found"), "unknown path");
+  ab_portal_response_free(&r);
+  EXPECT_STATUS(ab_portal_handle(portal, "POST", "/x", NULL, NULL, 0, NULL, 0, "not-an-ip", &r),
+                AB_STATUS_INVALID_INPUT, "peer address checked");
+}
+
+int main(void) {
+  struct seen seen;
+  memset(&seen, 0, sizeof seen);
+  pthread_mutex_init(&seen.lock, NULL);
+  EXPECT_OK(ab_sandbox_start(&sb));
+  char *nopass_url = NULL;
+  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_NOPASS, &nopass_url));
+
+  ab_portal_config *config = NULL;
+  EXPECT_OK(ab_portal_config_new("admin-1", "s-code-1", &config));
+  EXPECT_OK(ab_portal_config_set_server(config, nopass_url, NULL));
+  EXPECT_OK(ab_portal_config_set_limits(config, 1024 * 1024, 120000, 360000, 3600000));
+  EXPECT_OK(ab_portal_config_set_response_mode(config, AB_PORTAL_RESPONSE_MODE_ENVELOPE));
+  EXPECT_STATUS(ab_portal_config_set_response_mode(config, 9), AB_STATUS_INVALID_INPUT, "unknown mode");
+  const char *anywhere[] = {"0.0.0.0/0", "::/0"};
+  EXPECT_OK(ab_portal_config_set_allowed_sources(config, anywhere, 2));
+  const char *bad_range[] = {"10.0.0.0/99"};
+  EXPECT_STATUS(ab_portal_config_set_allowed_sources(config, bad_range, 1), AB_STATUS_INVALID_INPUT, "CIDR checked");
+
+  ab_portal_hooks hooks;
+  memset(&hooks, 0, sizeof hooks);
+  hooks.user_data = &seen;
+  hooks.confirm_registration = on_registration;
+  hooks.update_picture = on_picture;
+  hooks.authorized_user = on_authorized;
+  hooks.validate_user_registration = accept_registration;
+  hooks.confirm_user_registration = on_user_registered;
+  hooks.close_session = on_close;
+  hooks.add_users = refuse;
+  hooks.delete_user = fail;
+
+  char db[64];
+  snprintf(db, sizeof db, "/tmp/ab-nopass-test-%d.sqlite", (int)getpid());
+  EXPECT_OK(ab_portal_new(config, &hooks, db, &portal));
+  ab_portal_config_free(config);
+
+  ab_portal_server *server = NULL;
+  EXPECT_OK(ab_portal_server_start(portal, "127.0.0.1:0", &server));
+  char *portal_url = NULL;
+  EXPECT_OK(ab_portal_server_url(server, &portal_url));
+  EXPECT_OK(ab_sandbox_nopass_set_portal_url(sb, portal_url));
+
+  ab_portal_phase phase = 0;
+  char *portal_id = (char *)"untouched";
+  EXPECT_OK(ab_portal_status(portal, &phase, &portal_id, NULL));
+  CHECK(phase == AB_PORTAL_PHASE_UNREGISTERED && portal_id == NULL, "a new portal is unregistered");
+  ab_portal_session s;
+  memset(&s, 0, sizeof s);
+  EXPECT_STATUS(ab_portal_request_authorization(portal, "bob", &s), AB_STATUS_CONFLICT,
+                "no logins before registration");
+
+  char *registered_id = NULL;
+  EXPECT_OK(ab_sandbox_nopass_register_portal(sb, "admin-1", &registered_id));
+  EXPECT_OK(ab_portal_status(portal, &phase, &portal_id, NULL));
+  CHECK(phase == AB_PORTAL_PHASE_REGISTERED, "registered");
+  EXPECT_STR(portal_id, registered_id, "portalId stored");
+  EXPECT_STR(seen.portal_id, registered_id, "the registration hook saw the portalId");
+  ab_string_free(portal_id);
+
+  /* a user registration the portal starts */
+  ab_portal_pre_registered pre;
+  memset(&pre, 0, sizeof pre);
+  EXPECT_OK(ab_portal_pre_register_user(portal, "alice", "10.0.0.7", NULL, NULL, "Alice", NULL, NULL,
+                                        "alice@example.com", &pre));
+  CHECK(pre.otp && pre.otp[0] && pre.register_link && pre.expires_at_ms > 0, "otp and link");
+  char *link = NULL;
+  EXPECT_OK(ab_sandbox_nopass_pre_registration(sb, "alice", &link));
+  EXPECT_STR(link, pre.register_link, "the NoPass server got the registration");
+  ab_string_free(link);
+  ab_portal_pre_registered_free(&pre);
+  EXPECT_STATUS(ab_portal_pre_register_user(portal, "", NULL, NULL, NULL, NULL, NULL, NULL, NULL, &pre),
+                AB_STATUS_INVALID_INPUT, "userId required");
+  char *auth_id = NULL;
+  EXPECT_OK(ab_sandbox_nopass_complete_user_registration(sb, "alice", &auth_id));
+  EXPECT_OK(ab_portal_session_get(portal, auth_id, &s));
+  CHECK(s.state == AB_PORTAL_SESSION_STATE_AUTHORIZED && s.origin == AB_PORTAL_SESSION_ORIGIN_REGISTRATION,
+        "registration opened an authorised session");
+  ab_portal_session_free(&s);
+  CHECK(seen.validated == 1 && seen.registered_users == 1, "registration hooks ran");
+  ab_string_free(auth_id);
+
+  /* logins, approved and denied, waited on while the NoPass server drives them */
+  EXPECT_OK(ab_sandbox_nopass_add_user(sb, "bob"));
+  bool exists = false;
+  EXPECT_OK(ab_sandbox_nopass_has_user(sb, "bob", &exists));
+  CHECK(exists, "bob is a NoPass user");
+  login(&seen, true);
+  login(&seen, false);
+  CHECK(seen.authorized == 1 && seen.denied == 1 && seen.pictures == 4, "hooks saw pictures and decisions");
+
+  char *last = NULL, *user = NULL;
+  EXPECT_OK(ab_sandbox_nopass_last_auth_id(sb, "bob", &last));
+  EXPECT_OK(ab_sandbox_nopass_login_user(sb, last, &user));
+  EXPECT_STR(user, "bob", "login user");
+  uint16_t http = 0;
+  char *reply = NULL;
+  EXPECT_OK(ab_sandbox_nopass_send(sb, "CloseSession", last, NULL, NULL, &http, &reply));
+  CHECK(http == 200 && seen.closed == 1, "CloseSession reached the hook");
+  ab_string_free(reply);
+  EXPECT_OK(ab_portal_session_get(portal, last, &s));
+  CHECK(s.state == AB_PORTAL_SESSION_STATE_CLOSED, "closed");
+  ab_portal_session_free(&s);
+  ab_string_free(user);
+  ab_string_free(last);
+
+  /* decisions: refused, failed */
+  EXPECT_OK(ab_sandbox_nopass_send(sb, "AddUsers", "[{\"givenName\":\"C\",\"email\":\"c@example.com\"}]", NULL, NULL,
+                                   &http, &reply));
+  CHECK(http == 200 && reply && strstr(reply, "false"), "AddUsers refused by the hook");
+  ab_string_free(reply);
+  EXPECT_OK(ab_sandbox_nopass_send(sb, "DeleteUser", "alice", NULL, NULL, &http, NULL));
+  CHECK(http != 200, "a failing hook refuses the callback");
+
+  /* waits: timeout and cancellation */
+  EXPECT_OK(ab_portal_request_authorization(portal, "bob", &s));
+  char *pending = strdup(s.auth_id);
+  uint64_t version = s.version;
+  ab_portal_session_free(&s);
+  EXPECT_STATUS(ab_portal_wait_session(portal, pending, version, 1500, 1000, NULL, &s), AB_STATUS_TIMEOUT,
+                "nothing changed in time");
+  ab_cancel *cancel = NULL;
+  EXPECT_OK(ab_cancel_new(&cancel));
+  EXPECT_OK(ab_cancel_cancel(cancel));
+  EXPECT_STATUS(ab_portal_wait_session(portal, pending, version, 60000, 1000, cancel, &s), AB_STATUS_CANCELLED,
+                "cancelled");
+  ab_cancel_free(cancel);
+  EXPECT_STATUS(ab_portal_session_get(portal, "no-such-auth-id", &s), AB_STATUS_NOT_FOUND, "unknown authId");
+  EXPECT_OK(ab_sandbox_nopass_send(sb, "UpdatePicture", pending, NULL, NULL, NULL, NULL));
+  EXPECT_OK(ab_portal_wait_session(portal, pending, version, 30000, 1000, NULL, &s));
+  CHECK(s.version > version && s.pictures == 2, "a new picture wakes the wait");
+  ab_portal_session_free(&s);
+  free(pending);
+
+  direct_handle();
+
+  /* the NoPass server registers a user itself; the hook accepts */
+  EXPECT_OK(ab_sandbox_nopass_register_user_from_server(sb, "carol", "carol@example.com", &auth_id));
+  ab_string_free(auth_id);
+
+  EXPECT_OK(ab_sandbox_nopass_send(sb, "DisableService", NULL, NULL, NULL, &http, NULL));
+  EXPECT_OK(ab_portal_status(portal, &phase, NULL, NULL));
+  CHECK(phase == AB_PORTAL_PHASE_DISABLED, "disabled");
+  EXPECT_OK(ab_portal_reset(portal));
+  EXPECT_OK(ab_portal_status(portal, &phase, NULL, NULL));
+  CHECK(phase == AB_PORTAL_PHASE_UNREGISTERED, "reset");
+
+  ab_string_free(registered_id);
+  ab_string_free(portal_url);
+  ab_string_free(nopass_url);
+  ab_portal_server_free(server);
+  ab_portal_free(portal);
+  ab_sandbox_free(sb);
+  unlink(db);
+  pthread_mutex_destroy(&seen.lock);
+  if (abtest_failures()) return 1;
+  printf("nopass_test: ok\n");
+  return 0;
+}
