@@ -6,8 +6,8 @@
 //! `call_soon_threadsafe`; the drain then sets every queued result on the loop's own thread.
 //! Under load (many calls in flight) that is one GIL hand-off per batch instead of one — plus
 //! a blocking-pool hop — per call, which is what keeps asyncio throughput ahead of pure-Python
-//! clients. Cancelling the asyncio future aborts the tokio task, which drops the core future
-//! (an HTTP call in flight is abandoned, a wait stops polling).
+//! clients. Cancelling the asyncio future cancels the task's token, and the task drops the
+//! core future (an HTTP call in flight is abandoned, a wait stops polling).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -18,7 +18,6 @@ use authbridge::CancellationToken;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::driver;
 use crate::errors::to_py;
 
 type Outcome = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
@@ -237,7 +236,7 @@ impl Call {
 pub fn call<M, F, T, C>(name: &'static str, make: M, convert: C) -> Call
 where
     M: FnOnce() -> F + Send + 'static,
-    F: Future<Output = authbridge::Result<T>> + 'static,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
     T: Send + 'static,
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
@@ -249,7 +248,7 @@ where
 fn spawn<'py, M, F, T, C>(py: Python<'py>, make: M, convert: C) -> PyResult<Bound<'py, PyAny>>
 where
     M: FnOnce() -> F + Send + 'static,
-    F: Future<Output = authbridge::Result<T>> + 'static,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
     T: Send + 'static,
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
@@ -260,21 +259,19 @@ where
     let token = CancellationToken::new();
     let cancelled = token.clone();
     let target = py_future.clone().unbind();
-    driver::submit(Box::new(move || {
-        Box::pin(async move {
-            let output = tokio::select! {
-                biased;
-                _ = cancelled.cancelled() => return,
-                output = make() => output,
-            };
-            let outcome: Outcome = Box::new(move |py| match output {
-                Ok(value) => convert(py, value),
-                Err(error) => Err(to_py(error)),
-            });
-            queue.push(Done { future: target, outcome });
-        })
-    }))
-    .map_err(to_py)?;
+    let runtime = authbridge::runtime::shared().map_err(to_py)?;
+    drop(runtime.spawn(async move {
+        let output = tokio::select! {
+            biased;
+            _ = cancelled.cancelled() => return,
+            output = make() => output,
+        };
+        let outcome: Outcome = Box::new(move |py| match output {
+            Ok(value) => convert(py, value),
+            Err(error) => Err(to_py(error)),
+        });
+        queue.push(Done { future: target, outcome });
+    }));
     py_future.call_method1(pyo3::intern!(py, "add_done_callback"), (CancelOnDone { token },))?;
     Ok(py_future)
 }

@@ -12,7 +12,6 @@ use pyo3::prelude::*;
 
 mod aio;
 mod blocking;
-mod driver;
 mod enums;
 mod errors;
 mod logging;
