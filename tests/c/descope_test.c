@@ -29,7 +29,7 @@ static void notp(void) {
                 "the deadline passes while nobody acts");
 
   EXPECT_OK(ab_sandbox_descope_approve(sb, start.pending_ref, NULL));
-  EXPECT_OK(ab_descope_wait_for_session(client, start.pending_ref, 30000, 1000, NULL, &session));
+  EXPECT_OK(ab_descope_wait_for_session(client, start.pending_ref, 120000, 1000, NULL, &session));
   CHECK(session.session_jwt && session.session_jwt[0], "a session JWT");
   EXPECT_STR(session.user_id, user_id, "the user who signed in");
   EXPECT_STR(session.phone, "+15550001", "typed phone");
@@ -52,7 +52,7 @@ static void notp(void) {
   options.login_options_json = "{\"customClaims\":{\"kiosk\":\"7\"}}";
   EXPECT_OK(ab_descope_notp_sign_up_or_in(client, "", &options, &start));
   EXPECT_OK(ab_sandbox_descope_approve(sb, start.pending_ref, "+15550002"));
-  EXPECT_OK(ab_descope_wait_for_session(client, start.pending_ref, 30000, 1000, NULL, &session));
+  EXPECT_OK(ab_descope_wait_for_session(client, start.pending_ref, 120000, 1000, NULL, &session));
   EXPECT_OK(ab_descope_validate_session(client, session.session_jwt, &claims));
   CHECK(strstr(claims.claims_json, "\"kiosk\":\"7\""), "custom claims reach the session JWT");
   ab_descope_claims_free(&claims);
@@ -73,7 +73,7 @@ static void notp(void) {
   user.email = "dana@example.com";
   EXPECT_OK(ab_descope_notp_sign_up(client, "+15550003", &user, NULL, &start));
   EXPECT_OK(ab_sandbox_descope_deny(sb, start.pending_ref));
-  CHECK(ab_descope_wait_for_session(client, start.pending_ref, 30000, 1000, NULL, &session) != AB_STATUS_OK,
+  CHECK(ab_descope_wait_for_session(client, start.pending_ref, 120000, 1000, NULL, &session) != AB_STATUS_OK,
         "a refused login ends the wait with its error");
   CHECK(ab_error_vendor_code() != NULL, "Descope's error code");
   ab_descope_notp_start_free(&start);
@@ -204,6 +204,8 @@ int main(void) {
   EXPECT_OK(ab_descope_config_set_session_validation(config, 5000, 1000, NULL));
   ab_transport_config *transport = NULL;
   EXPECT_OK(ab_transport_config_new(&transport));
+  /* Generous: under valgrind the stand-in's RSA signing of a first session takes seconds. */
+  EXPECT_OK(ab_transport_config_set_timeouts(transport, 10000, 120000));
   EXPECT_OK(ab_descope_config_set_transport(config, transport));
   ab_transport_config_free(transport);
   EXPECT_OK(ab_descope_client_new(config, &client));
