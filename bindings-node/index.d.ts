@@ -114,6 +114,110 @@ export declare class ByteSink {
 }
 
 /**
+ * A Descope authentication client for one project. Create it once and share it (it pools
+ * connections and caches the project's keys).
+ */
+export declare class DescopeClient {
+  constructor(options: DescopeOptions)
+  /**
+   * nOTP sign-up: starts signing up a new user (`loginId` may be empty: the WhatsApp
+   * number then becomes the login ID).
+   */
+  notpSignUp(loginId: string, user?: DescopeUserDetails | undefined | null, options?: DescopeNotpOptions | undefined | null): Promise<DescopeNotpStart>
+  /** nOTP sign-in: starts signing in an existing user. */
+  notpSignIn(loginId: string, options?: DescopeNotpOptions | undefined | null): Promise<DescopeNotpStart>
+  /** nOTP sign-up-or-in: signs in, signing the user up first when the login ID is new. */
+  notpSignUpOrIn(loginId: string, options?: DescopeNotpOptions | undefined | null): Promise<DescopeNotpStart>
+  /** Looks once at a pending nOTP login. */
+  notpPendingSession(pendingRef: string): Promise<DescopePendingSession>
+  /**
+   * Waits until the person has acted on a nOTP login. Options: `timeoutMs` (default
+   * 120 000; Descope's SDKs cap a wait at 10 minutes), `intervalMs` (at least 1 000) and
+   * `signal` (an `AbortSignal`). A refused or expired login rejects with
+   * `authentication_failed`.
+   */
+  waitForSession(pendingRef: string, options?: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<DescopeSession>
+  /** TOTP sign-up: the user is registered once a first code is verified. */
+  totpSignUp(loginId: string, user?: DescopeUserDetails | undefined | null): Promise<DescopeTotpEnrollment>
+  /**
+   * TOTP sign-in / verify: a wrong code rejects with `authentication_failed`. With
+   * `refreshJwt`, the code is a step-up or second factor of that session.
+   */
+  totpVerify(loginId: string, code: string, loginOptions?: DescopeLoginOptions | undefined | null, refreshJwt?: string | undefined | null): Promise<DescopeSession>
+  /** Add / Update Key: a new TOTP key for the signed-in user `refreshJwt` belongs to. */
+  totpUpdate(loginId: string, refreshJwt: string): Promise<DescopeTotpEnrollment>
+  /**
+   * Validates a session JWT against the project's public keys and resolves with its
+   * claims; a refused token rejects with `.vendorCode` saying why.
+   */
+  validateSession(sessionJwt: string): Promise<DescopeSessionClaims>
+}
+
+/** The Descope stand-in's control API (`sandbox.descope`). */
+export declare class DescopeSandbox {
+  /** The project every stand-in knows from the start. */
+  get projectId(): string
+  /** The phone an approval comes from when nothing names one. */
+  get defaultPhone(): string
+  /** Accepts requests for another project ID. */
+  addProject(projectId: string): void
+  /** The `iss` of tokens issued for `projectId`. */
+  issuer(projectId: string): string
+  /** Registers a user (verified phone = `loginId`); returns its user ID. */
+  addUser(loginId: string): string
+  /** Registers a user with an active TOTP key; returns the key in base32. */
+  addTotpUser(loginId: string): string
+  /** Project-level roles and permissions put in the user's session JWTs. */
+  setRoles(loginId: string, roles: Array<string>, permissions: Array<string>): void
+  /** The user's roles and permissions in one tenant. */
+  setTenant(loginId: string, tenantId: string, roles: Array<string>, permissions: Array<string>): void
+  /** The user object Descope would answer for `loginId`, or `null`. */
+  user(loginId: string): any | null
+  /** Pending references of nOTP logins still waiting for the person, oldest first. */
+  waitingLogins(): Array<string>
+  /** The person sends the message. False when the reference is unknown or done. */
+  approve(pendingRef: string): boolean
+  /** The person with WhatsApp number `phone` sends the message. */
+  approveAs(pendingRef: string, phone: string): boolean
+  /** The login is refused. */
+  deny(pendingRef: string): boolean
+  /** The login expires now. */
+  expire(pendingRef: string): boolean
+  /** How long (ms) a nOTP login waits for the person. */
+  setPendingTtl(ttlMs: number): void
+  /** Lifetime (ms) of issued session JWTs. */
+  setSessionTtl(ttlMs: number): void
+  /** Returns refresh JWTs only as the `DSR` cookie, not in the body. */
+  setRefreshInCookie(on: boolean): void
+  /** Requires every request's bearer to end with `:<key>`. */
+  requireManagementKey(key: string): void
+  /** Accepts another nOTP provider path segment besides `whatsapp`. */
+  addNotpProvider(provider: string): void
+  /**
+   * Answers the next `times` requests on `route` with 429 `E130429` and, when given,
+   * `Retry-After: <seconds>`.
+   */
+  rateLimit(route: string, times: number, retryAfterSeconds?: number | undefined | null): void
+  /**
+   * Answers the next `times` requests on `route` with `status` and a Descope error body of
+   * `errorCode` (empty when `null`).
+   */
+  failNext(route: string, status: number, errorCode: string | undefined | null, retryAfterSeconds: number | undefined | null, times: number): void
+  /** Signs `claims` as the stand-in signs its tokens (for crafted tokens in tests). */
+  signJwt(claims: any): string
+  /** The `kid` new tokens are signed with. */
+  signingKid(): string
+  /** Signs with a new key from now on; the previous keys stay published. */
+  rotateSigningKey(): void
+  /** The JSON body of the last accepted request on `route`, or `null`. */
+  lastRequestBody(route: string): any | null
+  /** `[x-descope-sdk-name, x-descope-sdk-version]` of the last request, or `null`. */
+  lastSdkHeaders(): Array<string> | null
+  /** The raw `Authorization` header of the last request (test double only). */
+  lastAuthorization(): string | null
+}
+
+/**
  * A nevisIDM Authentication API client. One client pools its connections: create it once
  * and share it.
  */
@@ -379,6 +483,8 @@ export declare class Sandbox {
   get otpone(): OtpOneSandbox
   /** The NoPass server stand-in's control API: it plays the NoPass server against a portal. */
   get nopass(): NoPassSandbox
+  /** The Descope stand-in's control API. */
+  get descope(): DescopeSandbox
 }
 
 /** A TOTP generator for one shared secret. The secret never leaves it. */
@@ -546,6 +652,118 @@ export interface BiometricResult {
   subcode: number
   message?: string
   correlationId: string
+}
+
+/** `loginOptions`: step-up, MFA, custom claims, template options. */
+export interface DescopeLoginOptions {
+  stepup?: boolean
+  mfa?: boolean
+  customClaims?: Record<string, any>
+  templateOptions?: Record<string, string>
+  revokeOtherSessions?: boolean
+}
+
+/** Options of a nOTP start call. */
+export interface DescopeNotpOptions {
+  /** The path's provider segment, `whatsapp` by default. */
+  provider?: string
+  /** `providerId` (a project's own messaging provider). */
+  providerId?: string
+  loginOptions?: DescopeLoginOptions
+  /** The signed-in user's refresh JWT, for a sign-in with `stepup` or `mfa`. */
+  refreshJwt?: string
+}
+
+/**
+ * What a nOTP start returns: show `image` (a QR code) or send the person to `redirectUrl`,
+ * then wait with `pendingRef`.
+ */
+export interface DescopeNotpStart {
+  /** Whoever holds it can collect the session: keep it server-side. */
+  pendingRef: string
+  redirectUrl: string
+  /** The QR code as base64 PNG. */
+  image: string
+}
+
+/** Where the Descope project is. */
+export interface DescopeOptions {
+  projectId: string
+  /**
+   * Another API host (a custom domain, a proxy, the sandbox); default derived from the
+   * project ID as Descope's SDKs do.
+   */
+  baseUrl?: string
+  /** Appended to every bearer, for projects that require one on authentication calls. */
+  managementKey?: string
+  /** Clock skew tolerated on `exp`/`iat` when validating sessions, in ms (default 5 000). */
+  leewayMs?: number
+  /** When set, a session JWT's `aud` must contain it. */
+  audience?: string
+  /** The key set is fetched again for an unknown `kid` at most this often, in ms (default 30 000). */
+  minKeyRefreshMs?: number
+  transport?: TransportOptions
+}
+
+/** One look at a pending nOTP login: `pending` until the person has acted. */
+export interface DescopePendingSession {
+  pending: boolean
+  session?: DescopeSession
+}
+
+/** A signed-in user's tokens and profile. */
+export interface DescopeSession {
+  sessionJwt: string
+  refreshJwt?: string
+  cookieMaxAge?: number
+  cookieExpiration?: number
+  cookieDomain?: string
+  cookiePath?: string
+  /** True when this login created the user. */
+  firstSeen: boolean
+  /** The user object as Descope sent it (`userId`, `loginIds`, `email`, …). */
+  user: any
+}
+
+/** The claims of a valid session JWT. */
+export interface DescopeSessionClaims {
+  /** `sub`: the Descope user ID. */
+  subject: string
+  issuer: string
+  issuedAt?: number
+  expiresAt: number
+  roles: Array<string>
+  permissions: Array<string>
+  tenants: Record<string, DescopeTenantClaims>
+  /** Every claim, custom ones included. */
+  all: Record<string, any>
+}
+
+/** Roles and permissions in one tenant. */
+export interface DescopeTenantClaims {
+  roles: Array<string>
+  permissions: Array<string>
+  extra: Record<string, any>
+}
+
+/** A new TOTP key in the three forms the seed lists (all carry the key). */
+export interface DescopeTotpEnrollment {
+  /** The `otpauth://` URI (show it as a QR code). */
+  provisioningUrl: string
+  /** That QR code as base64 PNG. */
+  image: string
+  /** The base32 key. */
+  key: string
+}
+
+/** Details of a user being signed up. Unset fields are not sent. */
+export interface DescopeUserDetails {
+  name?: string
+  givenName?: string
+  middleName?: string
+  familyName?: string
+  email?: string
+  phone?: string
 }
 
 /** Every error code an authbridge `Error` can carry in `.code` (besides `panic`). */

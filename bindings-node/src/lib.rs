@@ -24,6 +24,9 @@ mod authx;
 #[cfg(feature = "authx")]
 mod biometric;
 
+#[cfg(feature = "descope")]
+mod descope;
+
 #[cfg(feature = "otpone")]
 mod otpone;
 

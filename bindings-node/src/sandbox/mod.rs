@@ -9,6 +9,8 @@
 
 #[cfg(feature = "authx")]
 mod authx;
+#[cfg(feature = "descope")]
+mod descope;
 #[cfg(feature = "nevis")]
 mod nevis;
 #[cfg(feature = "nopass")]
@@ -202,5 +204,12 @@ impl Sandbox {
     #[napi(getter, catch_unwind)]
     pub fn nopass(&self) -> nopass::NoPassSandbox {
         nopass::NoPassSandbox::new(self.shared.clone())
+    }
+
+    /// The Descope stand-in's control API.
+    #[cfg(feature = "descope")]
+    #[napi(getter, catch_unwind)]
+    pub fn descope(&self) -> descope::DescopeSandbox {
+        descope::DescopeSandbox::new(self.shared.clone())
     }
 }
