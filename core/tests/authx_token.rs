@@ -4,6 +4,7 @@
 
 mod authx_support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use authbridge::authx::{AuthxClient, PinVerification};
@@ -22,13 +23,17 @@ async fn user_with_pin(client: &AuthxClient) -> String {
     guid.as_str().to_string()
 }
 
-/// Runs `n` VerifyPin calls at once and checks every one verified. (They run concurrently in
-/// one task: the transport's futures are not `Send`, so they cannot be spawned.)
-async fn verify_concurrently(client: &AuthxClient, guid: &str, n: usize) {
-    let pin = Secret::new("102374");
-    let calls = (0..n).map(|_| client.verify_pin(guid, &pin));
-    for outcome in join_all(calls).await {
-        assert_eq!(outcome.unwrap(), PinVerification::Verified);
+/// Runs `n` VerifyPin calls at once, each in its own task on the multi-thread runtime, and
+/// checks every one verified.
+async fn verify_concurrently(client: &Arc<AuthxClient>, guid: &str, n: usize) {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (client, guid) = (client.clone(), guid.to_string());
+            tokio::spawn(async move { client.verify_pin(&guid, &Secret::new("102374")).await })
+        })
+        .collect();
+    for outcome in join_all(tasks).await {
+        assert_eq!(outcome.unwrap().unwrap(), PinVerification::Verified);
     }
 }
 
@@ -50,6 +55,7 @@ async fn the_token_is_fetched_once_and_reused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn hundred_calls_on_a_lapsed_token_make_one_token_request() {
     let (sandbox, client) = setup().await;
+    let client = Arc::new(client);
     sandbox.authx().set_token_lifetime(Duration::from_secs(1));
     let guid = user_with_pin(&client).await;
     // Past `expires_in`: the client knows the token is stale without asking the server.
@@ -64,6 +70,7 @@ async fn hundred_calls_on_a_lapsed_token_make_one_token_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn hundred_calls_on_a_token_the_server_ended_make_one_token_request() {
     let (sandbox, client) = setup().await;
+    let client = Arc::new(client);
     let guid = user_with_pin(&client).await;
     // The client still holds a token it believes valid for two weeks; the server disagrees.
     sandbox.authx().expire_tokens();
