@@ -16,10 +16,10 @@
 //! Vendor quirks absorbed here, once:
 //! - the access token (`ApplicationId`/`ApplicationKey` headers) is cached, renewed shortly
 //!   before `expires_in` runs out and after a 401, by a single request however many calls
-//!   wait for it ([`token`]);
+//!   wait for it (`token.rs`);
 //! - every answer is the envelope `response_code`/`response_subcode`/`response_text`/
 //!   `response_data`, whose `response_data` is JSON inside a string; `response_code` 0 is an
-//!   `Error::Vendor` carrying subcode and text ([`envelope`]);
+//!   `Error::Vendor` carrying subcode and text (`envelope.rs`);
 //! - a wrong PIN and a biometric mismatch are answers ([`PinVerification::Rejected`],
 //!   [`BiometricOutcome`]), not errors;
 //! - ProcessBiometric is a streamed `multipart/form-data` upload whose encoder is public on its

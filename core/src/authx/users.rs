@@ -1,6 +1,6 @@
 //! Users and PINs: AddUser, UpdateUser, DeleteUser, GeneratePin, VerifyPin (seed sections of the
 //! same names). All are `POST` with a JSON body and `Authorization: Bearer <token>`, and answer
-//! the envelope of [`super::envelope`].
+//! the envelope of `envelope.rs`.
 
 use serde_json::{json, Map, Value};
 

@@ -38,7 +38,7 @@ use faults::Faults;
 use sim::{SimBody, SimRequest, SimResponse, Simulator};
 
 #[cfg(feature = "authx")]
-pub use authx::AuthxSim;
+pub use authx::{AuthxSim, AuthxUpload, AuthxUser};
 #[cfg(feature = "descope")]
 pub use descope::DescopeSim;
 #[cfg(feature = "nevis")]
