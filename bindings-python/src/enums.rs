@@ -53,3 +53,55 @@ static LOGIN_STATUS_CODE: EnumClass = EnumClass::new("LoginStatusCode");
 pub fn login_status_code(py: Python<'_>, code: authbridge::nevis::LoginStatusCode) -> PyResult<Bound<'_, PyAny>> {
     LOGIN_STATUS_CODE.member(py, code.as_str())
 }
+
+/// A Python enum member (or its string value) → the core enum with that `as_str()` name.
+fn parse<T: Copy>(what: &str, value: &str, all: &[T], name: fn(T) -> &'static str) -> PyResult<T> {
+    all.iter()
+        .copied()
+        .find(|v| name(*v) == value)
+        .ok_or_else(|| PyValueError::new_err(format!("unknown {what} {value:?}")))
+}
+
+#[cfg(feature = "authx")]
+mod authx {
+    use authbridge::authx::{BiometricKind, BiometricOutcome, BiometricProcess};
+
+    use super::*;
+
+    static KIND: EnumClass = EnumClass::new("BiometricKind");
+    static PROCESS: EnumClass = EnumClass::new("BiometricProcess");
+    static OUTCOME: EnumClass = EnumClass::new("BiometricOutcome");
+
+    pub fn biometric_kind(py: Python<'_>, kind: BiometricKind) -> PyResult<Bound<'_, PyAny>> {
+        KIND.member(py, kind.as_str())
+    }
+
+    pub fn biometric_kind_from(value: &str) -> PyResult<BiometricKind> {
+        parse(
+            "biometric kind",
+            value,
+            &[BiometricKind::Finger, BiometricKind::Face, BiometricKind::Palm],
+            BiometricKind::as_str,
+        )
+    }
+
+    pub fn biometric_process(py: Python<'_>, process: BiometricProcess) -> PyResult<Bound<'_, PyAny>> {
+        PROCESS.member(py, process.as_str())
+    }
+
+    pub fn biometric_process_from(value: &str) -> PyResult<BiometricProcess> {
+        parse(
+            "biometric process",
+            value,
+            &[BiometricProcess::Enrol, BiometricProcess::Verify, BiometricProcess::Delete],
+            BiometricProcess::as_str,
+        )
+    }
+
+    pub fn biometric_outcome(py: Python<'_>, outcome: BiometricOutcome) -> PyResult<Bound<'_, PyAny>> {
+        OUTCOME.member(py, outcome.as_str())
+    }
+}
+
+#[cfg(feature = "authx")]
+pub use authx::*;

@@ -16,6 +16,10 @@ mod enums;
 mod errors;
 mod logging;
 mod transport;
+mod twin;
+
+#[cfg(feature = "authx")]
+mod authx;
 
 #[cfg(feature = "nevis")]
 mod nevis;
@@ -44,8 +48,16 @@ fn refresh_logging(py: Python<'_>) {
 /// The vendors compiled into this build.
 fn vendors() -> Vec<&'static str> {
     let mut vendors = Vec::new();
-    if cfg!(feature = "nevis") {
-        vendors.push("nevisidm");
+    for (compiled, name) in [
+        (cfg!(feature = "nevis"), "nevisidm"),
+        (cfg!(feature = "authx"), "authx"),
+        (cfg!(feature = "descope"), "descope"),
+        (cfg!(feature = "otpone"), "otpone"),
+        (cfg!(feature = "nopass"), "nopass"),
+    ] {
+        if compiled {
+            vendors.push(name);
+        }
     }
     vendors
 }
@@ -67,12 +79,28 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<nevis::AsyncNevisClient>()?;
         m.add_class::<nevis::LoginStatus>()?;
     }
+    #[cfg(feature = "authx")]
+    {
+        m.add_class::<authx::AuthxClient>()?;
+        m.add_class::<authx::AsyncAuthxClient>()?;
+        m.add_class::<authx::BiometricApp>()?;
+        m.add_class::<authx::UserProfile>()?;
+        m.add_class::<authx::DeviceData>()?;
+        m.add_class::<authx::BiometricCall>()?;
+        m.add_class::<authx::AccessToken>()?;
+        m.add_class::<authx::PinVerification>()?;
+        m.add_class::<authx::BiometricResult>()?;
+        m.add_class::<authx::BiometricFrame>()?;
+        m.add_class::<authx::FrameChunks>()?;
+    }
     #[cfg(feature = "sandbox")]
     {
         m.add_class::<sandbox::Sandbox>()?;
         m.add_class::<sandbox::Fault>()?;
         #[cfg(feature = "nevis")]
         m.add_class::<sandbox::NevisSandbox>()?;
+        #[cfg(feature = "authx")]
+        m.add_class::<sandbox::AuthxSandbox>()?;
     }
     py.import("atexit")?.call_method1("register", (m.getattr("_at_exit")?,))?;
     logging::install(py)?;

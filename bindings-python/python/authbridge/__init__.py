@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections.abc as _abc
 import logging as _logging
 
-from ._enums import LoginStatusCode, Vendor
+from ._enums import BiometricKind, BiometricOutcome, BiometricProcess, LoginStatusCode, Vendor
 from ._errors import (
     AuthBridgeError,
     AuthenticationFailed,
@@ -33,7 +33,18 @@ from ._errors import (
     VendorError,
 )
 from ._native import (
+    AccessToken,
+    AsyncAuthxClient,
     AsyncNevisClient,
+    AuthxClient,
+    AuthxSandbox,
+    BiometricApp,
+    BiometricCall,
+    BiometricFrame,
+    BiometricResult,
+    DeviceData,
+    PinVerification,
+    UserProfile,
     Fault,
     LoginStatus,
     NevisClient,
@@ -50,6 +61,20 @@ _abc.Coroutine.register(_Call)
 _logging.getLogger("authbridge").addHandler(_logging.NullHandler())
 
 __all__ = [
+    "AccessToken",
+    "AsyncAuthxClient",
+    "AuthxClient",
+    "AuthxSandbox",
+    "BiometricApp",
+    "BiometricCall",
+    "BiometricFrame",
+    "BiometricKind",
+    "BiometricOutcome",
+    "BiometricProcess",
+    "BiometricResult",
+    "DeviceData",
+    "PinVerification",
+    "UserProfile",
     "AsyncNevisClient",
     "AuthBridgeError",
     "AuthenticationFailed",

@@ -25,3 +25,34 @@ class LoginStatusCode(str, enum.Enum):
     FAILED_LOCKED = "failed_locked"
     FAILED_TEMPORARILY_LOCKED = "failed_temporarily_locked"
     OTHER = "other"
+
+
+class BiometricKind(str, enum.Enum):
+    """AuthX ``authentication_id``: which biometric a sample is (1 finger, 2 face, 3 palm)."""
+
+    FINGER = "finger"
+    FACE = "face"
+    PALM = "palm"
+
+
+class BiometricProcess(str, enum.Enum):
+    """AuthX ``process_type``: what to do with the sample (1 enrol, 2 verify, 3 delete)."""
+
+    ENROL = "enrol"
+    VERIFY = "verify"
+    DELETE = "delete"
+
+
+class BiometricOutcome(str, enum.Enum):
+    """AuthX ProcessBiometric ``response_code`` 1-8; ``OTHER`` for a code this version does not
+    know. Only ``SUCCESS`` means the sample was accepted."""
+
+    SUCCESS = "success"
+    FACE_NOT_MATCH = "face_not_match"
+    FACE_QUALITY_POOR = "face_quality_poor"
+    TOO_MANY_FACE = "too_many_face"
+    FACE_NOT_FOUND = "face_not_found"
+    FACE_OUT_BOUND = "face_out_bound"
+    SETTINGS_MISSED = "settings_missed"
+    USER_NOT_EXISTS = "user_not_exists"
+    OTHER = "other"

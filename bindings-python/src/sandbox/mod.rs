@@ -4,9 +4,13 @@
 //! authbridge call, which releases the GIL) runs in the same process. Control methods take
 //! effect at once: they change the stand-in's state under its own lock.
 
+#[cfg(feature = "authx")]
+mod authx;
 #[cfg(feature = "nevis")]
 mod nevis;
 
+#[cfg(feature = "authx")]
+pub use authx::AuthxSandbox;
 #[cfg(feature = "nevis")]
 pub use nevis::NevisSandbox;
 
@@ -20,6 +24,13 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::{blocking, enums};
+
+/// A JSON value the stand-in recorded, as Python objects (through `json.loads`).
+#[allow(dead_code)] // used by the stand-ins of some vendors only
+pub(crate) fn json_to_py(py: Python<'_>, value: &serde_json::Value) -> PyResult<Py<PyAny>> {
+    let text = value.to_string();
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+}
 
 /// Something a sandbox route does wrong on purpose; build one with the static methods.
 #[pyclass(module = "authbridge", frozen)]
@@ -152,6 +163,13 @@ impl Sandbox {
     #[getter]
     fn nevis(slf: Py<Self>) -> nevis::NevisSandbox {
         nevis::NevisSandbox::new(slf)
+    }
+
+    /// The AuthX stand-in's control API.
+    #[cfg(feature = "authx")]
+    #[getter]
+    fn authx(slf: Py<Self>) -> authx::AuthxSandbox {
+        authx::AuthxSandbox::new(slf)
     }
 
     #[getter]
