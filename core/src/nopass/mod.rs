@@ -63,7 +63,7 @@ pub use request::{Inbound, RequestHead};
 pub use response::PortalResponse;
 pub use routes::{Callback, CALLBACK_BASE_PATH};
 pub use state::{LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
-pub use store::{Change, MemoryStore, PortalStore, StoreFuture, StoreOp};
+pub use store::{conflict as store_conflict, Change, MemoryStore, PortalStore, StoreFuture, StoreOp};
 
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;

@@ -56,7 +56,8 @@ pub struct Change {
 
 /// Storage of the portal's state. Implementations must make [`PortalStore::apply`] atomic and
 /// durable before it returns, and refuse a change whose expectations do not hold with
-/// [`conflict`]-coded errors (`Error::Conflict`); any other error means nothing was changed.
+/// `Error::Conflict` ([`store_conflict`](super::store_conflict)); any other error means nothing
+/// was changed.
 pub trait PortalStore: Send + Sync + 'static {
     /// The portal record (a fresh store gives the default, unregistered, version 0).
     fn load_portal(&self) -> StoreFuture<'_, PortalRecord>;
