@@ -105,3 +105,14 @@ mod authx {
 
 #[cfg(feature = "authx")]
 pub use authx::*;
+
+#[cfg(feature = "descope")]
+static SESSION_REJECTION: EnumClass = EnumClass::new("SessionRejection");
+
+#[cfg(feature = "descope")]
+pub fn session_rejection(
+    py: Python<'_>,
+    rejection: authbridge::descope::SessionRejection,
+) -> PyResult<Bound<'_, PyAny>> {
+    SESSION_REJECTION.member(py, rejection.as_str())
+}

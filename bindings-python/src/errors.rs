@@ -50,6 +50,10 @@ fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
     if let Some(status) = authbridge::nevis::LoginStatusCode::of(error) {
         kwargs.set_item("login_status", enums::login_status_code(py, status)?)?;
     }
+    #[cfg(feature = "descope")]
+    if let Some(rejection) = authbridge::descope::SessionRejection::of(error) {
+        kwargs.set_item("session_rejection", enums::session_rejection(py, rejection)?)?;
+    }
     let args = PyTuple::new(py, [error.to_string()])?;
     let instance = class.call(args, Some(&kwargs))?;
     Ok(PyErr::from_value(instance))

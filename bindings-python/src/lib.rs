@@ -14,12 +14,17 @@ mod aio;
 mod blocking;
 mod enums;
 mod errors;
+mod json;
 mod logging;
+mod totp;
 mod transport;
 mod twin;
+mod wait;
 
 #[cfg(feature = "authx")]
 mod authx;
+#[cfg(feature = "descope")]
+mod descope;
 
 #[cfg(feature = "nevis")]
 mod nevis;
@@ -73,6 +78,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
     m.add_class::<transport::TransportOptions>()?;
     m.add_class::<aio::Call>()?;
+    m.add_class::<wait::CancellationToken>()?;
+    m.add_class::<totp::Totp>()?;
     #[cfg(feature = "nevis")]
     {
         m.add_class::<nevis::NevisClient>()?;
@@ -93,6 +100,18 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<authx::BiometricFrame>()?;
         m.add_class::<authx::FrameChunks>()?;
     }
+    #[cfg(feature = "descope")]
+    {
+        m.add_class::<descope::DescopeClient>()?;
+        m.add_class::<descope::AsyncDescopeClient>()?;
+        m.add_class::<descope::LoginOptions>()?;
+        m.add_class::<descope::UserDetails>()?;
+        m.add_class::<descope::NotpStart>()?;
+        m.add_class::<descope::DescopeUser>()?;
+        m.add_class::<descope::Session>()?;
+        m.add_class::<descope::TotpEnrollment>()?;
+        m.add_class::<descope::SessionClaims>()?;
+    }
     #[cfg(feature = "sandbox")]
     {
         m.add_class::<sandbox::Sandbox>()?;
@@ -101,6 +120,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<sandbox::NevisSandbox>()?;
         #[cfg(feature = "authx")]
         m.add_class::<sandbox::AuthxSandbox>()?;
+        #[cfg(feature = "descope")]
+        m.add_class::<sandbox::DescopeSandbox>()?;
     }
     py.import("atexit")?.call_method1("register", (m.getattr("_at_exit")?,))?;
     logging::install(py)?;

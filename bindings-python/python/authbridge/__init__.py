@@ -11,7 +11,14 @@ from __future__ import annotations
 import collections.abc as _abc
 import logging as _logging
 
-from ._enums import BiometricKind, BiometricOutcome, BiometricProcess, LoginStatusCode, Vendor
+from ._enums import (
+    BiometricKind,
+    BiometricOutcome,
+    BiometricProcess,
+    LoginStatusCode,
+    SessionRejection,
+    Vendor,
+)
 from ._errors import (
     AuthBridgeError,
     AuthenticationFailed,
@@ -33,6 +40,18 @@ from ._errors import (
     VendorError,
 )
 from ._native import (
+    AsyncDescopeClient,
+    CancellationToken,
+    DescopeClient,
+    DescopeSandbox,
+    DescopeUser,
+    LoginOptions,
+    NotpStart,
+    Session,
+    SessionClaims,
+    Totp,
+    TotpEnrollment,
+    UserDetails,
     AccessToken,
     AsyncAuthxClient,
     AsyncNevisClient,
@@ -61,6 +80,19 @@ _abc.Coroutine.register(_Call)
 _logging.getLogger("authbridge").addHandler(_logging.NullHandler())
 
 __all__ = [
+    "AsyncDescopeClient",
+    "CancellationToken",
+    "DescopeClient",
+    "DescopeSandbox",
+    "DescopeUser",
+    "LoginOptions",
+    "NotpStart",
+    "Session",
+    "SessionClaims",
+    "SessionRejection",
+    "Totp",
+    "TotpEnrollment",
+    "UserDetails",
     "AccessToken",
     "AsyncAuthxClient",
     "AuthxClient",

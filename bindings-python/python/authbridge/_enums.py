@@ -56,3 +56,17 @@ class BiometricOutcome(str, enum.Enum):
     SETTINGS_MISSED = "settings_missed"
     USER_NOT_EXISTS = "user_not_exists"
     OTHER = "other"
+
+
+class SessionRejection(str, enum.Enum):
+    """Why Descope session validation refused a JWT (``AuthenticationFailed.session_rejection``)."""
+
+    MALFORMED = "malformed_token"
+    UNKNOWN_KEY = "unknown_key"
+    ALGORITHM_MISMATCH = "algorithm_mismatch"
+    BAD_SIGNATURE = "bad_signature"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    WRONG_ISSUER = "wrong_issuer"
+    WRONG_AUDIENCE = "wrong_audience"
+    NOT_A_SESSION_TOKEN = "not_a_session_token"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Dict, Optional, Type
 
 if TYPE_CHECKING:
-    from ._enums import LoginStatusCode, Vendor
+    from ._enums import LoginStatusCode, SessionRejection, Vendor
 
 
 class AuthBridgeError(Exception):
@@ -42,6 +42,7 @@ class AuthBridgeError(Exception):
         field: Optional[str] = None,
         rule: Optional[str] = None,
         login_status: Optional[LoginStatusCode] = None,
+        session_rejection: Optional[SessionRejection] = None,
     ) -> None:
         super().__init__(message)
         if code is not None:
@@ -55,6 +56,7 @@ class AuthBridgeError(Exception):
         self._field = field
         self._rule = rule
         self._login_status = login_status
+        self._session_rejection = session_rejection
 
     def __str__(self) -> str:
         return self.message
@@ -74,6 +76,7 @@ class AuthBridgeError(Exception):
             "field": self._field,
             "rule": self._rule,
             "login_status": self._login_status,
+            "session_rejection": self._session_rejection,
         }
         return (_rebuild, (type(self), self.message, kwargs))
 
@@ -179,6 +182,11 @@ class AuthenticationFailed(VendorError):
     def login_status(self) -> Optional[LoginStatusCode]:
         """For a refused nevisIDM login: whether the credential is now locked."""
         return self._login_status
+
+    @property
+    def session_rejection(self) -> Optional[SessionRejection]:
+        """For a Descope session JWT that validation refused: why."""
+        return self._session_rejection
 
 
 class Cancelled(AuthBridgeError):

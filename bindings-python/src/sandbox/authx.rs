@@ -7,7 +7,8 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use super::{json_to_py, Sandbox};
+use super::Sandbox;
+use crate::json::to_py as json_to_py;
 
 /// Applications, tokens, users and forced biometric outcomes of the AuthX stand-in. The
 /// class attributes are the credentials it accepts from the start (the seed's samples).

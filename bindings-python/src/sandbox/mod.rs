@@ -6,11 +6,15 @@
 
 #[cfg(feature = "authx")]
 mod authx;
+#[cfg(feature = "descope")]
+mod descope;
 #[cfg(feature = "nevis")]
 mod nevis;
 
 #[cfg(feature = "authx")]
 pub use authx::AuthxSandbox;
+#[cfg(feature = "descope")]
+pub use descope::DescopeSandbox;
 #[cfg(feature = "nevis")]
 pub use nevis::NevisSandbox;
 
@@ -24,13 +28,6 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::{blocking, enums};
-
-/// A JSON value the stand-in recorded, as Python objects (through `json.loads`).
-#[allow(dead_code)] // used by the stand-ins of some vendors only
-pub(crate) fn json_to_py(py: Python<'_>, value: &serde_json::Value) -> PyResult<Py<PyAny>> {
-    let text = value.to_string();
-    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
-}
 
 /// Something a sandbox route does wrong on purpose; build one with the static methods.
 #[pyclass(module = "authbridge", frozen)]
@@ -170,6 +167,13 @@ impl Sandbox {
     #[getter]
     fn authx(slf: Py<Self>) -> authx::AuthxSandbox {
         authx::AuthxSandbox::new(slf)
+    }
+
+    /// The Descope stand-in's control API.
+    #[cfg(feature = "descope")]
+    #[getter]
+    fn descope(slf: Py<Self>) -> descope::DescopeSandbox {
+        descope::DescopeSandbox::new(slf)
     }
 
     #[getter]
