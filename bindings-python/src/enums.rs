@@ -116,3 +116,11 @@ pub fn session_rejection(
 ) -> PyResult<Bound<'_, PyAny>> {
     SESSION_REJECTION.member(py, rejection.as_str())
 }
+
+#[cfg(feature = "otpone")]
+static REQUEST_TYPE: EnumClass = EnumClass::new("RequestType");
+
+#[cfg(feature = "otpone")]
+pub fn request_type(py: Python<'_>, value: authbridge::otpone::RequestType) -> PyResult<Bound<'_, PyAny>> {
+    REQUEST_TYPE.member(py, value.name())
+}

@@ -25,6 +25,8 @@ mod wait;
 mod authx;
 #[cfg(feature = "descope")]
 mod descope;
+#[cfg(feature = "otpone")]
+mod otpone;
 
 #[cfg(feature = "nevis")]
 mod nevis;
@@ -112,6 +114,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<descope::TotpEnrollment>()?;
         m.add_class::<descope::SessionClaims>()?;
     }
+    #[cfg(feature = "otpone")]
+    {
+        m.add_class::<otpone::OtpOneServer>()?;
+        m.add_class::<otpone::AsyncOtpOneServer>()?;
+        m.add_class::<otpone::OtpOneClient>()?;
+        m.add_class::<otpone::AsyncOtpOneClient>()?;
+        m.add_class::<otpone::Transaction>()?;
+        m.add_class::<otpone::Validation>()?;
+    }
     #[cfg(feature = "sandbox")]
     {
         m.add_class::<sandbox::Sandbox>()?;
@@ -122,6 +133,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<sandbox::AuthxSandbox>()?;
         #[cfg(feature = "descope")]
         m.add_class::<sandbox::DescopeSandbox>()?;
+        #[cfg(feature = "otpone")]
+        m.add_class::<sandbox::OtpOneSandbox>()?;
     }
     py.import("atexit")?.call_method1("register", (m.getattr("_at_exit")?,))?;
     logging::install(py)?;

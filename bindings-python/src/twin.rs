@@ -82,6 +82,7 @@ macro_rules! twin_clients {
             $($sync_extra)*
             $(
                 $(#[$meta])*
+                #[allow(clippy::too_many_arguments)] // one per wire parameter of the vendor call
                 fn $name(&self, py: Python<'_>, $($arg: $ty),*) -> PyResult<Py<PyAny>> {
                     let $client = self.inner.clone();
                     $body.blocking(py)
@@ -95,6 +96,7 @@ macro_rules! twin_clients {
             $($async_extra)*
             $(
                 $(#[$meta])*
+                #[allow(clippy::too_many_arguments)] // one per wire parameter of the vendor call
                 fn $name(&self, $($arg: $ty),*) -> PyResult<crate::aio::Call> {
                     let $client = self.inner.clone();
                     Ok($body.asyncio())

@@ -16,6 +16,8 @@ from ._enums import (
     BiometricOutcome,
     BiometricProcess,
     LoginStatusCode,
+    PageType,
+    RequestType,
     SessionRejection,
     Vendor,
 )
@@ -40,6 +42,13 @@ from ._errors import (
     VendorError,
 )
 from ._native import (
+    AsyncOtpOneClient,
+    AsyncOtpOneServer,
+    OtpOneClient,
+    OtpOneSandbox,
+    OtpOneServer,
+    OtpOneTransaction,
+    OtpOneValidation,
     AsyncDescopeClient,
     CancellationToken,
     DescopeClient,
@@ -80,6 +89,15 @@ _abc.Coroutine.register(_Call)
 _logging.getLogger("authbridge").addHandler(_logging.NullHandler())
 
 __all__ = [
+    "AsyncOtpOneClient",
+    "AsyncOtpOneServer",
+    "OtpOneClient",
+    "OtpOneSandbox",
+    "OtpOneServer",
+    "OtpOneTransaction",
+    "OtpOneValidation",
+    "PageType",
+    "RequestType",
     "AsyncDescopeClient",
     "CancellationToken",
     "DescopeClient",

@@ -70,3 +70,25 @@ class SessionRejection(str, enum.Enum):
     WRONG_ISSUER = "wrong_issuer"
     WRONG_AUDIENCE = "wrong_audience"
     NOT_A_SESSION_TOKEN = "not_a_session_token"
+
+
+class RequestType(str, enum.Enum):
+    """OtpOne ``requestype``: what the person is asked to do (values are the seed's names)."""
+
+    WEB_SESSION = "RequestWebSession"
+    COMPUTER_SESSION = "RequestComputerSession"
+    FILE_SCAN_IMAGE = "RequestFileScanImage"
+    FILE_SCAN_DOCUMENT = "RequestFileScanDocument"
+    WORKFLOW_VALIDATION = "RequestWorkFlowValidation"
+    #: Spelled as in the seed ("Applicaiton").
+    APPLICATION_ACCESS = "RequestApplicaitonAccess"
+    SIGN_DOCUMENT = "RequestSignDocument"
+
+
+class PageType(str, enum.Enum):
+    """OtpOne ``pageType``: which validation the GetHTML page offers."""
+
+    RTR_PHONE_VALIDATION = "RTRPhoneValidation"
+    SECURITY_KEY_VALIDATION = "SecurityKeyValidation"
+    SECURITY_KEY_REGISTRATION = "SecurityKeyRegistration"
+    CERTIFICATE = "Certificate"

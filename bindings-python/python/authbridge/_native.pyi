@@ -172,12 +172,14 @@ class Sandbox:
     def authx(self) -> AuthxSandbox: ...
     @property
     def descope(self) -> DescopeSandbox: ...
+    @property
+    def otpone(self) -> OtpOneSandbox: ...
 
 # --- AuthX ------------------------------------------------------------------------------
 
 from os import PathLike
 
-from ._enums import BiometricKind, BiometricOutcome, BiometricProcess, SessionRejection
+from ._enums import BiometricKind, BiometricOutcome, BiometricProcess, PageType, RequestType, SessionRejection
 
 _Sample = Union[bytes, str, "PathLike[str]"]
 
@@ -759,3 +761,165 @@ class DescopeSandbox:
     def last_request_body(self, route: str) -> Optional[Dict[str, Any]]: ...
     def last_sdk_headers(self) -> Optional[Tuple[str, str]]: ...
     def last_authorization(self) -> Optional[str]: ...
+
+# --- OtpOne -----------------------------------------------------------------------------
+
+@final
+class OtpOneTransaction:
+    """A transaction opened by getTransactionID."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def user_mail(self) -> str: ...
+    @property
+    def request_type(self) -> RequestType: ...
+
+@final
+class OtpOneValidation:
+    """A validation OtpOne reported valid for the expected user; ``repr`` hides the token."""
+
+    @property
+    def user_valided(self) -> str: ...
+    @property
+    def private_token(self) -> Optional[str]: ...
+    @property
+    def message(self) -> Optional[str]: ...
+    @property
+    def fields(self) -> Dict[str, Any]: ...
+
+@final
+class OtpOneServer:
+    """OtpOne with the server key (``SRV-...``), blocking."""
+
+    def __new__(
+        cls,
+        server_key: str,
+        *,
+        base_url: Optional[str] = None,
+        send_request_timeout: Optional[float] = None,
+        paths: Optional[Dict[str, str]] = None,
+        params: Optional[Dict[str, str]] = None,
+        transport: Optional[TransportOptions] = None,
+    ) -> Self: ...
+    @property
+    def aio(self) -> AsyncOtpOneServer: ...
+    def get_transaction_id(
+        self,
+        user_mail: str,
+        request_type: Union[RequestType, str],
+        message: str,
+        private_token: Optional[str] = None,
+    ) -> OtpOneTransaction: ...
+    def get_html(self, transaction_id: str, page_type: Union[PageType, str], form_id: str) -> str: ...
+    def verify_token(self, token: str, expected_user: str) -> OtpOneValidation: ...
+    def send_request(
+        self,
+        user_mail: str,
+        request_type: Union[RequestType, str],
+        message: str,
+        user_ip: str,
+        os_type: str,
+        app_name: str,
+    ) -> OtpOneValidation: ...
+
+@final
+class AsyncOtpOneServer:
+    """OtpOne with the server key, for asyncio."""
+
+    def __new__(
+        cls,
+        server_key: str,
+        *,
+        base_url: Optional[str] = None,
+        send_request_timeout: Optional[float] = None,
+        paths: Optional[Dict[str, str]] = None,
+        params: Optional[Dict[str, str]] = None,
+        transport: Optional[TransportOptions] = None,
+    ) -> Self: ...
+    def get_transaction_id(
+        self,
+        user_mail: str,
+        request_type: Union[RequestType, str],
+        message: str,
+        private_token: Optional[str] = None,
+    ) -> Coroutine[Any, Any, OtpOneTransaction]: ...
+    def get_html(self, transaction_id: str, page_type: Union[PageType, str], form_id: str) -> Coroutine[Any, Any, str]: ...
+    def verify_token(self, token: str, expected_user: str) -> Coroutine[Any, Any, OtpOneValidation]: ...
+    def send_request(
+        self,
+        user_mail: str,
+        request_type: Union[RequestType, str],
+        message: str,
+        user_ip: str,
+        os_type: str,
+        app_name: str,
+    ) -> Coroutine[Any, Any, OtpOneValidation]: ...
+
+@final
+class OtpOneClient:
+    """OtpOne with the client key (``JS-...``), blocking."""
+
+    def __new__(
+        cls,
+        client_key: str,
+        *,
+        base_url: Optional[str] = None,
+        paths: Optional[Dict[str, str]] = None,
+        params: Optional[Dict[str, str]] = None,
+        transport: Optional[TransportOptions] = None,
+    ) -> Self: ...
+    @property
+    def aio(self) -> AsyncOtpOneClient: ...
+    def is_finish(self, transaction_id: str) -> bool: ...
+    def get_result(self, transaction_id: str, expected_user: Optional[str] = None) -> OtpOneValidation: ...
+    def wait_for_result(
+        self,
+        transaction_id: str,
+        expected_user: Optional[str] = None,
+        *,
+        timeout: float = 300.0,
+        interval: Optional[float] = None,
+        cancel: Optional[CancellationToken] = None,
+    ) -> OtpOneValidation: ...
+
+@final
+class AsyncOtpOneClient:
+    """OtpOne with the client key, for asyncio."""
+
+    def __new__(
+        cls,
+        client_key: str,
+        *,
+        base_url: Optional[str] = None,
+        paths: Optional[Dict[str, str]] = None,
+        params: Optional[Dict[str, str]] = None,
+        transport: Optional[TransportOptions] = None,
+    ) -> Self: ...
+    def is_finish(self, transaction_id: str) -> Coroutine[Any, Any, bool]: ...
+    def get_result(self, transaction_id: str, expected_user: Optional[str] = None) -> Coroutine[Any, Any, OtpOneValidation]: ...
+    def wait_for_result(
+        self,
+        transaction_id: str,
+        expected_user: Optional[str] = None,
+        *,
+        timeout: float = 300.0,
+        interval: Optional[float] = None,
+        cancel: Optional[CancellationToken] = None,
+    ) -> Coroutine[Any, Any, OtpOneValidation]: ...
+
+@final
+class OtpOneSandbox:
+    """Control API of the OtpOne stand-in: the test plays the person."""
+
+    def register_keys(self, server_key: str, client_key: str) -> None: ...
+    def approve(self, transaction_id: str) -> Optional[str]: ...
+    def deny(self, transaction_id: str) -> bool: ...
+    def expire(self, transaction_id: str) -> bool: ...
+    def set_reported_user(self, transaction_id: str, user: str) -> bool: ...
+    def set_transaction_ttl(self, ttl: float) -> None: ...
+    def set_server_only_timeout(self, timeout: float) -> None: ...
+    def set_html_as_text(self, as_text: bool) -> None: ...
+    def transaction(self, transaction_id: str) -> Optional[Dict[str, Any]]: ...
+    def pending_for(self, user_mail: str) -> Optional[str]: ...
+    def last_query(self) -> Optional[str]: ...

@@ -10,6 +10,8 @@ mod authx;
 mod descope;
 #[cfg(feature = "nevis")]
 mod nevis;
+#[cfg(feature = "otpone")]
+mod otpone;
 
 #[cfg(feature = "authx")]
 pub use authx::AuthxSandbox;
@@ -17,6 +19,8 @@ pub use authx::AuthxSandbox;
 pub use descope::DescopeSandbox;
 #[cfg(feature = "nevis")]
 pub use nevis::NevisSandbox;
+#[cfg(feature = "otpone")]
+pub use otpone::OtpOneSandbox;
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -174,6 +178,13 @@ impl Sandbox {
     #[getter]
     fn descope(slf: Py<Self>) -> descope::DescopeSandbox {
         descope::DescopeSandbox::new(slf)
+    }
+
+    /// The OtpOne stand-in's control API.
+    #[cfg(feature = "otpone")]
+    #[getter]
+    fn otpone(slf: Py<Self>) -> otpone::OtpOneSandbox {
+        otpone::OtpOneSandbox::new(slf)
     }
 
     #[getter]
