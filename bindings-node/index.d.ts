@@ -453,6 +453,16 @@ export declare class PortalServer {
 
 /** A local stand-in for every vendor, for demos and tests. */
 export declare class Sandbox {
+  /** The AuthX stand-in's control API. */
+  get authx(): AuthxSandbox
+  /** The Descope stand-in's control API. */
+  get descope(): DescopeSandbox
+  /** The nevisIDM stand-in's control API. */
+  get nevis(): NevisSandbox
+  /** The NoPass server stand-in's control API: it plays the NoPass server against a portal. */
+  get nopass(): NoPassSandbox
+  /** The OtpOne stand-in's control API. */
+  get otpone(): OtpOneSandbox
   /** Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. */
   static start(): Promise<Sandbox>
   /**
@@ -475,16 +485,6 @@ export declare class Sandbox {
   resetCounts(): void
   /** Stops every stand-in and resolves once they have stopped. Later calls do nothing. */
   stop(): Promise<void>
-  /** The nevisIDM stand-in's control API. */
-  get nevis(): NevisSandbox
-  /** The AuthX stand-in's control API. */
-  get authx(): AuthxSandbox
-  /** The OtpOne stand-in's control API. */
-  get otpone(): OtpOneSandbox
-  /** The NoPass server stand-in's control API: it plays the NoPass server against a portal. */
-  get nopass(): NoPassSandbox
-  /** The Descope stand-in's control API. */
-  get descope(): DescopeSandbox
 }
 
 /** A TOTP generator for one shared secret. The secret never leaves it. */

@@ -127,6 +127,7 @@ where
 /// [`promise`] for a wait: `options` are read on the JavaScript thread (its `signal` starts
 /// being listened to), `work` gets core's wait options, and the signal's listener is removed
 /// on the JavaScript thread once the wait ends, whatever its outcome.
+#[cfg(any(feature = "descope", feature = "otpone", feature = "nopass"))]
 pub(crate) fn wait_promise<'env, T, V, F, S>(
     env: &'env Env,
     options: Option<&napi::bindgen_prelude::Object>,

@@ -8,3 +8,5 @@
 
 mod hooks;
 mod portal;
+#[cfg(feature = "server")]
+mod server;

@@ -1,7 +1,6 @@
 //! The `Portal` class.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use authbridge::nopass::{
@@ -237,45 +236,11 @@ pub struct PortalResponse {
     pub body: Buffer,
 }
 
-/// Core's embedded HTTP server serving a portal.
-#[cfg(feature = "server")]
-#[napi]
-pub struct PortalServer {
-    url: String,
-    inner: Arc<tokio::sync::Mutex<Option<nopass::EmbeddedServer>>>,
-}
-
-#[cfg(feature = "server")]
-#[napi]
-impl PortalServer {
-    /// `http://host:port` (the mount path is not included).
-    #[napi(getter)]
-    pub fn url(&self) -> String {
-        self.url.clone()
-    }
-
-    /// Stops the server and resolves once it has stopped.
-    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn stop<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
-        let inner = self.inner.clone();
-        promise(
-            env,
-            async move {
-                if let Some(server) = inner.lock().await.take() {
-                    server.stop().await;
-                }
-                Ok(())
-            },
-            |_, ()| Ok(()),
-        )
-    }
-}
-
 /// The NoPass portal: handle the NoPass server's callbacks, start registrations and logins,
 /// and wait for sessions.
 #[napi]
 pub struct Portal {
-    inner: nopass::Portal,
+    pub(crate) inner: nopass::Portal,
 }
 
 fn header_pairs(headers: Option<Object>) -> napi::Result<Vec<(String, String)>> {
@@ -472,27 +437,5 @@ impl Portal {
     pub fn reset<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
         let portal = self.inner.clone();
         promise(env, async move { portal.reset().await }, |_, ()| Ok(()))
-    }
-
-    #[cfg(feature = "server")]
-    /// Serves the portal with core's embedded HTTP server (for hosts with no web stack) on
-    /// `host` (default 127.0.0.1) and `port` (default: a free one).
-    #[napi(catch_unwind, ts_return_type = "Promise<PortalServer>")]
-    pub fn serve<'env>(
-        &self,
-        env: &'env Env,
-        host: Option<String>,
-        port: Option<u16>,
-    ) -> napi::Result<PromiseRaw<'env, PortalServer>> {
-        let host = host.unwrap_or_else(|| "127.0.0.1".into());
-        let Ok(ip) = host.parse::<IpAddr>() else {
-            return check(env, Err(authbridge::Error::invalid("host", "must be an IP address")));
-        };
-        let portal = self.inner.clone();
-        promise(
-            env,
-            async move { nopass::EmbeddedServer::start(portal, SocketAddr::new(ip, port.unwrap_or(0))).await },
-            |_, server| Ok(PortalServer { url: server.url(), inner: Arc::new(tokio::sync::Mutex::new(Some(server))) }),
-        )
     }
 }

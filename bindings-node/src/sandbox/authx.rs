@@ -7,7 +7,7 @@ use authbridge::sandbox::AuthxSim;
 use napi::Env;
 use napi_derive::napi;
 
-use super::Shared;
+use super::{Sandbox, Shared};
 
 /// A user as the stand-in holds it.
 #[napi(object)]
@@ -173,5 +173,16 @@ impl AuthxSandbox {
             data_content_type: upload.data_content_type,
             process_biometrics: upload.process_biometrics,
         }))
+    }
+}
+
+// One `impl` block per vendor, so that each vendor's accessor exists only when its feature
+// (and module) is compiled in.
+#[napi]
+impl Sandbox {
+    /// The AuthX stand-in's control API.
+    #[napi(getter, catch_unwind)]
+    pub fn authx(&self) -> AuthxSandbox {
+        AuthxSandbox::new(self.shared.clone())
     }
 }

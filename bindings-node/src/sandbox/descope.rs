@@ -9,7 +9,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 
-use super::Shared;
+use super::{Sandbox, Shared};
 
 /// The Descope stand-in's control API (`sandbox.descope`).
 #[napi]
@@ -224,5 +224,16 @@ impl DescopeSandbox {
     #[napi(catch_unwind)]
     pub fn last_authorization(&self, env: Env) -> napi::Result<Option<String>> {
         self.shared.with(&env, |s| s.descope().last_authorization())
+    }
+}
+
+// One `impl` block per vendor, so that each vendor's accessor exists only when its feature
+// (and module) is compiled in.
+#[napi]
+impl Sandbox {
+    /// The Descope stand-in's control API.
+    #[napi(getter, catch_unwind)]
+    pub fn descope(&self) -> DescopeSandbox {
+        DescopeSandbox::new(self.shared.clone())
     }
 }

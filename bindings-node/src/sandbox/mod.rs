@@ -36,6 +36,7 @@ pub(crate) struct Shared(Mutex<Option<Arc<sandbox::Sandbox>>>);
 
 impl Shared {
     /// The running sandbox, for control calls that wait (the NoPass server's callbacks).
+    #[cfg(feature = "nopass")]
     pub(crate) fn get(&self, env: &Env) -> napi::Result<Arc<sandbox::Sandbox>> {
         self.with(env, |_| ())?;
         let slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -93,7 +94,7 @@ pub struct SandboxUrls {
 /// A local stand-in for every vendor, for demos and tests.
 #[napi]
 pub struct Sandbox {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 #[napi]
@@ -176,40 +177,5 @@ impl Sandbox {
             },
             |_, ()| Ok(()),
         )
-    }
-
-    /// The nevisIDM stand-in's control API.
-    #[cfg(feature = "nevis")]
-    #[napi(getter, catch_unwind)]
-    pub fn nevis(&self) -> nevis::NevisSandbox {
-        nevis::NevisSandbox::new(self.shared.clone())
-    }
-
-    /// The AuthX stand-in's control API.
-    #[cfg(feature = "authx")]
-    #[napi(getter, catch_unwind)]
-    pub fn authx(&self) -> authx::AuthxSandbox {
-        authx::AuthxSandbox::new(self.shared.clone())
-    }
-
-    /// The OtpOne stand-in's control API.
-    #[cfg(feature = "otpone")]
-    #[napi(getter, catch_unwind)]
-    pub fn otpone(&self) -> otpone::OtpOneSandbox {
-        otpone::OtpOneSandbox::new(self.shared.clone())
-    }
-
-    /// The NoPass server stand-in's control API: it plays the NoPass server against a portal.
-    #[cfg(feature = "nopass")]
-    #[napi(getter, catch_unwind)]
-    pub fn nopass(&self) -> nopass::NoPassSandbox {
-        nopass::NoPassSandbox::new(self.shared.clone())
-    }
-
-    /// The Descope stand-in's control API.
-    #[cfg(feature = "descope")]
-    #[napi(getter, catch_unwind)]
-    pub fn descope(&self) -> descope::DescopeSandbox {
-        descope::DescopeSandbox::new(self.shared.clone())
     }
 }

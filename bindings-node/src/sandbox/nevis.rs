@@ -7,7 +7,7 @@ use authbridge::sandbox::{CredentialRef, CredentialState, LockPolicy};
 use napi::Env;
 use napi_derive::napi;
 
-use super::Shared;
+use super::{Sandbox, Shared};
 
 /// Which of a user's credentials a control call means.
 #[napi(discriminant = "type", discriminant_case = "camelCase")]
@@ -192,5 +192,16 @@ impl NevisSandbox {
     #[napi(catch_unwind)]
     pub fn last_raw_path(&self, env: Env) -> napi::Result<Option<String>> {
         self.shared.with(&env, |s| s.nevis().last_raw_path())
+    }
+}
+
+// One `impl` block per vendor, so that each vendor's accessor exists only when its feature
+// (and module) is compiled in.
+#[napi]
+impl Sandbox {
+    /// The nevisIDM stand-in's control API.
+    #[napi(getter, catch_unwind)]
+    pub fn nevis(&self) -> NevisSandbox {
+        NevisSandbox::new(self.shared.clone())
     }
 }

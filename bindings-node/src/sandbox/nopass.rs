@@ -8,7 +8,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 
-use super::Shared;
+use super::{Sandbox, Shared};
 use crate::runtime::promise;
 
 /// The portal as the stand-in registered it.
@@ -290,5 +290,16 @@ impl NoPassSandbox {
     pub fn disable_service<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, NoPassCallbackReply>> {
         let sandbox = self.shared.get(env)?;
         promise(env, async move { sandbox.nopass().disable_service().await }, |_, r| Ok(reply!(r)))
+    }
+}
+
+// One `impl` block per vendor, so that each vendor's accessor exists only when its feature
+// (and module) is compiled in.
+#[napi]
+impl Sandbox {
+    /// The NoPass server stand-in's control API: it plays the NoPass server against a portal.
+    #[napi(getter, catch_unwind)]
+    pub fn nopass(&self) -> NoPassSandbox {
+        NoPassSandbox::new(self.shared.clone())
     }
 }

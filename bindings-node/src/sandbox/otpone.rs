@@ -7,7 +7,7 @@ use std::time::Duration;
 use napi::Env;
 use napi_derive::napi;
 
-use super::Shared;
+use super::{Sandbox, Shared};
 
 /// A transaction as the stand-in shows it (no tokens).
 #[napi(object)]
@@ -119,5 +119,16 @@ impl OtpOneSandbox {
     #[napi(catch_unwind)]
     pub fn last_query(&self, env: Env) -> napi::Result<Option<String>> {
         self.shared.with(&env, |s| s.otpone().last_query())
+    }
+}
+
+// One `impl` block per vendor, so that each vendor's accessor exists only when its feature
+// (and module) is compiled in.
+#[napi]
+impl Sandbox {
+    /// The OtpOne stand-in's control API.
+    #[napi(getter, catch_unwind)]
+    pub fn otpone(&self) -> OtpOneSandbox {
+        OtpOneSandbox::new(self.shared.clone())
     }
 }
