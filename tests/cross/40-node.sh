@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Node addon: install the locked dev dependencies, build the addon the way a user
 # does (napi build), check that the committed index.js / index.d.ts are what napi generates,
-# then run the node --test suite against the sandbox.
+# type-check a TypeScript use of the package against them, then run the node --test suite
+# against the sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -23,4 +24,5 @@ git diff --exit-code -- index.js index.d.ts || {
   echo "bindings-node/index.js or index.d.ts is stale: run 'npm run build' in bindings-node and commit them" >&2
   exit 1
 }
+npm run --silent typecheck
 npm test

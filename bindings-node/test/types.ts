@@ -1,0 +1,37 @@
+// Compiled with `tsc --noEmit --strict` by the test script: the committed typings describe
+// the package as it is used (this file is never run).
+import { createServer } from 'node:http'
+import {
+  AuthxClient, DescopeClient, NevisClient, OtpOneClient, OtpOneServer, Portal, Sandbox, Totp,
+  frameBiometric, portalListener, portalMiddleware, version
+} from 'authbridge'
+import type { LoginStatus, PortalSession, SandboxUrls } from 'authbridge'
+
+async function typed (): Promise<void> {
+  const sandbox: Sandbox = await Sandbox.start()
+  const urls: SandboxUrls = sandbox.urls
+  sandbox.arm('nevisidm.password_login', { type: 'status', status: 503, retryAfter: '1' }, 1)
+  const nevis = new NevisClient({ baseUrl: urls.nevisidm ?? '', auth: { type: 'bearer', token: 't' } })
+  const status: LoginStatus = await nevis.passwordLogin('1000', 'alice', 'pw')
+  const authx = new AuthxClient({ baseUrl: 'http://x', applicationId: 'a', applicationKey: 'b' })
+  const result = await authx.processBiometric({ user: 'g', kind: 'face', process: 'enrol' }, Buffer.from('x'))
+  const frame = await frameBiometric(sandbox.authx.biometricApp, { user: 'g', kind: 'palm', process: 'verify' }, '/tmp/x')
+  const body: Buffer = await frame.toBuffer()
+  const descope = new DescopeClient({ projectId: 'P', baseUrl: urls.descope })
+  const controller = new AbortController()
+  const session = await descope.waitForSession('ref', { timeoutMs: 1000, signal: controller.signal })
+  const server = new OtpOneServer('SRV-1', { baseUrl: urls.otpone })
+  const txn = await server.getTransactionId('a@example.com', 'RequestWebSession', 'hi')
+  const validation = await new OtpOneClient('JS-1').waitForResult(txn.id, { expectedUser: txn.userMail })
+  const code: string = Totp.fromBase32('GEZDGNBV').generate()
+  const portal = new Portal({ adminId: 'a', sCode: 'b' }, {
+    validateUserRegistration: async (event) => event.email?.endsWith('@example.com') ?? false,
+    authorizedUser: (event) => { console.log(event.authId, event.authorized) }
+  })
+  createServer(portalListener(portal))
+  createServer((req, res) => portalMiddleware(portal)(req, res, () => res.end()))
+  const waited: PortalSession = await portal.waitSession('id', { seenVersion: 1, signal: controller.signal })
+  console.log(status.statusCode, result.outcome, body.length, session.sessionJwt, validation.userValided, code, waited.state, version())
+}
+
+void typed
