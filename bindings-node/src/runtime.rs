@@ -27,9 +27,8 @@ struct SharedRuntime;
 
 // SAFETY: napi asks that no backend thread runs addon code after `shutdown` returns, because
 // Node may unload an addon image once its last environment is gone. The shared runtime is
-// process-wide and outlives any one environment, so instead the image is kept loaded: napi
-// pins it the first time it creates a threadsafe function or error reference, which every
-// Promise does before any task reaches this backend.
+// process-wide and outlives any one environment, so the image is kept loaded instead: napi
+// pins it (never unloaded) when this backend is registered, before any task can reach it.
 unsafe impl AsyncRuntime for SharedRuntime {
     fn spawn(&self, task: AsyncRuntimeTask) -> Result<(), AsyncRuntimeRejection<AsyncRuntimeTask>> {
         match authbridge::runtime::shared() {

@@ -265,3 +265,14 @@ test('hooks do not keep the process alive', async () => {
   assert.equal(output.trim(), 'unregistered')
   assert.ok(performance.now() - answeredAt < 1000)
 })
+
+test('Express: a body parser mounted first does not break the callbacks', async (t) => {
+  const sandbox = await startSandbox(t)
+  const portal = portalFor(sandbox, {})
+  const app = express()
+  app.use(express.json({ type: '*/*' }))
+  app.use(ab.portalMiddleware(portal))
+  sandbox.nopass.setPortalUrl(await listen(t, app))
+  const registered = await sandbox.nopass.registerPortal(ADMIN)
+  assert.equal((await portal.status()).portalId, registered.portalId)
+})
