@@ -124,3 +124,29 @@ static REQUEST_TYPE: EnumClass = EnumClass::new("RequestType");
 pub fn request_type(py: Python<'_>, value: authbridge::otpone::RequestType) -> PyResult<Bound<'_, PyAny>> {
     REQUEST_TYPE.member(py, value.name())
 }
+
+#[cfg(feature = "nopass")]
+mod nopass {
+    use authbridge::nopass::{PortalPhase, SessionOrigin, SessionState};
+
+    use super::*;
+
+    static PHASE: EnumClass = EnumClass::new("PortalPhase");
+    static ORIGIN: EnumClass = EnumClass::new("SessionOrigin");
+    static STATE: EnumClass = EnumClass::new("SessionState");
+
+    pub fn portal_phase(py: Python<'_>, phase: PortalPhase) -> PyResult<Bound<'_, PyAny>> {
+        PHASE.member(py, phase.as_str())
+    }
+
+    pub fn session_origin(py: Python<'_>, origin: SessionOrigin) -> PyResult<Bound<'_, PyAny>> {
+        ORIGIN.member(py, origin.as_str())
+    }
+
+    pub fn session_state(py: Python<'_>, state: SessionState) -> PyResult<Bound<'_, PyAny>> {
+        STATE.member(py, state.as_str())
+    }
+}
+
+#[cfg(feature = "nopass")]
+pub use nopass::*;

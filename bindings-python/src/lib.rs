@@ -27,6 +27,8 @@ mod authx;
 mod descope;
 #[cfg(feature = "otpone")]
 mod otpone;
+#[cfg(feature = "nopass")]
+mod portal;
 
 #[cfg(feature = "nevis")]
 mod nevis;
@@ -123,6 +125,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<otpone::Transaction>()?;
         m.add_class::<otpone::Validation>()?;
     }
+    #[cfg(feature = "nopass")]
+    {
+        m.add_class::<portal::Portal>()?;
+        m.add_class::<portal::AsyncPortal>()?;
+        m.add_class::<portal::PortalResponse>()?;
+        m.add_class::<portal::PortalStatus>()?;
+        m.add_class::<portal::LoginSession>()?;
+        m.add_class::<portal::PreRegisteredUser>()?;
+        m.add_class::<portal::EmbeddedServer>()?;
+    }
     #[cfg(feature = "sandbox")]
     {
         m.add_class::<sandbox::Sandbox>()?;
@@ -135,6 +147,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<sandbox::DescopeSandbox>()?;
         #[cfg(feature = "otpone")]
         m.add_class::<sandbox::OtpOneSandbox>()?;
+        #[cfg(feature = "nopass")]
+        m.add_class::<sandbox::NoPassSandbox>()?;
+        #[cfg(feature = "nopass")]
+        m.add_class::<sandbox::AsyncNoPassSandbox>()?;
     }
     py.import("atexit")?.call_method1("register", (m.getattr("_at_exit")?,))?;
     logging::install(py)?;

@@ -17,8 +17,11 @@ from ._enums import (
     BiometricProcess,
     LoginStatusCode,
     PageType,
+    PortalPhase,
     RequestType,
+    SessionOrigin,
     SessionRejection,
+    SessionState,
     Vendor,
 )
 from ._errors import (
@@ -42,6 +45,15 @@ from ._errors import (
     VendorError,
 )
 from ._native import (
+    AsyncNoPassSandbox,
+    AsyncPortal,
+    EmbeddedServer,
+    LoginSession,
+    NoPassSandbox,
+    Portal,
+    PortalResponse,
+    PortalStatus,
+    PreRegisteredUser,
     AsyncOtpOneClient,
     AsyncOtpOneServer,
     OtpOneClient,
@@ -81,6 +93,22 @@ from ._native import (
     __version__,
 )
 from ._native import Call as _Call
+from ._portal import (
+    AuthorizationResult,
+    FieldChange,
+    NewUser,
+    PictureUpdate,
+    PortalHooks,
+    PreRegistration,
+    Registration,
+    ServiceDisabling,
+    SessionClosing,
+    UserDeletion,
+    UserRegistration,
+    UserRegistrationCheck,
+    UserUpdate,
+    UsersAddition,
+)
 
 # The asyncio methods return native coroutines: let asyncio.run / create_task accept them.
 _abc.Coroutine.register(_Call)
@@ -89,6 +117,32 @@ _abc.Coroutine.register(_Call)
 _logging.getLogger("authbridge").addHandler(_logging.NullHandler())
 
 __all__ = [
+    "AsyncNoPassSandbox",
+    "AsyncPortal",
+    "EmbeddedServer",
+    "LoginSession",
+    "NoPassSandbox",
+    "Portal",
+    "PortalResponse",
+    "PortalStatus",
+    "PreRegisteredUser",
+    "PortalPhase",
+    "SessionOrigin",
+    "SessionState",
+    "AuthorizationResult",
+    "FieldChange",
+    "NewUser",
+    "PictureUpdate",
+    "PortalHooks",
+    "PreRegistration",
+    "Registration",
+    "ServiceDisabling",
+    "SessionClosing",
+    "UserDeletion",
+    "UserRegistration",
+    "UserRegistrationCheck",
+    "UserUpdate",
+    "UsersAddition",
     "AsyncOtpOneClient",
     "AsyncOtpOneServer",
     "OtpOneClient",

@@ -92,3 +92,29 @@ class PageType(str, enum.Enum):
     SECURITY_KEY_VALIDATION = "SecurityKeyValidation"
     SECURITY_KEY_REGISTRATION = "SecurityKeyRegistration"
     CERTIFICATE = "Certificate"
+
+
+class PortalPhase(str, enum.Enum):
+    """Where the NoPass portal stands: unregistered -> pre_registered -> registered -> disabled."""
+
+    UNREGISTERED = "unregistered"
+    PRE_REGISTERED = "pre_registered"
+    REGISTERED = "registered"
+    DISABLED = "disabled"
+
+
+class SessionState(str, enum.Enum):
+    """A NoPass login's state."""
+
+    PENDING = "pending"
+    AUTHORIZED = "authorized"
+    DENIED = "denied"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+
+
+class SessionOrigin(str, enum.Enum):
+    """Whether a NoPass session came from a login or a user registration."""
+
+    LOGIN = "login"
+    REGISTRATION = "registration"

@@ -10,6 +10,8 @@ mod authx;
 mod descope;
 #[cfg(feature = "nevis")]
 mod nevis;
+#[cfg(feature = "nopass")]
+mod nopass;
 #[cfg(feature = "otpone")]
 mod otpone;
 
@@ -19,11 +21,13 @@ pub use authx::AuthxSandbox;
 pub use descope::DescopeSandbox;
 #[cfg(feature = "nevis")]
 pub use nevis::NevisSandbox;
+#[cfg(feature = "nopass")]
+pub use nopass::{AsyncNoPassSandbox, NoPassSandbox};
 #[cfg(feature = "otpone")]
 pub use otpone::OtpOneSandbox;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use authbridge::sandbox::{Fault as CoreFault, Sandbox as Core};
@@ -87,26 +91,24 @@ impl Fault {
 /// block) stops every server.
 #[pyclass(module = "authbridge", frozen)]
 pub struct Sandbox {
-    core: Mutex<Option<Core>>,
+    core: Mutex<Option<Arc<Core>>>,
     urls: BTreeMap<&'static str, String>,
 }
 
 impl Sandbox {
-    pub(crate) fn running(&self) -> PyResult<MutexGuard<'_, Option<Core>>> {
-        let guard = self.core.lock().unwrap_or_else(PoisonError::into_inner);
-        if guard.is_none() {
-            return Err(PyRuntimeError::new_err("the sandbox is closed"));
-        }
-        Ok(guard)
+    /// The running sandbox (a reference that keeps it alive while a call uses it).
+    pub(crate) fn core(&self) -> PyResult<Arc<Core>> {
+        self.core
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| PyRuntimeError::new_err("the sandbox is closed"))
     }
 
     /// Runs `f` on the running sandbox.
     pub(crate) fn with<T>(&self, f: impl FnOnce(&Core) -> T) -> PyResult<T> {
-        let guard = self.running()?;
-        match guard.as_ref() {
-            Some(core) => Ok(f(core)),
-            None => Err(PyRuntimeError::new_err("the sandbox is closed")),
-        }
+        let core = self.core()?;
+        Ok(f(&core))
     }
 }
 
@@ -117,7 +119,7 @@ impl Sandbox {
     fn new(py: Python<'_>) -> PyResult<Self> {
         let core = blocking::wait(py, Core::start)?;
         let urls = Vendor::ALL.iter().filter_map(|v| Some((v.as_str(), core.url(*v)?))).collect();
-        Ok(Self { core: Mutex::new(Some(core)), urls })
+        Ok(Self { core: Mutex::new(Some(Arc::new(core))), urls })
     }
 
     /// The base URL of a vendor's stand-in, e.g. `url(Vendor.NEVIS)`.
@@ -187,6 +189,13 @@ impl Sandbox {
         otpone::OtpOneSandbox::new(slf)
     }
 
+    /// The NoPass server stand-in's control API (and its driver of portal callbacks).
+    #[cfg(feature = "nopass")]
+    #[getter]
+    fn nopass(&self) -> PyResult<nopass::NoPassSandbox> {
+        Ok(nopass::NoPassSandbox::new(self.core()?))
+    }
+
     #[getter]
     fn closed(&self) -> bool {
         self.core.lock().unwrap_or_else(PoisonError::into_inner).is_none()
@@ -195,7 +204,8 @@ impl Sandbox {
     /// Stops every server and waits until they have stopped. Closing twice does nothing.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let core = self.core.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(core) = core {
+        // A call still running keeps its reference; the servers then stop when it ends.
+        if let Some(core) = core.and_then(|core| Arc::try_unwrap(core).ok()) {
             blocking::wait(py, move || async move {
                 core.stop().await;
                 Ok(())

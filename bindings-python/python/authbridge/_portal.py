@@ -1,0 +1,209 @@
+"""NoPass portal: the events the callbacks hand to hooks, and the hooks base class.
+
+The native module calls :func:`_dispatch` from a worker thread (never the event loop's), with
+the GIL taken for the call only. Events are frozen dataclasses built from core's JSON form of
+each event; none carries a secret (no ``otp``, ``authToken`` or ``adminId``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+
+@dataclass(frozen=True)
+class PreRegistration:
+    """ConfirmPreRegistration (seed 1) passed the ``adminId`` check; the answer is ``r + 1``."""
+
+    r: int
+
+
+@dataclass(frozen=True)
+class Registration:
+    """ConfirmRegistration (seed 2): the portal is about to be bound to ``portal_id``."""
+
+    portal_id: str
+    settings: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class PictureUpdate:
+    """UpdatePicture (seed 3): a new picture/code (base64 PNG) for a pending login."""
+
+    auth_id: str
+    image: str
+    next_change_ms: int
+    user_id: Optional[str] = None
+    reported_user_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class UserRegistrationCheck:
+    """ValidateUserRegistration (seed 4): may this user be registered? Return True to accept."""
+
+    initiated_by_portal: bool
+    user_id: Optional[str] = None
+    given_name: Optional[str] = None
+    sur_name: Optional[str] = None
+    phone_number: Optional[str] = None
+    email: Optional[str] = None
+    login: Optional[str] = None
+    profile_image_url: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class UserRegistration:
+    """ConfirmUserRegistration (seed 5): the registration's ``otp`` matched."""
+
+    initiated_by_portal: bool
+    user_id: Optional[str] = None
+    auth_id: Optional[str] = None
+    login: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class AuthorizationResult:
+    """AuthorizedUser (seed 6): the login is decided."""
+
+    auth_id: str
+    authorized: bool
+    user_id: Optional[str] = None
+    reason: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an UpdateUser; ``field`` as the seed spells it (``givenName``, ...)."""
+
+    field: str
+    new_value: Optional[str] = None
+    forbidden_store: Optional[bool] = None
+
+
+@dataclass(frozen=True)
+class UserUpdate:
+    """UpdateUser (seed 7): may these changes be made? Return True to accept."""
+
+    user_id: str
+    changes: List[FieldChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UserDeletion:
+    """DeleteUser (seed 8): the user's NoPass account was deleted. Return True to act on it."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class NewUser:
+    given_name: Optional[str] = None
+    sur_name: Optional[str] = None
+    phone_number: Optional[str] = None
+    email: Optional[str] = None
+    login: Optional[str] = None
+    is_use_email_as_login: Optional[bool] = None
+
+
+@dataclass(frozen=True)
+class UsersAddition:
+    """AddUsers (seed 9): may these users be added? Return True to accept."""
+
+    users: List[NewUser] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SessionClosing:
+    """CloseSession (seed 10): the user closed the session in NoPass."""
+
+    auth_id: str
+    user_id: Optional[str] = None
+    reported_user_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ServiceDisabling:
+    """DisableService (seed 11): the portal was deleted in the NoPass console."""
+
+    portal_id: str
+
+
+class PortalHooks:
+    """Subclass and override what your portal acts on. Hooks run in a worker thread; a hook
+    that decides (``validate_user_registration``, ``update_user``, ``delete_user``,
+    ``add_users``) refuses unless it returns True. An exception refuses the callback (the
+    message goes to the ``authbridge`` log, never to the NoPass server)."""
+
+    def confirm_pre_registration(self, event: PreRegistration) -> None:
+        pass
+
+    def confirm_registration(self, event: Registration) -> None:
+        pass
+
+    def update_picture(self, event: PictureUpdate) -> None:
+        pass
+
+    def validate_user_registration(self, event: UserRegistrationCheck) -> bool:
+        return False
+
+    def confirm_user_registration(self, event: UserRegistration) -> None:
+        pass
+
+    def authorized_user(self, event: AuthorizationResult) -> None:
+        pass
+
+    def update_user(self, event: UserUpdate) -> bool:
+        return False
+
+    def delete_user(self, event: UserDeletion) -> bool:
+        return False
+
+    def add_users(self, event: UsersAddition) -> bool:
+        return False
+
+    def close_session(self, event: SessionClosing) -> None:
+        pass
+
+    def disable_service(self, event: ServiceDisabling) -> None:
+        pass
+
+
+_EVENTS: Dict[str, Any] = {
+    "confirm_pre_registration": PreRegistration,
+    "confirm_registration": Registration,
+    "update_picture": PictureUpdate,
+    "validate_user_registration": UserRegistrationCheck,
+    "confirm_user_registration": UserRegistration,
+    "authorized_user": AuthorizationResult,
+    "update_user": UserUpdate,
+    "delete_user": UserDeletion,
+    "add_users": UsersAddition,
+    "close_session": SessionClosing,
+    "disable_service": ServiceDisabling,
+}
+_DECIDES = {"validate_user_registration", "update_user", "delete_user", "add_users"}
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _snake(fields: Dict[str, Any]) -> Dict[str, Any]:
+    return {_CAMEL.sub("_", name).lower(): value for name, value in fields.items()}
+
+
+def _event(hook: str, payload: str) -> Any:
+    fields = _snake(json.loads(payload))
+    if hook == "update_user":
+        fields["changes"] = [FieldChange(**_snake(c)) for c in fields.get("changes", [])]
+    elif hook == "add_users":
+        fields["users"] = [NewUser(**_snake(u)) for u in fields.get("users", [])]
+    return _EVENTS[hook](**fields)
+
+
+def _dispatch(hooks: Any, hook: str, payload: str) -> bool:
+    """Calls ``hooks.<hook>(event)``; returns the decision (True only for a literal True)."""
+    method = getattr(hooks, hook, None)
+    if method is None:
+        return False
+    outcome = method(_event(hook, payload))
+    return hook in _DECIDES and outcome is True

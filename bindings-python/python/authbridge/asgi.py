@@ -1,0 +1,64 @@
+"""ASGI adapter for the NoPass portal (FastAPI, Starlette, Quart, plain uvicorn).
+
+    app = authbridge.asgi.PortalApp(portal)            # serve it on its own, or
+    fastapi_app.mount("/api/PortalCommunication", app)  # mount it (any prefix works)
+
+Every request is answered by :meth:`authbridge.AsyncPortal.handle`; the adapter only moves
+bytes. The body is read up to the portal's limit (plus one byte, so core can refuse it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, List, MutableMapping, Tuple
+
+from ._native import Portal
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class PortalApp:
+    """An ASGI application serving the portal's callbacks."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self._aio = portal.aio
+        self._limit = portal.max_body_bytes + 1
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        body = bytearray()
+        more = True
+        while more and len(body) < self._limit:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        headers: List[Tuple[str, str]] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        client = scope.get("client")
+        response = await self._aio.handle(
+            scope["method"], _full_path(scope), headers, bytes(body), peer=client[0] if client else None
+        )
+        out: List[Tuple[bytes, bytes]] = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+        if response.content_type:
+            out.append((b"content-type", response.content_type.encode("latin-1")))
+        out.append((b"content-length", str(len(response.body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": out})
+        await send({"type": "http.response.body", "body": response.body})
+
+
+def _full_path(scope: Scope) -> str:
+    # Frameworks differ on whether a mounted app's `path` still holds the mount prefix.
+    root: str = scope.get("root_path", "")
+    path: str = scope["path"]
+    return path if not root or path.startswith(root) else root + path

@@ -1,0 +1,56 @@
+"""WSGI adapter for the NoPass portal (Flask, Django, any WSGI server).
+
+    app = authbridge.wsgi.PortalApp(portal)
+    # Flask: app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/api/PortalCommunication": app})
+
+Each request is answered by the blocking :meth:`authbridge.Portal.handle`, which releases the
+GIL while the portal works, so a threaded server keeps serving other requests.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+
+from ._native import Portal
+
+StartResponse = Callable[..., Any]
+
+
+class PortalApp:
+    """A WSGI application serving the portal's callbacks."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self._limit = portal.max_body_bytes + 1
+
+    def __call__(self, environ: Dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        headers: List[Tuple[str, str]] = []
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                headers.append((key[5:].replace("_", "-").lower(), value))
+        if environ.get("CONTENT_TYPE"):
+            headers.append(("content-type", environ["CONTENT_TYPE"]))
+        length: Optional[int] = None
+        if environ.get("CONTENT_LENGTH"):
+            headers.append(("content-length", environ["CONTENT_LENGTH"]))
+            try:
+                length = int(environ["CONTENT_LENGTH"])
+            except ValueError:
+                length = None
+        stream = environ["wsgi.input"]
+        body = stream.read(min(length, self._limit)) if length is not None else stream.read(self._limit)
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        response = self.portal.handle(
+            environ["REQUEST_METHOD"], path, headers, body, peer=environ.get("REMOTE_ADDR") or None
+        )
+        out = list(response.headers)
+        if response.content_type:
+            out.append(("Content-Type", response.content_type))
+        out.append(("Content-Length", str(len(response.body))))
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = "Unknown"
+        start_response(f"{response.status} {reason}", out)
+        return [response.body]

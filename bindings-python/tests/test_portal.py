@@ -1,0 +1,230 @@
+"""The NoPass portal from Python: the sandbox, playing the NoPass server, drives every
+callback over HTTP into the portal served by uvicorn (ASGI), werkzeug (WSGI) and the
+embedded server, with Python hooks deciding; plus the portal's own NoPass server calls,
+sessions, waits and the SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+import authbridge
+import authbridge.asgi
+import authbridge.wsgi
+from authbridge import PortalPhase, SessionOrigin, SessionState
+
+from .portal_support import ADMIN_ID, S_CODE, Recorder, uvicorn_server, werkzeug_server
+
+
+def make_portal(sandbox: authbridge.Sandbox, hooks: Any, store: Any = None) -> authbridge.Portal:
+    return authbridge.Portal(ADMIN_ID, S_CODE, server_url=sandbox.url(authbridge.Vendor.NOPASS), hooks=hooks, store=store)
+
+
+@contextmanager
+def served(kind: str, portal: authbridge.Portal) -> Iterator[str]:
+    if kind == "asgi":
+        with uvicorn_server(authbridge.asgi.PortalApp(portal)) as url:
+            yield url
+    elif kind == "wsgi":
+        with werkzeug_server(authbridge.wsgi.PortalApp(portal)) as url:
+            yield url
+    else:
+        with portal.serve() as server:
+            yield server.url
+
+
+@pytest.mark.parametrize("kind", ["asgi", "wsgi", "embedded"])
+def test_full_flow_over_http(kind: str, sandbox: authbridge.Sandbox) -> None:
+    hooks = Recorder()
+    portal = make_portal(sandbox, hooks)
+    nopass = sandbox.nopass
+    with served(kind, portal) as url:
+        nopass.set_portal_url(url)
+
+        # The console registers the portal.
+        registration = nopass.register_portal(ADMIN_ID)
+        assert registration["s_code"] == S_CODE
+        status = portal.status()
+        assert status.phase is PortalPhase.REGISTERED
+        assert status.portal_id == registration["portal_id"]
+        assert status.auth_token == registration["auth_token"] and "auth_token='***'" in repr(status)
+        assert [type(e).__name__ for e in hooks.events[:2]] == ["PreRegistration", "Registration"]
+
+        # A user registers: the portal pre-registers, the NoPass app completes it.
+        started = portal.pre_register_user("ann@example.com", email="ann@example.com")
+        assert started.otp not in repr(started) and started.register_link
+        reg_auth_id = nopass.complete_user_registration("ann@example.com")
+        confirmed = hooks.of(authbridge.UserRegistration)
+        assert confirmed and confirmed[0].user_id == "ann@example.com" and confirmed[0].initiated_by_portal
+        reg_session = portal.session(reg_auth_id)
+        assert reg_session is not None and reg_session.origin is SessionOrigin.REGISTRATION
+
+        # She logs in while the login page long-polls.
+        login = portal.request_authorization("ann@example.com")
+        assert login.state is SessionState.PENDING and login.image_png() is not None
+        driver = threading.Thread(target=nopass.drive_login, args=(login.auth_id, 2, True))
+        driver.start()
+        seen, session = login.version, login
+        while session.state is SessionState.PENDING:
+            session = portal.wait_session(login.auth_id, seen, timeout=20)
+            seen = session.version
+        driver.join()
+        assert session.state is SessionState.AUTHORIZED and not session.finished
+        assert session.pictures == 3
+        assert len(hooks.of(authbridge.PictureUpdate)) == 2
+        assert (session.image_data_url() or "").startswith("data:image/png;base64,")
+
+        # Session close, user changes, deletion, additions.
+        assert nopass.close_session(login.auth_id)["success"]
+        assert hooks.of(authbridge.SessionClosing)[0].auth_id == login.auth_id
+        assert nopass.update_user("ann@example.com", {"givenName": {"newValue": "Anne", "forbiddenStore": False}})[
+            "success"
+        ]
+        update = hooks.of(authbridge.UserUpdate)[0]
+        assert update.changes[0].field == "givenName" and update.changes[0].new_value == "Anne"
+        assert nopass.add_users([{"givenName": "Bo", "email": "bo@example.com", "login": "bo"}])["success"]
+        assert hooks.of(authbridge.UsersAddition)[0].users[0].given_name == "Bo"
+        assert nopass.delete_user("ann@example.com")["success"]
+        assert hooks.of(authbridge.UserDeletion)[0].user_id == "ann@example.com"
+
+        # The portal is deleted in the console: everything is refused from then on.
+        assert nopass.disable_service()["success"]
+        assert portal.status().phase is PortalPhase.DISABLED
+        assert not nopass.close_session(login.auth_id)["success"]
+
+
+def test_hooks_decide_and_failures_refuse(sandbox: authbridge.Sandbox) -> None:
+    class Strict(authbridge.PortalHooks):
+        def validate_user_registration(self, event: authbridge.UserRegistrationCheck) -> bool:
+            return event.email is not None and event.email.endswith("@example.com")
+
+        def delete_user(self, event: authbridge.UserDeletion) -> bool:
+            raise RuntimeError("the user directory is down")
+
+    portal = make_portal(sandbox, Strict())
+    with portal.serve() as server:
+        sandbox.nopass.set_portal_url(server.url)
+        sandbox.nopass.register_portal(ADMIN_ID)
+        sandbox.nopass.register_user_from_server("zed", "zed@example.com")
+        with pytest.raises(authbridge.AuthBridgeError):
+            sandbox.nopass.register_user_from_server("eve", "eve@elsewhere.org")
+        refused = sandbox.nopass.delete_user("zed")
+        assert not refused["success"]
+        assert "directory" not in json.dumps(refused["body"])  # the hook's message stays in the log
+
+
+def test_handle_directly_and_errors(sandbox: authbridge.Sandbox) -> None:
+    portal = authbridge.Portal(ADMIN_ID, S_CODE)
+    answer = portal.handle(
+        "POST",
+        "/api/PortalCommunication/ConfirmPreRegistration",
+        [("Content-Type", "application/json")],
+        json.dumps({"adminId": ADMIN_ID, "r": 41}).encode(),
+    )
+    assert answer.status == 200 and answer.json()["result"]["r"] == 42
+    assert answer.content_type and answer.content_type.startswith("application/json")
+    wrong = portal.handle(
+        "POST",
+        "/api/PortalCommunication/ConfirmPreRegistration",
+        [("Content-Type", "application/json")],
+        json.dumps({"adminId": "intruder", "r": 1}).encode(),
+    )
+    assert wrong.status != 200 and wrong.error_code
+    missing = portal.handle("POST", "/api/PortalCommunication/NoSuchThing", [], b"{}")
+    assert missing.status == 404
+    # Calls to the NoPass server need a server URL and a registration.
+    with pytest.raises(authbridge.AuthBridgeError):
+        portal.request_authorization("ann@example.com")
+    with pytest.raises(authbridge.InvalidInput):
+        authbridge.Portal("", S_CODE)
+    with pytest.raises(ValueError):
+        authbridge.Portal(ADMIN_ID, S_CODE, response_mode="loud")
+
+
+def test_allowed_sources_and_shared_secret() -> None:
+    portal = authbridge.Portal(ADMIN_ID, S_CODE, shared_secret="gateway-secret", allowed_sources=["10.0.0.0/8"])
+    body = json.dumps({"adminId": ADMIN_ID, "r": 1}).encode()
+    path = "/api/PortalCommunication/ConfirmPreRegistration"
+    headers = [("Content-Type", "application/json"), ("Authorization", "Bearer gateway-secret")]
+    assert portal.handle("POST", path, headers, body, peer="192.0.2.1").status == 403
+    assert portal.handle("POST", path, headers[:1], body, peer="10.1.2.3").status == 401
+    assert portal.handle("POST", path, headers, body, peer="10.1.2.3").status == 200
+
+
+def test_sqlite_store_survives_a_new_portal(sandbox: authbridge.Sandbox, tmp_path: Path) -> None:
+    db = tmp_path / "portal.sqlite"
+    first = make_portal(sandbox, Recorder(), store=db)
+    with first.serve() as server:
+        sandbox.nopass.set_portal_url(server.url)
+        registration = sandbox.nopass.register_portal(ADMIN_ID)
+    second = make_portal(sandbox, Recorder(), store=str(db))
+    status = second.status()
+    assert status.phase is PortalPhase.REGISTERED and status.portal_id == registration["portal_id"]
+    second.reset()
+    assert second.status().phase is PortalPhase.UNREGISTERED
+
+
+def test_asgi_on_the_same_loop_with_async_driver(sandbox: authbridge.Sandbox) -> None:
+    """A FastAPI-style deployment: the portal's asyncio methods and the ASGI app on one loop."""
+    hooks = Recorder()
+    portal = make_portal(sandbox, hooks)
+
+    async def run() -> None:
+        import uvicorn
+
+        from .portal_support import free_port
+
+        port = free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(authbridge.asgi.PortalApp(portal), host="127.0.0.1", port=port, log_level="warning")
+        )
+        serving = asyncio.ensure_future(server.serve())
+        while not server.started:
+            await asyncio.sleep(0.01)
+        try:
+            nopass = sandbox.nopass.aio
+            sandbox.nopass.set_portal_url(f"http://127.0.0.1:{port}")
+            await nopass.register_portal(ADMIN_ID)
+            sandbox.nopass.add_user("kim")
+            aio = portal.aio
+            assert (await aio.status()).phase is PortalPhase.REGISTERED
+            login = await aio.request_authorization("kim")
+            waiting = asyncio.ensure_future(aio.wait_session(login.auth_id, login.version, timeout=20))
+            await nopass.update_picture(login.auth_id)
+            changed = await waiting
+            assert changed.pictures == 2
+            await nopass.authorize(login.auth_id, False, "not me")
+            final = await aio.session(login.auth_id)
+            assert final is not None and final.state is SessionState.DENIED and final.reason == "not me"
+            assert (await aio.pre_register_user("lee")).register_link
+            reply = await nopass.send("CloseSession", {"authId": login.auth_id, "userId": "kim"})
+            assert isinstance(reply["status"], int)
+            answer = await aio.handle("GET", "/api/PortalCommunication/CloseSession", [], b"")
+            assert answer.status == 405
+            await aio.reset()
+        finally:
+            server.should_exit = True
+            await serving
+
+    asyncio.run(run())
+
+
+def test_wsgi_adapter_reads_headers_and_body() -> None:
+    portal = authbridge.Portal(ADMIN_ID, S_CODE, response_mode="bare")
+    with werkzeug_server(authbridge.wsgi.PortalApp(portal)) as url:
+        request = urllib.request.Request(
+            url + "/api/PortalCommunication/ConfirmPreRegistration",
+            data=json.dumps({"AdminId": ADMIN_ID, "R": 9}).encode(),
+            headers={"Content-Type": "text/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+            assert json.loads(response.read())["r"] == 10
