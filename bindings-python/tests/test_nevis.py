@@ -117,3 +117,22 @@ def test_async_client_constructed_directly(nevis_url: str) -> None:
         return await client.password_login(CLIENT, USER, PASSWORD)
 
     assert asyncio.run(run()).status is LoginStatusCode.OK
+
+
+def test_credential_states_and_lock_policy(sandbox: authbridge.Sandbox, nevis: authbridge.NevisClient) -> None:
+    control = sandbox.nevis
+    control.set_state(CLIENT, USER, ("device_password", DEVICE_ID), "disabled")
+    assert control.credential_state(CLIENT, USER, ("device_password", DEVICE_ID)) == "disabled"
+    with pytest.raises(authbridge.Conflict):
+        nevis.device_password_login(CLIENT, USER, DEVICE_ID, DEVICE_PASSWORD)
+    control.set_state(CLIENT, USER, ("device_password", DEVICE_ID), "active")
+    assert nevis.device_password_login(CLIENT, USER, DEVICE_ID, DEVICE_PASSWORD).code == 5
+
+    control.set_lock_policy(1, temporary_lock=60)
+    with pytest.raises(authbridge.AuthenticationFailed) as locked:
+        nevis.context_password_login(CLIENT, USER, CONTEXT, "wrong")
+    assert locked.value.login_status is LoginStatusCode.FAILED_TEMPORARILY_LOCKED
+    assert control.credential_state(CLIENT, USER, ("context_password", CONTEXT)) == "locked"
+    assert control.credential_state(CLIENT, USER, "password") == "active"
+    with pytest.raises(ValueError):
+        control.set_state(CLIENT, USER, "passkey", "active")
