@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # The Python package: build and install it the way a user does (`pip install ./bindings-python`),
-# check its type stubs against the native module, type-check the examples and tests with
-# mypy --strict, then run the pytest suite against the sandbox.
+# check its type stubs against the native module, type-check the package, the examples and the
+# tests with mypy --strict, then run the pytest suite against the sandbox (the portal tests
+# serve it with uvicorn, werkzeug and Flask).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-source tests/lib/venv.sh "maturin>=1.7,<2" pytest mypy uvicorn werkzeug
+source tests/lib/venv.sh "maturin>=1.7,<2" pytest mypy uvicorn werkzeug flask
 
-# The dev profile shares the build the Rust tests already made; a user's plain
+# The dev profile reuses the build the Rust tests already made; a user's plain
 # `pip install ./bindings-python` builds the release profile the same way.
 MATURIN_PEP517_ARGS="--profile dev" python -m pip install --quiet --no-build-isolation --force-reinstall --no-deps ./bindings-python
 
-# Run from outside the source tree so the installed package (not python/) is what is tested.
+# From outside the source tree, so the installed package (not python/) is what is checked.
 cd bindings-python/tests
 python -m mypy.stubtest --ignore-disjoint-bases --allowlist stubtest-allowlist.txt authbridge._native
+python -m mypy --strict --no-incremental ../python/authbridge
 python -m mypy --strict --no-incremental .
 cd ..
 python -m pytest -q -p no:cacheprovider tests
