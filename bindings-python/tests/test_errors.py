@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,36 @@ def test_no_secret_in_errors(nevis: authbridge.NevisClient) -> None:
         nevis.password_login(CLIENT, USER, "hunter2-wrong")
     error = refused.value
     assert "hunter2" not in str(error) + repr(error) + repr(vars(error))
+
+
+def test_config_error(sandbox: authbridge.Sandbox) -> None:
+    # ProcessBiometric needs the biometric application, which this client was not given.
+    client = authbridge.AuthxClient(
+        sandbox.url("authx"), authbridge.AuthxSandbox.APPLICATION_ID, authbridge.AuthxSandbox.APPLICATION_KEY
+    )
+    call = authbridge.BiometricCall("guid", authbridge.BiometricKind.FACE, authbridge.BiometricProcess.ENROL)
+    with pytest.raises(authbridge.ConfigError) as refused:
+        client.process_biometric(call, b"face")
+    assert refused.value.code == "config"
+    assert sandbox.request_count("authx.ProcessBiometric") == 0
+
+
+def test_store_error(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "portal.sqlite"
+    not_a_database.write_bytes(b"this is not an SQLite file, it is plain text" * 100)
+    with pytest.raises(authbridge.StoreError) as failed:
+        authbridge.Portal("admin", "scode", store=not_a_database).status()
+    assert failed.value.code == "store"
+    with pytest.raises(authbridge.IoError):
+        authbridge.Portal("admin", "scode", store="/nonexistent-dir/deeper/portal.sqlite")
+
+
+def test_vendor_error_keeps_the_vendor_code(sandbox: authbridge.Sandbox) -> None:
+    client = authbridge.AuthxClient(
+        sandbox.url("authx"), authbridge.AuthxSandbox.APPLICATION_ID, authbridge.AuthxSandbox.APPLICATION_KEY
+    )
+    with pytest.raises(authbridge.VendorError) as refused:
+        client.verify_pin("no-such-guid", "1234")
+    assert refused.value.code == "vendor"
+    assert refused.value.vendor is authbridge.Vendor.AUTHX
+    assert refused.value.vendor_code is not None
