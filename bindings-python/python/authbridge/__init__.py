@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections.abc as _abc
 import logging as _logging
+from typing import TYPE_CHECKING, Any
 
 from ._enums import (
     BiometricKind,
@@ -93,25 +94,38 @@ from ._native import (
     __version__,
 )
 from ._native import Call as _Call
-from ._portal import (
-    AuthorizationResult,
-    FieldChange,
-    NewUser,
-    PictureUpdate,
-    PortalHooks,
-    PreRegistration,
-    Registration,
-    ServiceDisabling,
-    SessionClosing,
-    UserDeletion,
-    UserRegistration,
-    UserRegistrationCheck,
-    UserUpdate,
-    UsersAddition,
-)
 
 # The asyncio methods return native coroutines: let asyncio.run / create_task accept them.
 _abc.Coroutine.register(_Call)
+
+
+if TYPE_CHECKING:
+    from ._portal import AuthorizationResult as AuthorizationResult
+    from ._portal import FieldChange as FieldChange
+    from ._portal import NewUser as NewUser
+    from ._portal import PictureUpdate as PictureUpdate
+    from ._portal import PortalHooks as PortalHooks
+    from ._portal import PreRegistration as PreRegistration
+    from ._portal import Registration as Registration
+    from ._portal import ServiceDisabling as ServiceDisabling
+    from ._portal import SessionClosing as SessionClosing
+    from ._portal import UserDeletion as UserDeletion
+    from ._portal import UserRegistration as UserRegistration
+    from ._portal import UserRegistrationCheck as UserRegistrationCheck
+    from ._portal import UserUpdate as UserUpdate
+    from ._portal import UsersAddition as UsersAddition
+
+# The portal's event classes are dataclasses, whose creation is most of this package's import
+# time: they load on first use (PEP 562), so `import authbridge` stays cheap for clients only.
+_PORTAL_NAMES = frozenset({"AuthorizationResult", "FieldChange", "NewUser", "PictureUpdate", "PortalHooks", "PreRegistration", "Registration", "ServiceDisabling", "SessionClosing", "UserDeletion", "UserRegistration", "UserRegistrationCheck", "UserUpdate", "UsersAddition"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PORTAL_NAMES:
+        from . import _portal
+
+        return getattr(_portal, name)
+    raise AttributeError(f"module 'authbridge' has no attribute {name!r}")
 
 # A library adds no handler of its own beyond this one (logging HOWTO).
 _logging.getLogger("authbridge").addHandler(_logging.NullHandler())
