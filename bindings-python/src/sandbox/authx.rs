@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use authbridge::sandbox::AuthxSim;
+use authbridge::sandbox::{AuthxSim, AuthxUser};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -27,23 +27,20 @@ impl AuthxSandbox {
     }
 }
 
-/// A stand-in user as a dict. (A macro: core does not export the user type's name.)
-macro_rules! user_dict {
-    ($py:expr, $user:expr) => {{
-        let user = $user;
-        let dict = PyDict::new($py);
-        dict.set_item("guid", user.guid)?;
-        dict.set_item("user_name", user.user_name)?;
-        dict.set_item("email", user.email)?;
-        dict.set_item("first_name", user.first_name)?;
-        dict.set_item("last_name", user.last_name)?;
-        dict.set_item("country_code", user.country_code)?;
-        dict.set_item("number", user.number)?;
-        dict.set_item("aliases", PyList::new($py, user.aliases)?)?;
-        dict.set_item("has_pin", user.has_pin)?;
-        dict.set_item("enrolled", user.enrolled.iter().map(|id| u32::from(*id)).collect::<Vec<u32>>())?;
-        Ok::<Py<PyAny>, PyErr>(dict.into_any().unbind())
-    }};
+/// A stand-in user as a dict.
+fn user_dict(py: Python<'_>, user: AuthxUser) -> PyResult<Py<PyAny>> {
+    let dict = PyDict::new(py);
+    dict.set_item("guid", user.guid)?;
+    dict.set_item("user_name", user.user_name)?;
+    dict.set_item("email", user.email)?;
+    dict.set_item("first_name", user.first_name)?;
+    dict.set_item("last_name", user.last_name)?;
+    dict.set_item("country_code", user.country_code)?;
+    dict.set_item("number", user.number)?;
+    dict.set_item("aliases", PyList::new(py, user.aliases)?)?;
+    dict.set_item("has_pin", user.has_pin)?;
+    dict.set_item("enrolled", user.enrolled.iter().map(|id| u32::from(*id)).collect::<Vec<u32>>())?;
+    Ok(dict.into_any().unbind())
 }
 
 #[pymethods]
@@ -85,11 +82,11 @@ impl AuthxSandbox {
     }
 
     fn user(&self, py: Python<'_>, guid: &str) -> PyResult<Option<Py<PyAny>>> {
-        self.with(|sim| sim.user(guid))?.map(|u| user_dict!(py, u)).transpose()
+        self.with(|sim| sim.user(guid))?.map(|u| user_dict(py, u)).transpose()
     }
 
     fn user_named(&self, py: Python<'_>, user_name: &str) -> PyResult<Option<Py<PyAny>>> {
-        self.with(|sim| sim.user_named(user_name))?.map(|u| user_dict!(py, u)).transpose()
+        self.with(|sim| sim.user_named(user_name))?.map(|u| user_dict(py, u)).transpose()
     }
 
     fn user_count(&self) -> PyResult<usize> {
