@@ -72,10 +72,7 @@ async fn repeated_failures_warn_then_lock() {
     assert_eq!(error.code(), "conflict");
     assert_eq!(error.status(), Some(422));
     assert_eq!(error.vendor_code(), Some("errors.credentialNotActive"));
-    assert_eq!(
-        sandbox.nevis().credential_state(CLIENT, USER, &CredentialRef::Password),
-        Some(CredentialState::Locked)
-    );
+    assert_eq!(sandbox.nevis().credential_state(CLIENT, USER, &CredentialRef::Password), Some(CredentialState::Locked));
 }
 
 #[tokio::test]
@@ -90,10 +87,9 @@ async fn a_success_resets_the_failure_count() {
 #[tokio::test]
 async fn temporary_lock_reports_status_9() {
     let (sandbox, client) = setup().await;
-    sandbox.nevis().set_lock_policy(LockPolicy {
-        max_failures: 1,
-        temporary_lock: Some(std::time::Duration::from_secs(60)),
-    });
+    sandbox
+        .nevis()
+        .set_lock_policy(LockPolicy { max_failures: 1, temporary_lock: Some(std::time::Duration::from_secs(60)) });
     let error = client.password_login(CLIENT, USER, &secret("wrong")).await.unwrap_err();
     assert_eq!(LoginStatusCode::of(&error), Some(LoginStatusCode::FailedTemporarilyLocked));
     assert_eq!(LoginStatusCode::of(&error).unwrap().code(), 9);
@@ -142,7 +138,12 @@ async fn disabled_credentials_are_conflicts_keeping_the_vendor_message() {
     let (sandbox, client) = setup().await;
     let sim = sandbox.nevis();
     sim.set_state(CLIENT, USER, &CredentialRef::Password, CredentialState::Disabled);
-    sim.set_state(CLIENT, USER, &CredentialRef::DevicePassword("user1-devicePassword1".into()), CredentialState::Disabled);
+    sim.set_state(
+        CLIENT,
+        USER,
+        &CredentialRef::DevicePassword("user1-devicePassword1".into()),
+        CredentialState::Disabled,
+    );
     sim.set_state(CLIENT, USER, &CredentialRef::ContextPassword("user1-context1".into()), CredentialState::Disabled);
     let cases = [
         (
@@ -150,7 +151,10 @@ async fn disabled_credentials_are_conflicts_keeping_the_vendor_message() {
             "The password credential is not active (current state 'disabled') of user '1234'",
         ),
         (
-            client.device_password_login(CLIENT, USER, "user1-devicePassword1", &secret("device-secret")).await.unwrap_err(),
+            client
+                .device_password_login(CLIENT, USER, "user1-devicePassword1", &secret("device-secret"))
+                .await
+                .unwrap_err(),
             "The device password is not active (current state 'disabled') of user '1234'",
         ),
         (

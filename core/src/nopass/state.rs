@@ -39,6 +39,7 @@ impl PortalPhase {
         }
     }
 
+    #[cfg(feature = "sqlite")] // only the SQLite store reads phases back from text
     pub(crate) fn parse(text: &str) -> Option<Self> {
         [PortalPhase::Unregistered, PortalPhase::PreRegistered, PortalPhase::Registered, PortalPhase::Disabled]
             .into_iter()
@@ -102,6 +103,7 @@ impl SessionState {
         }
     }
 
+    #[cfg(feature = "sqlite")]
     pub(crate) fn parse(text: &str) -> Option<Self> {
         [
             SessionState::Pending,
@@ -133,6 +135,7 @@ impl SessionOrigin {
         }
     }
 
+    #[cfg(feature = "sqlite")]
     pub(crate) fn parse(text: &str) -> Option<Self> {
         [SessionOrigin::Login, SessionOrigin::Registration].into_iter().find(|origin| origin.as_str() == text)
     }

@@ -70,7 +70,7 @@ impl Transport {
 
     /// Sends `request`, repeating it only where [`Replay`] and the failure allow, and returns
     /// the answer whatever its status: vendor modules decide what a status means.
-    pub async fn send(&self, mut request: Request) -> Result<Response> {
+    pub async fn send(&self, request: Request) -> Result<Response> {
         let span = tracing::info_span!(
             "authbridge.call",
             vendor = self.vendor.as_str(),
