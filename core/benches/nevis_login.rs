@@ -4,6 +4,8 @@
 //! Criterion measures each; the overhead ratio (target: within 10%) comes from rounds that
 //! alternate between the two, so a change in machine load hits both alike.
 //! `cargo bench -p authbridge --bench nevis_login`
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 

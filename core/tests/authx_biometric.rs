@@ -1,6 +1,8 @@
 //! ProcessBiometric against the sandbox: enrol, verify (match and mismatch), delete, every
 //! outcome code, the three sample sources, and what a refused token does to an upload.
 #![cfg(all(feature = "authx", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod authx_support;
 

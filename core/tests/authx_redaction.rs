@@ -2,6 +2,8 @@
 //! message or TRACE-level output (tracing events and `log` records alike), through every
 //! operation, its refusals and the token renewals.
 #![cfg(all(feature = "authx", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod authx_support;
 

@@ -1,6 +1,8 @@
 //! The AuthX stand-in is strict: requests that deviate from the seed get a 400 that says why,
 //! and calls without a valid bearer get 401. Sent with a bare HTTP client, not authbridge's.
 #![cfg(all(feature = "authx", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use authbridge::sandbox::{AuthxSim, Sandbox};
 use authbridge::Vendor;

@@ -1,6 +1,8 @@
 //! The AuthX access token: cached, renewed ahead of `expires_in`, renewed after a 401, and
 //! fetched by one request however many calls wait for it (counted by the sandbox).
 #![cfg(all(feature = "authx", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod authx_support;
 

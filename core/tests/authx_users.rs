@@ -1,6 +1,8 @@
 //! AddUser, UpdateUser, DeleteUser, GeneratePin, VerifyPin against the sandbox: every success,
 //! every refusal, and the failures of the HTTP layer.
 #![cfg(all(feature = "authx", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod authx_support;
 

@@ -1,5 +1,7 @@
 //! nevisIDM client against the sandbox: every login, success and each documented failure.
 #![cfg(all(feature = "nevis", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use authbridge::nevis::{LoginStatusCode, NevisAuth, NevisClient, NevisConfig};
 use authbridge::sandbox::{CredentialRef, CredentialState, LockPolicy, Sandbox};

@@ -1,6 +1,8 @@
 //! OtpOne server and client against the sandbox: every operation, the seed's isValid /
 //! UserValided rule, retries only where safe, and configurable wire names.
 #![cfg(all(feature = "otpone", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 

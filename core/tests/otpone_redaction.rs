@@ -2,6 +2,8 @@
 //! output (tracing events and `log` records alike), although every request carries its key
 //! and token in the URL's query string.
 #![cfg(all(feature = "otpone", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,7 @@
 //! `OtpOneClient::wait_for_result` against the sandbox: every way a wait for a person ends.
 #![cfg(all(feature = "otpone", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 

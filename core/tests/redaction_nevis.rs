@@ -1,5 +1,7 @@
 //! No nevisIDM secret reaches `{:?}`, an error message or TRACE-level tracing output.
 #![cfg(all(feature = "nevis", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

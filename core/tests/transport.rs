@@ -1,6 +1,8 @@
 //! The transport's promises, observed from outside: safe retries only, Retry-After honoured,
 //! time and size limits, same-origin redirects, the User-Agent.
 #![cfg(all(feature = "nevis", feature = "sandbox"))]
+// Helpers outside the #[test] functions may unwrap as the tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 
