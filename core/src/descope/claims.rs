@@ -190,7 +190,7 @@ impl DescopeClient {
     async fn fetch_keys(&self) -> Result<Value> {
         let url = self.url(&["v2", "keys", self.config.project_id.as_str()])?;
         let request = Request::get(url, "session_keys").header(http::header::ACCEPT, "application/json")?;
-        let response = success(self.send(&self.transport, request, None).await?, Call::Other)?;
+        let response = success(self.send(request, None).await?, Call::Other)?;
         response.json()
     }
 }

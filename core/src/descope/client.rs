@@ -10,7 +10,7 @@ use super::auth::authenticate;
 use super::config::DescopeConfig;
 use super::error::{error_from, Call};
 use super::keys::KeyCache;
-use crate::transport::{Replay, Request, Response, RetryPolicy, Transport};
+use crate::transport::{Replay, Request, Response, Transport};
 use crate::{Error, Result, Secret, Vendor};
 
 /// A Descope client for one project. `Send + Sync`: share it (in an `Arc`) across tasks; it
@@ -18,9 +18,6 @@ use crate::{Error, Result, Secret, Vendor};
 pub struct DescopeClient {
     pub(super) config: DescopeConfig,
     pub(super) transport: Transport,
-    /// The same HTTP settings without retries, for the polls of [`Self::wait_for_session`]:
-    /// the wait paces every request itself, so nothing is sent faster than once a second.
-    pub(super) poll_transport: Transport,
     pub(super) keys: KeyCache,
 }
 
@@ -33,11 +30,8 @@ impl fmt::Debug for DescopeClient {
 impl DescopeClient {
     pub fn new(config: DescopeConfig) -> Result<Self> {
         let transport = Transport::new(Vendor::Descope, config.transport.clone())?;
-        let mut poll_config = config.transport.clone();
-        poll_config.retry = RetryPolicy::none();
-        let poll_transport = Transport::new(Vendor::Descope, poll_config)?;
         let keys = KeyCache::new(config.session_validation.min_key_refresh);
-        Ok(Self { config, transport, poll_transport, keys })
+        Ok(Self { config, transport, keys })
     }
 
     pub fn config(&self) -> &DescopeConfig {
@@ -67,18 +61,13 @@ impl DescopeClient {
         let request = Request::post(self.url(path)?, operation, replay)
             .header(http::header::ACCEPT, "application/json")?
             .json(body)?;
-        success(self.send(&self.transport, request, refresh_jwt).await?, Call::Other)
+        success(self.send(request, refresh_jwt).await?, Call::Other)
     }
 
     /// Sends `request` with the project bearer and returns the answer whatever its status.
-    pub(super) async fn send(
-        &self,
-        transport: &Transport,
-        request: Request,
-        refresh_jwt: Option<&Secret>,
-    ) -> Result<Response> {
+    pub(super) async fn send(&self, request: Request, refresh_jwt: Option<&Secret>) -> Result<Response> {
         let request = authenticate(request, &self.config.project_id, refresh_jwt, self.config.management_key.as_ref())?;
-        transport.send(request).await
+        self.transport.send(request).await
     }
 }
 

@@ -16,7 +16,7 @@ use super::client::{success, DescopeClient};
 use super::error::{error_from, Call, ErrorBody, PENDING};
 use super::options::{NotpOptions, UserDetails};
 use super::session::Session;
-use crate::transport::{Replay, Request, Transport};
+use crate::transport::{Replay, Request};
 use crate::validate::{no_control, required};
 use crate::wait::{poll_until, Poll, WaitOptions};
 use crate::{Error, Result, Secret};
@@ -141,7 +141,7 @@ impl DescopeClient {
 
     /// Looks once at a pending login (`POST /v1/auth/notp/pending-session`).
     pub async fn notp_pending_session(&self, pending_ref: &Secret) -> Result<PendingSession> {
-        self.poll_pending(&self.transport, pending_ref).await
+        self.poll_pending(pending_ref, Pacing::Transport).await
     }
 
     /// Waits until the person has acted on the login `pending_ref` started, polling at
@@ -153,7 +153,7 @@ impl DescopeClient {
         check_pending_ref(pending_ref)?;
         let transient = AtomicU32::new(0);
         poll_until("descope nOTP pending session", options, || async {
-            match self.poll_pending(&self.poll_transport, pending_ref).await {
+            match self.poll_pending(pending_ref, Pacing::Caller).await {
                 Ok(PendingSession::Ready(session)) => Ok(Poll::Ready(*session)),
                 Ok(PendingSession::Pending) => {
                     transient.store(0, Ordering::Relaxed);
@@ -173,14 +173,17 @@ impl DescopeClient {
         .await
     }
 
-    async fn poll_pending(&self, transport: &Transport, pending_ref: &Secret) -> Result<PendingSession> {
+    async fn poll_pending(&self, pending_ref: &Secret, pacing: Pacing) -> Result<PendingSession> {
         check_pending_ref(pending_ref)?;
         let url = self.url(&["v1", "auth", "notp", "pending-session"])?;
         // A read: asking twice changes nothing on the server.
-        let request = Request::post(url, "notp_pending_session", Replay::Safe)
+        let mut request = Request::post(url, "notp_pending_session", Replay::Safe)
             .header(http::header::ACCEPT, "application/json")?
             .json(&json!({ "pendingRef": pending_ref.expose() }))?;
-        let response = self.send(transport, request, None).await?;
+        if pacing == Pacing::Caller {
+            request = request.single_attempt();
+        }
+        let response = self.send(request, None).await?;
         if !response.is_success() && response.status.as_u16() != 429 {
             if ErrorBody::of(&response).error_code.as_deref() == Some(PENDING) {
                 return Ok(PendingSession::Pending);
@@ -190,6 +193,16 @@ impl DescopeClient {
         let response = success(response, Call::PendingSession)?;
         Ok(PendingSession::Ready(Box::new(Session::from_response(&response)?)))
     }
+}
+
+/// Who decides when a pending-session read is repeated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pacing {
+    /// A single look: the transport's retry policy applies.
+    Transport,
+    /// A wait's poll: sent once, since the wait paces every request itself so nothing is sent
+    /// faster than once a second.
+    Caller,
 }
 
 fn check_pending_ref(pending_ref: &Secret) -> Result<()> {

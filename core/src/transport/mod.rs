@@ -91,6 +91,8 @@ impl Transport {
                 Body::Stream { len, .. } => *len,
                 _ => None,
             };
+            let single = RetryPolicy::none();
+            let policy = if head.single_attempt { &single } else { &self.config.retry };
             let mut body = open_body(&mut source).ok_or_else(not_reopenable)?;
             let mut attempt = 0;
             loop {
@@ -101,7 +103,7 @@ impl Transport {
                     Ok(response) => {
                         tracing::Span::current().record("status", response.status.as_u16());
                         let next = retry::after_status(
-                            &self.config.retry,
+                            policy,
                             head.replay,
                             response.status,
                             &response.headers,
@@ -116,7 +118,7 @@ impl Transport {
                         }
                     }
                     Err((failure, error)) => {
-                        match retry::after_failure(&self.config.retry, head.replay, failure, attempt) {
+                        match retry::after_failure(policy, head.replay, failure, attempt) {
                             Next::Stop => return Err(error),
                             Next::RetryAfter(pause) => {
                                 tracing::debug!(code = error.code(), elapsed = ?started.elapsed(), ?pause, "attempt failed, retrying");

@@ -39,6 +39,8 @@ pub(crate) struct Head {
     pub(crate) replay: Replay,
     pub(crate) operation: &'static str,
     pub(crate) timeout: Option<Duration>,
+    /// Sent once whatever the retry policy says: the caller paces its own repeats.
+    pub(crate) single_attempt: bool,
 }
 
 impl Request {
@@ -46,7 +48,15 @@ impl Request {
     /// be sent twice.
     pub fn new(method: Method, url: Url, operation: &'static str, replay: Replay) -> Self {
         Self {
-            head: Head { method, url, headers: HeaderMap::new(), replay, operation, timeout: None },
+            head: Head {
+                method,
+                url,
+                headers: HeaderMap::new(),
+                replay,
+                operation,
+                timeout: None,
+                single_attempt: false,
+            },
             body: Body::Empty,
         }
     }
@@ -91,6 +101,13 @@ impl Request {
 
     pub fn body(mut self, body: Body) -> Self {
         self.body = body;
+        self
+    }
+
+    /// Sends the request once, never retrying it: for polls whose loop already decides when
+    /// to ask again, so the transport adds no requests of its own.
+    pub fn single_attempt(mut self) -> Self {
+        self.head.single_attempt = true;
         self
     }
 
