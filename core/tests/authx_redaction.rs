@@ -5,10 +5,9 @@
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-mod authx_support;
+mod trace_capture;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod authx_support;
 
 use authbridge::authx::{
     AuthxClient, AuthxConfig, BiometricApp, BiometricCall, BiometricData, BiometricFrame, BiometricKind,
@@ -18,27 +17,13 @@ use authbridge::sandbox::{AuthxSim, Fault, Sandbox};
 use authbridge::transport::{RetryPolicy, TransportConfig};
 use authbridge::{Secret, Vendor};
 use authx_support::{config, profile};
-use tracing_subscriber::util::SubscriberInitExt;
+use trace_capture::TraceCapture;
 
 const PIN: &str = "97531864";
 const WRONG_PIN: &str = "24680135";
 const WRONG_KEY: &str = "wr0ng-app-key-4242";
 /// Printable, so that any rendering of the sample (text, lossy UTF-8) is easy to find.
 const FACE: &[u8] = b"FACE-SAMPLE-7f3a9c-\r\n--boundary-like--\r\n-FACE-SAMPLE-END";
-
-/// A tracing writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(what: &str, text: &str, secrets: &[String]) {
     for secret in secrets {
@@ -48,16 +33,7 @@ fn assert_clean(what: &str, text: &str, secrets: &[String]) {
 
 #[tokio::test]
 async fn no_key_token_pin_or_sample_in_debug_errors_or_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    // Global, so that `log` records (reqwest, hyper) are captured too, from every thread.
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
-        .try_init()
-        .unwrap();
+    let captured = TraceCapture::install();
 
     let sandbox = Sandbox::start().await.unwrap();
     let config = config(&sandbox);
@@ -141,7 +117,7 @@ async fn no_key_token_pin_or_sample_in_debug_errors_or_traces() {
     for text in &texts {
         assert_clean("Debug/Display", text, &secrets);
     }
-    let trace = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let trace = captured.text();
     assert!(trace.contains("authbridge.call") && trace.contains("verify_pin"), "nothing was traced:\n{trace}");
     assert!(trace.contains("process_biometric") && trace.contains("renewing"), "the flows were not traced");
     assert_clean("TRACE output", &trace, &secrets);

@@ -3,7 +3,8 @@
 //! reference in any Debug, error or TRACE-level trace.
 #![cfg(all(feature = "descope", feature = "sandbox"))]
 
-use std::sync::{Arc, Mutex};
+mod trace_capture;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use authbridge::descope::{
@@ -15,6 +16,7 @@ use authbridge::{Secret, Vendor, WaitOptions};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
+use trace_capture::TraceCapture;
 
 const LOGIN: &str = "grace@example.com";
 
@@ -275,32 +277,9 @@ async fn key_set_failures_are_not_reported_as_bad_tokens() {
     assert_eq!(sandbox.request_count("descope.keys"), 4);
 }
 
-/// Collects everything `tracing` emits, at TRACE level, while it is the default subscriber.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_in_debug_errors_or_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = TraceCapture::install();
 
     let sandbox = Sandbox::start().await.unwrap();
     let sim = sandbox.descope();
@@ -344,7 +323,7 @@ async fn no_secret_in_debug_errors_or_traces() {
     everything.extend([format!("{start:?}"), format!("{pending:?}"), format!("{notp:?}")]);
     sandbox.stop().await;
 
-    let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let traces = captured.text();
     assert!(traces.contains("authbridge.call") && traces.contains("totp_verify"), "nothing was traced:\n{traces}");
     everything.push(traces);
     let secrets = [

@@ -5,15 +5,15 @@
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod trace_capture;
+
 use std::time::Duration;
 
 use authbridge::otpone::{ClientKey, Key, OtpOneClient, OtpOneConfig, OtpOneServer, PageType, RequestType, ServerKey};
 use authbridge::sandbox::{Fault, Sandbox};
 use authbridge::transport::{RetryPolicy, TransportConfig};
 use authbridge::{Secret, Vendor, WaitOptions};
-use tracing_subscriber::util::SubscriberInitExt;
+use trace_capture::TraceCapture;
 
 const SRV: &str = "SRV-7e57a11e-dead-beef-cafe-0123456789ab";
 const JS: &str = "JS-7e57a11e-dead-beef-cafe-0123456789ab";
@@ -21,20 +21,6 @@ const WRONG_SRV: &str = "SRV-wr0ng-key-4242";
 const WRONG_JS: &str = "JS-wr0ng-key-4242";
 const PRIVATE: &str = "pr1vate-T0ken-for-client";
 const ALICE: &str = "alice@example.com";
-
-/// A tracing writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(what: &str, text: &str, secrets: &[String]) {
     for secret in secrets {
@@ -64,16 +50,7 @@ async fn echo_server() -> authbridge::serve::ServerHandle {
 
 #[tokio::test]
 async fn no_key_token_or_private_token_in_debug_errors_or_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    // Global, so that `log` records (reqwest) are captured too, from every thread.
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
-        .try_init()
-        .unwrap();
+    let captured = TraceCapture::install();
 
     let sandbox = Sandbox::start().await.unwrap();
     let sim = sandbox.otpone();
@@ -172,7 +149,7 @@ async fn no_key_token_or_private_token_in_debug_errors_or_traces() {
     for text in &texts {
         assert_clean("Debug/Display", text, &secrets);
     }
-    let trace = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let trace = captured.text();
     assert!(trace.contains("authbridge.call") && trace.contains("VerifyToken"), "nothing was traced:\n{trace}");
     assert!(trace.contains("otpone"), "the vendor was not traced");
     assert_clean("TRACE output", &trace, &secrets);

@@ -3,30 +3,16 @@
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod trace_capture;
 
 use authbridge::nevis::{NevisAuth, NevisClient, NevisConfig};
 use authbridge::sandbox::{Fault, Sandbox};
 use authbridge::transport::TransportConfig;
 use authbridge::{Secret, SecretBytes, Vendor};
 use base64::Engine;
+use trace_capture::TraceCapture;
 
 const SECRETS: &[&str] = &["S3cret-Passw0rd", "wrong-Passw0rd", "bearer-T0ken-xyz", "basic-Passw0rd", "rec0very-c0de"];
-
-/// A tracing writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     let basic = base64::engine::general_purpose::STANDARD.encode("svc:basic-Passw0rd");
@@ -37,14 +23,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn no_secret_in_debug_errors_or_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = TraceCapture::install();
 
     let sandbox = Sandbox::start().await.unwrap();
     let sim = sandbox.nevis();
@@ -79,11 +58,10 @@ async fn no_secret_in_debug_errors_or_traces() {
         let _ = client.recovery_code_login("1000", "1234", &code).await;
         texts.push(format!("{code:?} {code}"));
     }
-    drop(_guard);
     for text in &texts {
         assert_clean("Debug/Display", text);
     }
-    let trace = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let trace = captured.text();
     assert!(trace.contains("authbridge.call"), "the call span was not traced:\n{trace}");
     assert!(trace.contains("password_login"), "the operation was not traced");
     assert_clean("TRACE output", &trace);

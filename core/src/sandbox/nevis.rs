@@ -26,8 +26,8 @@ use percent_encoding::percent_decode_str;
 use serde_json::{json, Map, Value};
 
 use super::sim::{
-    expect_content_type, expect_method, json_object, only_fields, string_field, SimBody, SimRequest, SimResponse,
-    Simulator,
+    answer_buffered, expect_content_type, expect_method, json_object, only_fields, string_field, SimBody, SimRequest,
+    SimResponse, Simulator,
 };
 use crate::Vendor;
 
@@ -270,12 +270,7 @@ impl Simulator for NevisSim {
         request: SimRequest,
         body: SimBody,
     ) -> BoxFuture<'static, SimResponse> {
-        Box::pin(async move {
-            match body.bytes(64 * 1024).await {
-                Ok(body) => self.answer(route, &request, &body).unwrap_or_else(|strict| strict),
-                Err(answer) => answer,
-            }
-        })
+        answer_buffered(body, move |body| self.answer(route, &request, body))
     }
 }
 

@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use futures_util::future::BoxFuture;
 use rand::distr::{Alphanumeric, SampleString};
 
-use super::sim::{SimBody, SimRequest, SimResponse, Simulator};
+use super::sim::{answer_buffered, SimBody, SimRequest, SimResponse, Simulator};
 use crate::Vendor;
 
 pub use driver::CallbackReply;
@@ -184,11 +184,6 @@ impl Simulator for NoPassSim {
         request: SimRequest,
         body: SimBody,
     ) -> BoxFuture<'static, SimResponse> {
-        Box::pin(async move {
-            match body.bytes(64 * 1024).await {
-                Ok(body) => self.answer(route, &request, &body).unwrap_or_else(|strict| strict),
-                Err(answer) => answer,
-            }
-        })
+        answer_buffered(body, move |body| self.answer(route, &request, body))
     }
 }

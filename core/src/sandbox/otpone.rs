@@ -35,7 +35,7 @@ use rand::Rng;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
-use super::sim::{SimBody, SimRequest, SimResponse, Simulator};
+use super::sim::{SimBody, SimRequest, SimResponse, Simulator, JSON_BODY_LIMIT};
 use crate::Vendor;
 
 /// `(path in lower case, route name)`.
@@ -437,7 +437,7 @@ impl Simulator for OtpOneSim {
         body: SimBody,
     ) -> BoxFuture<'static, SimResponse> {
         Box::pin(async move {
-            let body = match body.bytes(64 * 1024).await {
+            let body = match body.bytes(JSON_BODY_LIMIT).await {
                 Ok(body) => body,
                 Err(answer) => return answer,
             };

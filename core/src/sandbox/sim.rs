@@ -38,6 +38,23 @@ pub(crate) trait Simulator: Send + Sync + 'static {
     ) -> BoxFuture<'static, SimResponse>;
 }
 
+/// The largest body a stand-in's JSON route reads; a larger one gets 413.
+pub(crate) const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// Handles a route whose whole body fits in memory: buffers it (413 beyond
+/// [`JSON_BODY_LIMIT`]), then lets `answer` reply; its `Err` is a strict refusal, sent as is.
+pub(crate) fn answer_buffered<F>(body: SimBody, answer: F) -> BoxFuture<'static, SimResponse>
+where
+    F: FnOnce(&[u8]) -> Result<SimResponse, SimResponse> + Send + 'static,
+{
+    Box::pin(async move {
+        match body.bytes(JSON_BODY_LIMIT).await {
+            Ok(body) => answer(&body).unwrap_or_else(|strict| strict),
+            Err(too_large) => too_large,
+        }
+    })
+}
+
 /// The head of a request as a stand-in sees it (the body comes separately, as [`SimBody`]).
 pub(crate) struct SimRequest {
     pub method: Method,

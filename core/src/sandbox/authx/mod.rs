@@ -33,7 +33,9 @@ use rand::Rng;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::sim::{expect_content_type, expect_method, json_object, SimBody, SimRequest, SimResponse, Simulator};
+use super::sim::{
+    answer_buffered, expect_content_type, expect_method, json_object, SimBody, SimRequest, SimResponse, Simulator,
+};
 use crate::Vendor;
 
 /// A user as the stand-in holds it (the control API's view).
@@ -255,15 +257,10 @@ impl Simulator for AuthxSim {
         request: SimRequest,
         body: SimBody,
     ) -> BoxFuture<'static, SimResponse> {
-        Box::pin(async move {
-            if route == "authx.ProcessBiometric" {
-                return biometric::process_biometric(self, request, body).await;
-            }
-            match body.bytes(64 * 1024).await {
-                Ok(body) => self.json_route(route, &request, &body).unwrap_or_else(|answer| answer),
-                Err(answer) => answer,
-            }
-        })
+        if route == "authx.ProcessBiometric" {
+            return Box::pin(biometric::process_biometric(self, request, body));
+        }
+        answer_buffered(body, move |body| self.json_route(route, &request, body))
     }
 }
 

@@ -32,7 +32,9 @@ use futures_util::future::BoxFuture;
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
-use super::sim::{expect_content_type, expect_method, json_object, SimBody, SimRequest, SimResponse, Simulator};
+use super::sim::{
+    answer_buffered, expect_content_type, expect_method, json_object, SimBody, SimRequest, SimResponse, Simulator,
+};
 use crate::Vendor;
 use state::{Armed, Outcome, State};
 use wire::{error, Bearer, BAD_ARGUMENTS, RATE_LIMITED};
@@ -350,11 +352,6 @@ impl Simulator for DescopeSim {
         request: SimRequest,
         body: SimBody,
     ) -> BoxFuture<'static, SimResponse> {
-        Box::pin(async move {
-            match body.bytes(64 * 1024).await {
-                Ok(body) => self.answer(route, &request, &body).unwrap_or_else(|strict| strict),
-                Err(answer) => answer,
-            }
-        })
+        answer_buffered(body, move |body| self.answer(route, &request, body))
     }
 }
