@@ -56,7 +56,11 @@ pub async fn run(sandbox: &Sandbox) -> authbridge::Result<()> {
     let registration = nopass.register_portal("JimTheAdmin").await?;
     step("nopass", "ConfirmPreRegistration + ConfirmRegistration", format!("portalId {}", registration.portal_id));
     let again = nopass.register_portal("JimTheAdmin").await.expect_err("registered portals refuse it");
-    step("nopass", "pre-registration once registered", again);
+    step(
+        "nopass",
+        "pre-registration once registered (refused with the empty 404 the vendor asks for)",
+        again.status().map_or_else(|| again.to_string(), |status| format!("HTTP {status}")),
+    );
 
     let mut user = UserPreRegistration::new("ann@example.com");
     user.email = Some("ann@example.com".into());
