@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -144,15 +146,24 @@ def test_session_rejections(sandbox: authbridge.Sandbox, descope: authbridge.Des
     assert descope.validate_session(valid).roles == ["x"]
 
 
-def test_totp_generator_matches_rfc_6238() -> None:
-    # RFC 6238 Appendix B, SHA-1, 8 digits.
-    totp = Totp(b"12345678901234567890", digits=8)
-    assert totp.at(59) == "94287082"
-    assert totp.at(1111111109) == "07081804"
+# RFC 6238 Appendix B, shared with the other languages' tests.
+RFC6238 = json.loads((Path(__file__).parents[2] / "tests" / "vectors" / "totp-rfc6238.json").read_text())
+
+
+@pytest.mark.parametrize("algorithm", ["SHA1", "SHA256", "SHA512"])
+def test_totp_generator_matches_rfc_6238_appendix_b(algorithm: str) -> None:
+    totp = Totp(RFC6238["keys"][algorithm].encode(), algorithm=algorithm, digits=RFC6238["digits"])
+    assert totp.algorithm == algorithm
+    vectors = RFC6238["vectors"]
+    assert len(vectors) == 6
+    for vector in vectors:
+        assert totp.at(vector["time"]) == vector[algorithm], f"{algorithm} at {vector['time']}"
+
+
+def test_totp_generator_verifies_and_reads_uris() -> None:
+    totp = Totp(RFC6238["keys"]["SHA1"].encode(), digits=8)
     assert totp.verify_at("94287082", 59 + 30, window=1) == 1
     assert totp.verify_at("94287082", 59 + 90, window=1) is None
-    sha256 = Totp(b"12345678901234567890123456789012", algorithm="SHA256", digits=8)
-    assert sha256.at(59) == "46119246"
     uri = Totp.from_uri("otpauth://totp/Acme:alice?secret=JBSWY3DPEHPK3PXP&issuer=Acme&digits=6&period=30")
     assert (uri.issuer, uri.account, uri.digits, uri.period, uri.algorithm) == ("Acme", "alice", 6, 30, "SHA1")
     assert "JBSWY3DPEHPK3PXP" not in repr(uri)
