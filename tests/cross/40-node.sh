@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Node addon: install the locked dev dependencies, build the addon the way a user
+# The Node addon: install the locked dev dependencies (npm ci), build the addon the way a user
 # does (napi build), check that the committed index.js / index.d.ts are what napi generates,
 # type-check a TypeScript use of the package against them, then run the node --test suite
 # against the sandbox.
@@ -13,10 +13,7 @@ node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
   if (major < 20 || (major === 20 && minor < 18)) { console.error("Node >= 20.18 is needed, found " + process.version); process.exit(1) }'
 
 cd bindings-node
-# `npm install` with the committed lock installs the locked versions. (`npm ci` refuses this
-# lock: the registry lacks some optional per-platform builds of a dependency of @napi-rs/cli,
-# so npm cannot record them, and ci then reports the lock as out of sync.)
-npm install --no-audit --no-fund --loglevel=error
+npm ci --no-audit --no-fund --loglevel=error
 # The dev profile shares the dependency builds the Rust tests already made; a user's
 # `npm run build` is the same command with --release.
 npm run --silent build:debug
