@@ -79,9 +79,13 @@ run() { # variant [runner...]
 python3 - <<'PY'
 import re, sys
 readme = open("README.md").read()
-section = readme[readme.index("<!-- c:begin -->"):readme.index("<!-- c:end -->")]
+start = readme.index("## Use from C and C++")
+section = readme[start:readme.index("\n## ", start + 1)]
 example = open("examples/c/nevis_login.c").read()
-for block in re.findall(r"```c\n(.*?)```", section, re.S):
+blocks = re.findall(r"```c\n(.*?)```", section, re.S)
+if not blocks:
+    sys.exit("README's C section shows no C example")
+for block in blocks:
     for part in block.split('#include "authbridge.h"\n'):
         if part.strip() and part.strip() not in example:
             sys.exit("README's C example differs from examples/c/nevis_login.c")
