@@ -5,15 +5,14 @@
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.
 #![allow(clippy::unwrap_used)]
 
+mod raw_http;
+
 use std::sync::{Arc, Mutex};
 
 use authbridge::nevis::{NevisClient, NevisConfig};
 use authbridge::transport::{RetryPolicy, TransportConfig};
 use authbridge::Secret;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-const LOGIN_ANSWER: &str = r#"{"statusCode":5,"description":"Login successful"}"#;
 
 /// A forward proxy stand-in: records each request line and answers a successful login.
 async fn proxy() -> (String, Arc<Mutex<Vec<String>>>) {
@@ -25,21 +24,9 @@ async fn proxy() -> (String, Arc<Mutex<Vec<String>>>) {
         while let Ok((mut stream, _)) = listener.accept().await {
             let record = record.clone();
             tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut chunk = [0u8; 4096];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&request);
-                record.lock().unwrap().push(text.lines().next().unwrap_or_default().to_string());
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{LOGIN_ANSWER}",
-                    LOGIN_ANSWER.len()
-                );
-                let _ = stream.write_all(answer.as_bytes()).await;
+                let Some(head) = raw_http::read_head(&mut stream).await else { return };
+                record.lock().unwrap().push(head.lines().next().unwrap_or_default().to_string());
+                raw_http::answer_login(&mut stream).await;
             });
         }
     });

@@ -5,6 +5,8 @@
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.
 #![allow(clippy::unwrap_used)]
 
+mod raw_http;
+
 use std::sync::Arc;
 
 use authbridge::nevis::{NevisAuth, NevisClient, NevisConfig};
@@ -13,10 +15,7 @@ use authbridge::{Secret, SecretBytes};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-const LOGIN_ANSWER: &str = r#"{"statusCode":5,"description":"Login successful"}"#;
 
 /// A private CA, a server certificate for `localhost` and a client certificate, both issued
 /// by it, and a client certificate from a CA the server does not know.
@@ -86,20 +85,9 @@ async fn https_server(pki: &Pki) -> String {
             tokio::spawn(async move {
                 // A refused handshake is what some tests expect: nothing to answer then.
                 let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                let mut request = Vec::new();
-                let mut chunk = [0u8; 4096];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tls.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&chunk[..n]),
-                    }
+                if raw_http::read_head(&mut tls).await.is_some() {
+                    raw_http::answer_login(&mut tls).await;
                 }
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{LOGIN_ANSWER}",
-                    LOGIN_ANSWER.len()
-                );
-                let _ = tls.write_all(answer.as_bytes()).await;
-                let _ = tls.shutdown().await;
             });
         }
     });
