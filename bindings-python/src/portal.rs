@@ -475,6 +475,10 @@ fn build(options: Options<'_>) -> PyResult<Core> {
         Some(path) => builder = builder.store(SqliteStore::open(path).py_err()?),
     }
     if let Some(hooks) = options.hooks {
+        Python::attach(|py| -> PyResult<()> {
+            py.import("authbridge._portal")?.getattr("_check_hooks")?.call1((hooks.bind(py),))?;
+            Ok(())
+        })?;
         builder = builder.hooks(BlockingHooks::new(PyHooks { hooks }));
     }
     builder.build().py_err()

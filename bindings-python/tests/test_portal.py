@@ -120,6 +120,17 @@ def test_hooks_decide_and_failures_refuse(sandbox: authbridge.Sandbox) -> None:
         assert "directory" not in json.dumps(refused["body"])  # the hook's message stays in the log
 
 
+def test_async_hooks_are_refused_when_the_portal_is_built() -> None:
+    class AsyncHooks(authbridge.PortalHooks):
+        async def validate_user_registration(  # type: ignore[override]
+            self, event: authbridge.UserRegistrationCheck
+        ) -> bool:
+            return True
+
+    with pytest.raises(TypeError, match="validate_user_registration is async"):
+        authbridge.Portal(ADMIN_ID, S_CODE, hooks=AsyncHooks())
+
+
 def test_handle_directly_and_errors(sandbox: authbridge.Sandbox) -> None:
     portal = authbridge.Portal(ADMIN_ID, S_CODE)
     answer = portal.handle(

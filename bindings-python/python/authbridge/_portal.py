@@ -7,6 +7,7 @@ each event; none carries a secret (no ``otp``, ``authToken`` or ``adminId``).
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from dataclasses import dataclass, field
@@ -131,7 +132,8 @@ class ServiceDisabling:
 
 
 class PortalHooks:
-    """Subclass and override what your portal acts on. Hooks run in a worker thread; a hook
+    """Subclass and override what your portal acts on. Hooks are plain methods, not
+    ``async def`` (the portal refuses those when built), and run in a worker thread; a hook
     that decides (``validate_user_registration``, ``update_user``, ``delete_user``,
     ``add_users``) refuses unless it returns True. An exception refuses the callback (the
     message goes to the ``authbridge`` log, never to the NoPass server)."""
@@ -200,10 +202,29 @@ def _event(hook: str, payload: str) -> Any:
     return _EVENTS[hook](**fields)
 
 
+def _not_plain(hook: str) -> TypeError:
+    return TypeError(
+        f"portal hook {hook} is async; hooks must be plain methods "
+        "(they run on a worker thread, outside any event loop)"
+    )
+
+
+def _check_hooks(hooks: Any) -> None:
+    """Refuses, when the portal is built, hooks written as ``async def``: nothing would await
+    them, so their decision would silently be the default refusal."""
+    for hook in _EVENTS:
+        method = getattr(hooks, hook, None)
+        if inspect.iscoroutinefunction(method) or inspect.isasyncgenfunction(method):
+            raise _not_plain(hook)
+
+
 def _dispatch(hooks: Any, hook: str, payload: str) -> bool:
     """Calls ``hooks.<hook>(event)``; returns the decision (True only for a literal True)."""
     method = getattr(hooks, hook, None)
     if method is None:
         return False
     outcome = method(_event(hook, payload))
+    if inspect.iscoroutine(outcome):
+        outcome.close()  # a callable that returned a coroutine after all: refuse, loudly
+        raise _not_plain(hook)
     return hook in _DECIDES and outcome is True
