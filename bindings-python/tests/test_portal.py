@@ -9,9 +9,9 @@ import asyncio
 import json
 import threading
 import urllib.request
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, AsyncIterator, Iterator, Optional
 
 import pytest
 
@@ -20,7 +20,7 @@ import authbridge.asgi
 import authbridge.wsgi
 from authbridge import PortalPhase, SessionOrigin, SessionState
 
-from .portal_support import ADMIN_ID, S_CODE, Recorder, uvicorn_server, werkzeug_server
+from .portal_support import ADMIN_ID, S_CODE, Recorder, free_port, uvicorn_server, werkzeug_server
 
 
 def make_portal(sandbox: authbridge.Sandbox, hooks: Any, store: Any = None) -> authbridge.Portal:
@@ -182,26 +182,32 @@ def test_sqlite_store_survives_a_new_portal(sandbox: authbridge.Sandbox, tmp_pat
     assert second.status().phase is PortalPhase.UNREGISTERED
 
 
+@asynccontextmanager
+async def uvicorn_on_this_loop(app: Any) -> AsyncIterator[str]:
+    """Serves `app` with uvicorn on the running event loop, as FastAPI deployments do."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.ensure_future(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await serving
+
+
 def test_asgi_on_the_same_loop_with_async_driver(sandbox: authbridge.Sandbox) -> None:
     """A FastAPI-style deployment: the portal's asyncio methods and the ASGI app on one loop."""
     hooks = Recorder()
     portal = make_portal(sandbox, hooks)
 
     async def run() -> None:
-        import uvicorn
-
-        from .portal_support import free_port
-
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(authbridge.asgi.PortalApp(portal), host="127.0.0.1", port=port, log_level="warning")
-        )
-        serving = asyncio.ensure_future(server.serve())
-        while not server.started:
-            await asyncio.sleep(0.01)
-        try:
+        async with uvicorn_on_this_loop(authbridge.asgi.PortalApp(portal)) as url:
             nopass = sandbox.nopass.aio
-            sandbox.nopass.set_portal_url(f"http://127.0.0.1:{port}")
+            sandbox.nopass.set_portal_url(url)
             await nopass.register_portal(ADMIN_ID)
             sandbox.nopass.add_user("kim")
             aio = portal.aio
@@ -220,9 +226,35 @@ def test_asgi_on_the_same_loop_with_async_driver(sandbox: authbridge.Sandbox) ->
             answer = await aio.handle("GET", "/api/PortalCommunication/CloseSession", [], b"")
             assert answer.status == 405
             await aio.reset()
-        finally:
-            server.should_exit = True
-            await serving
+
+    asyncio.run(run())
+
+
+def test_hooks_hand_async_work_to_the_apps_loop_as_documented(sandbox: authbridge.Sandbox) -> None:
+    """The pattern the PortalHooks docstring gives for async application code in a hook."""
+
+    async def run() -> None:
+        app_loop = asyncio.get_running_loop()
+        ran_on: list[int] = []
+
+        async def allowed(email: Optional[str]) -> bool:
+            ran_on.append(threading.get_ident())
+            await asyncio.sleep(0)
+            return email is not None and email.endswith("@example.com")
+
+        class Hooks(authbridge.PortalHooks):
+            def validate_user_registration(self, event: authbridge.UserRegistrationCheck) -> bool:
+                return asyncio.run_coroutine_threadsafe(allowed(event.email), app_loop).result(5)
+
+        portal = make_portal(sandbox, Hooks())
+        async with uvicorn_on_this_loop(authbridge.asgi.PortalApp(portal)) as url:
+            nopass = sandbox.nopass.aio
+            sandbox.nopass.set_portal_url(url)
+            await nopass.register_portal(ADMIN_ID)
+            await nopass.register_user_from_server("ann", "ann@example.com")
+            with pytest.raises(authbridge.AuthBridgeError):
+                await nopass.register_user_from_server("eve", "eve@elsewhere.org")
+        assert ran_on == [threading.get_ident()] * 2, "the hook's coroutine did not run on the app's loop"
 
     asyncio.run(run())
 

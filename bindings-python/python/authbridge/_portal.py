@@ -136,7 +136,10 @@ class PortalHooks:
     ``async def`` (the portal refuses those when built), and run in a worker thread; a hook
     that decides (``validate_user_registration``, ``update_user``, ``delete_user``,
     ``add_users``) refuses unless it returns True. An exception refuses the callback (the
-    message goes to the ``authbridge`` log, never to the NoPass server)."""
+    message goes to the ``authbridge`` log, never to the NoPass server).
+
+    To use async code of your application from a hook, hand it to your event loop and wait
+    for it there: ``asyncio.run_coroutine_threadsafe(check(event), app_loop).result(5)``."""
 
     def confirm_pre_registration(self, event: PreRegistration) -> None:
         pass
