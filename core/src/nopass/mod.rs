@@ -35,6 +35,7 @@
 //! [`PortalStore`]: [`MemoryStore`], or [`SqliteStore`] (feature `sqlite`) which has committed a
 //! change before the 200 is sent.
 
+mod blocking;
 mod config;
 mod events;
 mod fields;
@@ -45,6 +46,7 @@ mod portal;
 mod request;
 mod response;
 mod routes;
+mod server_calls;
 mod server_client;
 mod state;
 mod store;
@@ -52,16 +54,18 @@ mod store;
 #[cfg(feature = "server")]
 mod embedded;
 
+pub use blocking::BlockingPortal;
 pub use config::{AccessPolicy, IpRange, NoPassServerConfig, PortalConfig, ResponseMode, SharedSecret};
 pub use events::{
     AuthorizationResult, FieldChange, NewUser, PictureUpdate, PreRegistration, Registration, ServiceDisabling,
     SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
 };
 pub use hooks::{BlockingHooks, BlockingPortalHooks, HookError, HookFuture, HookResult, NoHooks, PortalHooks};
-pub use portal::{BlockingPortal, Portal, PortalBuilder, PreRegisteredUser, UserPreRegistration};
+pub use portal::{Portal, PortalBuilder};
 pub use request::{Inbound, RequestHead};
 pub use response::PortalResponse;
 pub use routes::{Callback, CALLBACK_BASE_PATH};
+pub use server_calls::{PreRegisteredUser, UserPreRegistration};
 pub use state::{LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
 pub use store::{conflict as store_conflict, Change, MemoryStore, PortalStore, StoreFuture, StoreOp};
 

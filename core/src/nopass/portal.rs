@@ -1,5 +1,6 @@
 //! The portal: the entry points a host calls — handling callbacks, reading and awaiting
-//! sessions, and starting registrations and logins on the NoPass server.
+//! sessions — and the state they share. Starting registrations and logins on the NoPass
+//! server is in `server_calls.rs`, the blocking twin of this API in `blocking.rs`.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,90 +12,27 @@ use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 use tracing::Instrument;
 
+use super::blocking::BlockingPortal;
 use super::config::PortalConfig;
 use super::hooks::{HookFuture, NoHooks, PortalHooks};
 use super::machine;
 use super::request::{Inbound, RequestHead};
 use super::response::{PortalResponse, Refusal};
 use super::routes::Callback;
-use super::server_client::{PreRegisterUserBody, PreRegisterUserData, ServerClient};
-use super::state::{now_ms, LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
+use super::server_client::ServerClient;
+use super::state::{now_ms, LoginSession, PendingRegistration, PortalRecord, SessionState};
 use super::store::{Change, MemoryStore, PortalStore, StoreOp};
-use crate::validate::{no_control, required_max};
 use crate::wait::WaitOptions;
-use crate::{Error, Result, Secret, Vendor, VendorDetail};
+use crate::{Error, Result, Vendor, VendorDetail};
 
 /// Purge expired registrations and old sessions at most this often.
 const PURGE_EVERY_MS: u64 = 60_000;
-
-/// A user registration to start with PreRegisterUser (VENDOR-NOTES).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UserPreRegistration {
-    /// The portal's id of the user (at most 256 characters, like the seed's `UserId`).
-    pub user_id: String,
-    /// The user's IP address, as the portal saw it.
-    pub client_ip: Option<String>,
-    /// Where the NoPass site sends the user after registering.
-    pub redirect_url: Option<String>,
-    /// `null` unless the registration goes through a social network.
-    pub social_network: Option<String>,
-    pub given_name: Option<String>,
-    pub sur_name: Option<String>,
-    pub phone_number: Option<String>,
-    pub email: Option<String>,
-}
-
-impl UserPreRegistration {
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into(), ..Self::default() }
-    }
-
-    fn validate(&self) -> Result<()> {
-        required_max("userId", &self.user_id, 256)?;
-        no_control("userId", &self.user_id)?;
-        if let Some(ip) = &self.client_ip {
-            ip.parse::<std::net::IpAddr>().map_err(|_| Error::invalid("clientIP", "must be an IP address"))?;
-        }
-        if let Some(url) = &self.redirect_url {
-            crate::validate::max_chars("redirectUrl", url, 2084)?;
-            let parsed = url::Url::parse(url).map_err(|_| Error::invalid("redirectUrl", "must be an absolute URL"))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(Error::invalid("redirectUrl", "must be an http or https URL"));
-            }
-        }
-        if let Some(network) = &self.social_network {
-            required_max("socialNetwork", network, 256)?;
-        }
-        for (field, value) in [
-            ("givenName", &self.given_name),
-            ("surName", &self.sur_name),
-            ("phoneNumber", &self.phone_number),
-            ("email", &self.email),
-        ] {
-            if let Some(value) = value {
-                crate::validate::max_chars(field, value, 2084)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A started user registration: send the user to `register_link`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreRegisteredUser {
-    pub user_id: String,
-    /// The code ConfirmUserRegistration must carry. The portal keeps only its digest.
-    pub otp: Secret,
-    pub register_link: String,
-    /// When the `otp` stops being accepted (Unix milliseconds).
-    pub expires_at_ms: u64,
-}
 
 pub(crate) struct Inner {
     pub(crate) config: PortalConfig,
     pub(crate) store: Arc<dyn PortalStore>,
     pub(crate) hooks: Arc<dyn PortalHooks>,
-    server: Option<ServerClient>,
+    pub(super) server: Option<ServerClient>,
     changes: watch::Sender<u64>,
     last_purge_ms: AtomicU64,
 }
@@ -102,7 +40,7 @@ pub(crate) struct Inner {
 /// The NoPass portal. Cheap to clone (all clones share one state); `Send + Sync`.
 #[derive(Clone)]
 pub struct Portal {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for Portal {
@@ -287,79 +225,6 @@ impl Portal {
         }
     }
 
-    /// Starts a user's registration with the NoPass server (PreRegisterUser). The `otp` it
-    /// yields is kept (as a digest) until ConfirmUserRegistration uses it or it expires.
-    pub async fn pre_register_user(&self, user: UserPreRegistration) -> Result<PreRegisteredUser> {
-        user.validate()?;
-        let server = self.server()?;
-        let record = self.status().await?;
-        let (portal_id, token) = registered(&record)?;
-        let body = PreRegisterUserBody {
-            portal_id: &portal_id,
-            user_id: &user.user_id,
-            client_ip: user.client_ip.as_deref(),
-            redirect_url: user.redirect_url.as_deref(),
-            social_network: user.social_network.as_deref(),
-            data: PreRegisterUserData {
-                given_name: user.given_name.as_deref(),
-                sur_name: user.sur_name.as_deref(),
-                phone_number: user.phone_number.as_deref(),
-                email: user.email.as_deref(),
-            },
-        };
-        let answer = server.pre_register_user(&token, &body).await?;
-        let now = now_ms();
-        let expires_at_ms = now.saturating_add(self.inner.config.registration_ttl.as_millis() as u64);
-        let pending = PendingRegistration {
-            digest: otp_digest(answer.otp.expose()),
-            user_id: Some(user.user_id.clone()),
-            initiated_by_portal: true,
-            created_at_ms: now,
-            expires_at_ms,
-        };
-        self.inner
-            .apply(Change { portal_version: record.version, ops: vec![StoreOp::PutRegistration(pending)] })
-            .await?;
-        Ok(PreRegisteredUser {
-            user_id: user.user_id,
-            otp: answer.otp,
-            register_link: answer.register_link,
-            expires_at_ms,
-        })
-    }
-
-    /// Starts a login for `user_id` with the NoPass server (RequestAuthorization). The session
-    /// it returns (by `authId`, with the first picture) is what UpdatePicture, AuthorizedUser
-    /// and CloseSession then act on.
-    pub async fn request_authorization(&self, user_id: &str) -> Result<LoginSession> {
-        required_max("userId", user_id, 256)?;
-        no_control("userId", user_id)?;
-        let server = self.server()?;
-        let record = self.status().await?;
-        let (portal_id, token) = registered(&record)?;
-        let answer = server.request_authorization(&token, &portal_id, user_id).await?;
-        let now = now_ms();
-        let session = LoginSession {
-            auth_id: answer.auth_id,
-            user_id: Some(user_id.to_string()),
-            origin: SessionOrigin::Login,
-            state: SessionState::Pending,
-            reason: None,
-            image: Some(answer.image),
-            next_change_ms: Some(answer.next_change_ms),
-            picture_expires_at_ms: Some(now.saturating_add(answer.next_change_ms)),
-            pictures: 1,
-            created_at_ms: now,
-            expires_at_ms: now.saturating_add(self.inner.config.login_ttl.as_millis() as u64),
-            updated_at_ms: now,
-            version: 1,
-        };
-        self.inner
-            .apply(Change { portal_version: record.version, ops: vec![StoreOp::InsertSession(session.clone())] })
-            .await?;
-        Ok(session)
-    }
-
     /// Forgets the registration, every pending registration and every session: the portal
     /// can be pre-registered again (after DisableService, or to move to another NoPass
     /// server). Only the host can do this; no callback can.
@@ -370,30 +235,12 @@ impl Portal {
 
     /// The same API for threads that block (C, synchronous Python).
     pub fn blocking(&self) -> BlockingPortal<'_> {
-        BlockingPortal { portal: self }
-    }
-
-    fn server(&self) -> Result<&ServerClient> {
-        self.inner
-            .server
-            .as_ref()
-            .ok_or_else(|| Error::Config("the portal has no NoPass server configured (PortalConfig::server)".into()))
+        BlockingPortal::new(self)
     }
 }
 
-fn detail(message: &str) -> VendorDetail {
+pub(super) fn detail(message: &str) -> VendorDetail {
     VendorDetail::new(Vendor::NoPass).message(message)
-}
-
-/// The `portalId` and `authToken` of a registered portal.
-fn registered(record: &PortalRecord) -> Result<(String, Secret)> {
-    match (record.phase, &record.portal_id, &record.auth_token) {
-        (PortalPhase::Registered, Some(portal_id), Some(token)) => Ok((portal_id.clone(), token.clone())),
-        (phase, ..) => Err(Error::Conflict(Box::new(detail(&format!(
-            "the portal is {}: the NoPass server has not registered it (or disabled it)",
-            phase.as_str()
-        ))))),
-    }
 }
 
 /// The SHA-256 of an `otp`: what the store keeps and looks registrations up by.
@@ -470,51 +317,5 @@ impl Inner {
             tracing::warn!(%error, "portal store failed");
             Refusal::store_failed()
         })
-    }
-}
-
-/// The [`Portal`] API for threads that block: each call runs on the shared runtime. Calling
-/// it from inside an async runtime fails with a `config` error instead of deadlocking.
-#[derive(Debug, Clone, Copy)]
-pub struct BlockingPortal<'a> {
-    portal: &'a Portal,
-}
-
-impl BlockingPortal<'_> {
-    pub fn handle<H, K, V>(&self, method: &str, path: &str, headers: H, body: &[u8]) -> Result<PortalResponse>
-    where
-        H: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
-        crate::runtime::block_on(self.portal.handle(method, path, headers, body))
-    }
-
-    pub fn handle_request(&self, head: RequestHead, body: &[u8]) -> Result<PortalResponse> {
-        crate::runtime::block_on(self.portal.handle_request(head, body))
-    }
-
-    pub fn status(&self) -> Result<PortalRecord> {
-        crate::runtime::block_on(self.portal.status())?
-    }
-
-    pub fn session(&self, auth_id: &str) -> Result<Option<LoginSession>> {
-        crate::runtime::block_on(self.portal.session(auth_id))?
-    }
-
-    pub fn wait_session(&self, auth_id: &str, seen_version: u64, options: &WaitOptions) -> Result<LoginSession> {
-        crate::runtime::block_on(self.portal.wait_session(auth_id, seen_version, options))?
-    }
-
-    pub fn pre_register_user(&self, user: UserPreRegistration) -> Result<PreRegisteredUser> {
-        crate::runtime::block_on(self.portal.pre_register_user(user))?
-    }
-
-    pub fn request_authorization(&self, user_id: &str) -> Result<LoginSession> {
-        crate::runtime::block_on(self.portal.request_authorization(user_id))?
-    }
-
-    pub fn reset(&self) -> Result<()> {
-        crate::runtime::block_on(self.portal.reset())?
     }
 }

@@ -1,0 +1,59 @@
+//! The portal's API for threads that block (C, synchronous Python).
+
+use super::portal::Portal;
+use super::request::RequestHead;
+use super::response::PortalResponse;
+use super::server_calls::{PreRegisteredUser, UserPreRegistration};
+use super::state::{LoginSession, PortalRecord};
+use crate::wait::WaitOptions;
+use crate::Result;
+
+/// The [`Portal`] API for threads that block: each call runs on the shared runtime. Calling
+/// it from inside an async runtime fails with a `config` error instead of deadlocking.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockingPortal<'a> {
+    portal: &'a Portal,
+}
+
+impl<'a> BlockingPortal<'a> {
+    pub(super) fn new(portal: &'a Portal) -> Self {
+        Self { portal }
+    }
+
+    pub fn handle<H, K, V>(&self, method: &str, path: &str, headers: H, body: &[u8]) -> Result<PortalResponse>
+    where
+        H: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        crate::runtime::block_on(self.portal.handle(method, path, headers, body))
+    }
+
+    pub fn handle_request(&self, head: RequestHead, body: &[u8]) -> Result<PortalResponse> {
+        crate::runtime::block_on(self.portal.handle_request(head, body))
+    }
+
+    pub fn status(&self) -> Result<PortalRecord> {
+        crate::runtime::block_on(self.portal.status())?
+    }
+
+    pub fn session(&self, auth_id: &str) -> Result<Option<LoginSession>> {
+        crate::runtime::block_on(self.portal.session(auth_id))?
+    }
+
+    pub fn wait_session(&self, auth_id: &str, seen_version: u64, options: &WaitOptions) -> Result<LoginSession> {
+        crate::runtime::block_on(self.portal.wait_session(auth_id, seen_version, options))?
+    }
+
+    pub fn pre_register_user(&self, user: UserPreRegistration) -> Result<PreRegisteredUser> {
+        crate::runtime::block_on(self.portal.pre_register_user(user))?
+    }
+
+    pub fn request_authorization(&self, user_id: &str) -> Result<LoginSession> {
+        crate::runtime::block_on(self.portal.request_authorization(user_id))?
+    }
+
+    pub fn reset(&self) -> Result<()> {
+        crate::runtime::block_on(self.portal.reset())?
+    }
+}

@@ -1,0 +1,166 @@
+//! The portal's calls to the NoPass server (VENDOR-NOTES): PreRegisterUser starts a user's
+//! registration and keeps its `otp`, RequestAuthorization starts a login and opens its
+//! session; both with the stored `authToken` as bearer.
+
+use super::portal::{detail, otp_digest, Portal};
+use super::server_client::{PreRegisterUserBody, PreRegisterUserData, ServerClient};
+use super::state::{now_ms, LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
+use super::store::{Change, StoreOp};
+use crate::validate::{no_control, required_max};
+use crate::{Error, Result, Secret};
+
+/// A user registration to start with PreRegisterUser (VENDOR-NOTES).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserPreRegistration {
+    /// The portal's id of the user (at most 256 characters, like the seed's `UserId`).
+    pub user_id: String,
+    /// The user's IP address, as the portal saw it.
+    pub client_ip: Option<String>,
+    /// Where the NoPass site sends the user after registering.
+    pub redirect_url: Option<String>,
+    /// `null` unless the registration goes through a social network.
+    pub social_network: Option<String>,
+    pub given_name: Option<String>,
+    pub sur_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+}
+
+impl UserPreRegistration {
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into(), ..Self::default() }
+    }
+
+    fn validate(&self) -> Result<()> {
+        required_max("userId", &self.user_id, 256)?;
+        no_control("userId", &self.user_id)?;
+        if let Some(ip) = &self.client_ip {
+            ip.parse::<std::net::IpAddr>().map_err(|_| Error::invalid("clientIP", "must be an IP address"))?;
+        }
+        if let Some(url) = &self.redirect_url {
+            crate::validate::max_chars("redirectUrl", url, 2084)?;
+            let parsed = url::Url::parse(url).map_err(|_| Error::invalid("redirectUrl", "must be an absolute URL"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(Error::invalid("redirectUrl", "must be an http or https URL"));
+            }
+        }
+        if let Some(network) = &self.social_network {
+            required_max("socialNetwork", network, 256)?;
+        }
+        for (field, value) in [
+            ("givenName", &self.given_name),
+            ("surName", &self.sur_name),
+            ("phoneNumber", &self.phone_number),
+            ("email", &self.email),
+        ] {
+            if let Some(value) = value {
+                crate::validate::max_chars(field, value, 2084)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A started user registration: send the user to `register_link`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreRegisteredUser {
+    pub user_id: String,
+    /// The code ConfirmUserRegistration must carry. The portal keeps only its digest.
+    pub otp: Secret,
+    pub register_link: String,
+    /// When the `otp` stops being accepted (Unix milliseconds).
+    pub expires_at_ms: u64,
+}
+
+impl Portal {
+    /// Starts a user's registration with the NoPass server (PreRegisterUser). The `otp` it
+    /// yields is kept (as a digest) until ConfirmUserRegistration uses it or it expires.
+    pub async fn pre_register_user(&self, user: UserPreRegistration) -> Result<PreRegisteredUser> {
+        user.validate()?;
+        let server = self.server()?;
+        let record = self.status().await?;
+        let (portal_id, token) = registered(&record)?;
+        let body = PreRegisterUserBody {
+            portal_id: &portal_id,
+            user_id: &user.user_id,
+            client_ip: user.client_ip.as_deref(),
+            redirect_url: user.redirect_url.as_deref(),
+            social_network: user.social_network.as_deref(),
+            data: PreRegisterUserData {
+                given_name: user.given_name.as_deref(),
+                sur_name: user.sur_name.as_deref(),
+                phone_number: user.phone_number.as_deref(),
+                email: user.email.as_deref(),
+            },
+        };
+        let answer = server.pre_register_user(&token, &body).await?;
+        let now = now_ms();
+        let expires_at_ms = now.saturating_add(self.inner.config.registration_ttl.as_millis() as u64);
+        let pending = PendingRegistration {
+            digest: otp_digest(answer.otp.expose()),
+            user_id: Some(user.user_id.clone()),
+            initiated_by_portal: true,
+            created_at_ms: now,
+            expires_at_ms,
+        };
+        self.inner
+            .apply(Change { portal_version: record.version, ops: vec![StoreOp::PutRegistration(pending)] })
+            .await?;
+        Ok(PreRegisteredUser {
+            user_id: user.user_id,
+            otp: answer.otp,
+            register_link: answer.register_link,
+            expires_at_ms,
+        })
+    }
+
+    /// Starts a login for `user_id` with the NoPass server (RequestAuthorization). The session
+    /// it returns (by `authId`, with the first picture) is what UpdatePicture, AuthorizedUser
+    /// and CloseSession then act on.
+    pub async fn request_authorization(&self, user_id: &str) -> Result<LoginSession> {
+        required_max("userId", user_id, 256)?;
+        no_control("userId", user_id)?;
+        let server = self.server()?;
+        let record = self.status().await?;
+        let (portal_id, token) = registered(&record)?;
+        let answer = server.request_authorization(&token, &portal_id, user_id).await?;
+        let now = now_ms();
+        let session = LoginSession {
+            auth_id: answer.auth_id,
+            user_id: Some(user_id.to_string()),
+            origin: SessionOrigin::Login,
+            state: SessionState::Pending,
+            reason: None,
+            image: Some(answer.image),
+            next_change_ms: Some(answer.next_change_ms),
+            picture_expires_at_ms: Some(now.saturating_add(answer.next_change_ms)),
+            pictures: 1,
+            created_at_ms: now,
+            expires_at_ms: now.saturating_add(self.inner.config.login_ttl.as_millis() as u64),
+            updated_at_ms: now,
+            version: 1,
+        };
+        self.inner
+            .apply(Change { portal_version: record.version, ops: vec![StoreOp::InsertSession(session.clone())] })
+            .await?;
+        Ok(session)
+    }
+
+    fn server(&self) -> Result<&ServerClient> {
+        self.inner
+            .server
+            .as_ref()
+            .ok_or_else(|| Error::Config("the portal has no NoPass server configured (PortalConfig::server)".into()))
+    }
+}
+
+/// The `portalId` and `authToken` of a registered portal.
+fn registered(record: &PortalRecord) -> Result<(String, Secret)> {
+    match (record.phase, &record.portal_id, &record.auth_token) {
+        (PortalPhase::Registered, Some(portal_id), Some(token)) => Ok((portal_id.clone(), token.clone())),
+        (phase, ..) => Err(Error::Conflict(Box::new(detail(&format!(
+            "the portal is {}: the NoPass server has not registered it (or disabled it)",
+            phase.as_str()
+        ))))),
+    }
+}
