@@ -1,26 +1,33 @@
 //! NoPass: the embedded receiver with the SQLite store, registered and driven by the sandbox
 //! playing the NoPass server; a user registers, logs in while the login page long-polls for
-//! pictures, closes the session; then the portal is disabled.
+//! pictures by its opaque handle, the host redeems the login once, the session is closed;
+//! then the portal is disabled.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use authbridge::nopass::{
-    AuthorizationResult, EmbeddedServer, HookFuture, NoPassServerConfig, PictureUpdate, Portal, PortalConfig,
-    PortalHooks, SessionState, SqliteStore, UserPreRegistration, UserRegistration, UserRegistrationCheck,
+    AccessPolicy, AuthorizationResult, EmbeddedServer, HookFuture, NoPassServerConfig, PictureUpdate, Portal,
+    PortalConfig, PortalHooks, RegistrationOrigin, SessionState, SqliteStore, UserPreRegistration, UserRegistration,
+    UserRegistrationCheck,
 };
 use authbridge::sandbox::Sandbox;
 use authbridge::{Vendor, WaitOptions};
 
 use crate::step;
 
-/// The host's side: accept registrations of known e-mail domains, print what happens.
+/// The host's side: accept registrations it started itself (its own user ids, not what the
+/// caller says about the user), print what happens.
 struct DemoHooks;
 
 impl PortalHooks for DemoHooks {
     fn validate_user_registration(&self, event: UserRegistrationCheck) -> HookFuture<bool> {
-        let accept = event.email.as_deref().is_some_and(|email| email.ends_with("@example.com"));
-        step("nopass", "  hook: may this user register?", format!("{:?} → {accept}", event.login));
+        let accept = event.origin == RegistrationOrigin::Portal;
+        step(
+            "nopass",
+            "  hook: may this user register?",
+            format!("{:?} ({}) → {accept}", event.user_id, event.origin.as_str()),
+        );
         Box::pin(async move { Ok(accept) })
     }
 
@@ -46,7 +53,10 @@ pub async fn run(sandbox: &Sandbox) -> authbridge::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let database = dir.join("portal.sqlite");
     let server_url = sandbox.url(Vendor::NoPass).unwrap_or_default();
-    let config = PortalConfig::new("JimTheAdmin", "nDhTZvX82Et")?.server(NoPassServerConfig::new(&server_url)?);
+    // The sandbox plays the NoPass server from this machine: only loopback callers are served.
+    let config = PortalConfig::new("JimTheAdmin", "nDhTZvX82Et")?
+        .server(NoPassServerConfig::new(&server_url)?)
+        .access(AccessPolicy::loopback());
     let portal = Portal::builder(config).store(SqliteStore::open(&database)?).hooks(DemoHooks).build()?;
     let receiver = EmbeddedServer::start(portal.clone(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     step("nopass", "embedded receiver with the SQLite store", format!("{} ({})", receiver.url(), database.display()));
@@ -68,21 +78,23 @@ pub async fn run(sandbox: &Sandbox) -> authbridge::Result<()> {
     let started = portal.pre_register_user(user).await?;
     step("nopass", "PreRegisterUser", format!("send the user to {}", started.register_link));
     nopass.complete_user_registration("ann@example.com").await?;
-    step("nopass", "ValidateUserRegistration + ConfirmUserRegistration", "ann@example.com can use NoPass");
+    let registered = portal.redeem_login(&started.handle).await?;
+    step("nopass", "ValidateUserRegistration + ConfirmUserRegistration", format!("{} signed in", registered.user_id));
 
     let login = portal.request_authorization("ann@example.com").await?;
     step(
         "nopass",
         "RequestAuthorization",
-        format!("authId {}, first picture {} bytes", login.auth_id, login.image_png().map_or(0, |p| p.len())),
+        format!("browser handle {}, first picture {} bytes", login.handle, login.image_png().map_or(0, |p| p.len())),
     );
-    // The NoPass server sends two more pictures, then the decision, while the login page
-    // long-polls the session.
-    let phone = nopass.drive_login(&login.auth_id, 2, true);
+    // The NoPass server (which alone knows the authId) sends two more pictures, then the
+    // decision, while the login page long-polls the session by its handle.
+    let auth_id = nopass.last_auth_id("ann@example.com").unwrap_or_default();
+    let phone = nopass.drive_login(&auth_id, 2, true);
     let page = async {
         let mut seen = login.version;
         loop {
-            let session = portal.wait_session(&login.auth_id, seen, &WaitOptions::new(Duration::from_secs(30))).await?;
+            let session = portal.wait_session(&login.handle, seen, &WaitOptions::new(Duration::from_secs(30))).await?;
             seen = session.version;
             match session.state {
                 SessionState::Pending => step("nopass", "login page shows picture", session.pictures),
@@ -93,14 +105,18 @@ pub async fn run(sandbox: &Sandbox) -> authbridge::Result<()> {
     let (phone, page) = tokio::join!(phone, page);
     phone?;
     step("nopass", "login page learns", page?.as_str());
+    let signed_in = portal.redeem_login(&login.handle).await?;
+    step("nopass", "host redeems the login", format!("{} signed in", signed_in.user_id));
+    let twice = portal.redeem_login(&login.handle).await.expect_err("a login is redeemed once");
+    step("nopass", "redeeming it again", format!("refused ({})", twice.code()));
 
-    let closed = nopass.close_session(&login.auth_id).await?;
-    let state = portal.session(&login.auth_id).await?.map(|s| s.state.as_str()).unwrap_or("unknown");
+    let closed = nopass.close_session(&auth_id).await?;
+    let state = portal.session(&login.handle).await?.map(|s| s.state.as_str()).unwrap_or("unknown");
     step("nopass", "CloseSession", format!("HTTP {} → session {state}", closed.status));
 
     let disabled = nopass.disable_service().await?;
     step("nopass", "DisableService", format!("HTTP {} → result {}", disabled.status, disabled.result()));
-    let refused = nopass.update_picture(&login.auth_id).await?;
+    let refused = nopass.update_picture(&auth_id).await?;
     step(
         "nopass",
         "any callback afterwards",
@@ -109,7 +125,7 @@ pub async fn run(sandbox: &Sandbox) -> authbridge::Result<()> {
 
     receiver.stop().await;
     let reopened = SqliteStore::open(&database)?;
-    let phase = Portal::builder(PortalConfig::new("JimTheAdmin", "nDhTZvX82Et")?)
+    let phase = Portal::builder(PortalConfig::new("JimTheAdmin", "nDhTZvX82Et")?.access(AccessPolicy::loopback()))
         .store(reopened)
         .build()?
         .status()

@@ -4,7 +4,7 @@ use super::portal::Portal;
 use super::request::RequestHead;
 use super::response::PortalResponse;
 use super::server_calls::{PreRegisteredUser, UserPreRegistration};
-use super::state::{LoginSession, PortalRecord};
+use super::state::{LoginSession, PortalRecord, RedeemedLogin};
 use crate::wait::WaitOptions;
 use crate::Result;
 
@@ -37,12 +37,16 @@ impl<'a> BlockingPortal<'a> {
         crate::runtime::block_on(self.portal.status())?
     }
 
-    pub fn session(&self, auth_id: &str) -> Result<Option<LoginSession>> {
-        crate::runtime::block_on(self.portal.session(auth_id))?
+    pub fn session(&self, handle: &str) -> Result<Option<LoginSession>> {
+        crate::runtime::block_on(self.portal.session(handle))?
     }
 
-    pub fn wait_session(&self, auth_id: &str, seen_version: u64, options: &WaitOptions) -> Result<LoginSession> {
-        crate::runtime::block_on(self.portal.wait_session(auth_id, seen_version, options))?
+    pub fn wait_session(&self, handle: &str, seen_version: u64, options: &WaitOptions) -> Result<LoginSession> {
+        crate::runtime::block_on(self.portal.wait_session(handle, seen_version, options))?
+    }
+
+    pub fn redeem_login(&self, handle: &str) -> Result<RedeemedLogin> {
+        crate::runtime::block_on(self.portal.redeem_login(handle))?
     }
 
     pub fn pre_register_user(&self, user: UserPreRegistration) -> Result<PreRegisteredUser> {

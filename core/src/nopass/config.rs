@@ -1,5 +1,5 @@
 //! How a portal is set up: its administrator credentials, limits and timings, the response
-//! mode, optional access checks, and where the NoPass server is.
+//! mode, who may call it, and where the NoPass server is.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -22,8 +22,8 @@ pub enum ResponseMode {
     Bare,
 }
 
-/// A secret every callback must carry, when the deployment can add one (a gateway in front
-/// of the portal, or a NoPass server configured to send it). The seed defines none.
+/// A secret every callback must carry, added by the reverse proxy in front of the portal (the
+/// seed defines none, and the NoPass server sends none). Compared in constant time.
 #[derive(Debug, Clone)]
 pub enum SharedSecret {
     /// `Authorization: Bearer <secret>`.
@@ -40,6 +40,11 @@ pub struct IpRange {
 }
 
 impl IpRange {
+    /// 127.0.0.0/8.
+    pub const LOOPBACK_V4: IpRange = IpRange { network: IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 0)), prefix: 8 };
+    /// ::1.
+    pub const LOOPBACK_V6: IpRange = IpRange { network: IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), prefix: 128 };
+
     pub fn parse(text: &str) -> Result<Self> {
         let invalid = || Error::invalid("allowed_sources", format!("{text:?} is not an IP address or CIDR range"));
         let (addr, prefix) = match text.trim().split_once('/') {
@@ -80,16 +85,122 @@ fn masked(net: u128, ip: u128, prefix: u8, bits: u32) -> bool {
     (net >> shift) == (ip >> shift)
 }
 
-/// Optional checks on who may call the portal, both off by default (VENDOR-NOTES: the NoPass
-/// server sends no authentication header).
+/// Who may call the portal. The NoPass protocol signs nothing (VENDOR-NOTES): without a check
+/// here, anyone who reaches the URL can answer for a login whose `authId` they learn. A portal
+/// is not built without one ([`PortalConfig::access`]); every check given must pass, and all
+/// of them are made before the body is read.
+///
+/// - [`AccessPolicy::sources`]: only the NoPass server's addresses. Behind a reverse proxy,
+///   add it with [`AccessPolicy::trusted_proxies`]: `X-Forwarded-For` is believed only when the
+///   peer is one of those, and read from the right, skipping trusted proxies.
+/// - [`AccessPolicy::shared_secret`]: a header the reverse proxy adds to what it forwards.
+/// - [`AccessPolicy::client_certificate`]: the embedded receiver's TLS verified a client
+///   certificate against its client CA.
+/// - [`AccessPolicy::any_source`]: no check at all, for a network that already admits only
+///   the NoPass server. Logged as a warning when the portal is built.
 #[derive(Debug, Clone, Default)]
 pub struct AccessPolicy {
+    /// When not empty, only callers from these ranges are served (403 otherwise).
+    pub allowed_sources: Vec<IpRange>,
+    /// Peers whose `X-Forwarded-For` is believed (the reverse proxies in front of the portal).
+    pub trusted_proxies: Vec<IpRange>,
     /// A secret every callback must carry; a missing or wrong one is answered 401.
     pub shared_secret: Option<SharedSecret>,
-    /// When not empty, only callers from these ranges are served (403 otherwise). The
-    /// address is the peer the host passes in [`super::RequestHead::peer`]; behind a proxy
-    /// the host passes the client address it trusts.
-    pub allowed_sources: Vec<IpRange>,
+    /// Only callers whose TLS client certificate the embedded receiver verified (403
+    /// otherwise; other servers never set [`super::RequestHead::client_certificate_verified`]).
+    pub client_certificate: bool,
+    /// No check: every caller is served. An explicit, logged opt-in.
+    pub any_source: bool,
+}
+
+impl AccessPolicy {
+    /// Only callers from these ranges (the NoPass server's addresses).
+    pub fn sources(ranges: impl IntoIterator<Item = IpRange>) -> Self {
+        Self { allowed_sources: ranges.into_iter().collect(), ..Self::default() }
+    }
+
+    /// Only callers on this machine (127.0.0.0/8 and ::1): the demo's and the sandbox's.
+    pub fn loopback() -> Self {
+        Self::sources([IpRange::LOOPBACK_V4, IpRange::LOOPBACK_V6])
+    }
+
+    /// Only callers carrying this secret header.
+    pub fn shared_secret(secret: SharedSecret) -> Self {
+        Self { shared_secret: Some(secret), ..Self::default() }
+    }
+
+    /// Only callers with a TLS client certificate the embedded receiver verified.
+    pub fn client_certificate() -> Self {
+        Self { client_certificate: true, ..Self::default() }
+    }
+
+    /// Every caller, unchecked. Only for a network where nothing but the NoPass server can
+    /// reach the portal; the portal logs a warning when it is built.
+    pub fn any_source() -> Self {
+        Self { any_source: true, ..Self::default() }
+    }
+
+    /// Believe `X-Forwarded-For` from these peers (the reverse proxies in front of the portal).
+    pub fn trusted_proxies(mut self, ranges: impl IntoIterator<Item = IpRange>) -> Self {
+        self.trusted_proxies = ranges.into_iter().collect();
+        self
+    }
+
+    /// Also require this secret header.
+    pub fn with_shared_secret(mut self, secret: SharedSecret) -> Self {
+        self.shared_secret = Some(secret);
+        self
+    }
+
+    /// Also require callers from these ranges.
+    pub fn with_sources(mut self, ranges: impl IntoIterator<Item = IpRange>) -> Self {
+        self.allowed_sources = ranges.into_iter().collect();
+        self
+    }
+
+    /// Also require a verified TLS client certificate.
+    pub fn with_client_certificate(mut self) -> Self {
+        self.client_certificate = true;
+        self
+    }
+
+    /// Whether any check is made.
+    fn checks_something(&self) -> bool {
+        !self.allowed_sources.is_empty() || self.shared_secret.is_some() || self.client_certificate
+    }
+
+    fn validate(&self) -> Result<()> {
+        match (self.any_source, self.checks_something()) {
+            (true, true) => {
+                return Err(Error::invalid("access", "any_source accepts every caller: give it no other check"));
+            }
+            (false, false) => {
+                return Err(Error::invalid(
+                    "access",
+                    "must check something: allowed sources, a shared secret, a client certificate, or any_source",
+                ));
+            }
+            _ => {}
+        }
+        if !self.trusted_proxies.is_empty() && self.allowed_sources.is_empty() {
+            return Err(Error::invalid("trusted_proxies", "only matter with allowed sources to check"));
+        }
+        match &self.shared_secret {
+            Some(SharedSecret::Header { name, value }) => {
+                if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                    return Err(Error::invalid("shared_secret", "header name is not a valid HTTP header name"));
+                }
+                if value.char_len() < 16 {
+                    return Err(Error::invalid("shared_secret", "must be at least 16 characters"));
+                }
+            }
+            Some(SharedSecret::Bearer(value)) if value.char_len() < 16 => {
+                return Err(Error::invalid("shared_secret", "must be at least 16 characters"));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// Where the NoPass server is, for the portal's own calls (VENDOR-NOTES: e.g.
@@ -140,10 +251,21 @@ pub struct PortalConfig {
     pub registration_ttl: Duration,
     /// How long a login started with RequestAuthorization may stay pending (sample: 360 s).
     pub login_ttl: Duration,
+    /// How long an authorised login waits to be redeemed ([`super::Portal::redeem_login`])
+    /// before it expires.
+    pub redeem_ttl: Duration,
+    /// How long a pre-registration (ConfirmPreRegistration) waits for ConfirmRegistration
+    /// before the portal reads as unregistered again.
+    pub pre_registration_ttl: Duration,
+    /// How long a host hook may take. One that takes longer gets the NoPass server a 503 with
+    /// `Retry-After` (it calls again) and changes nothing.
+    pub hook_timeout: Duration,
     /// How long a session is kept after its last change, for the host to read; older ones
     /// are purged.
     pub session_retention: Duration,
-    pub access: AccessPolicy,
+    /// Who may call the portal. Required: [`super::PortalBuilder::build`] refuses a portal
+    /// without one.
+    pub access: Option<AccessPolicy>,
     /// The NoPass server, needed for [`super::Portal::pre_register_user`] and
     /// [`super::Portal::request_authorization`].
     pub server: Option<NoPassServerConfig>,
@@ -162,8 +284,11 @@ impl PortalConfig {
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
             registration_ttl: Duration::from_secs(120),
             login_ttl: Duration::from_secs(360),
+            redeem_ttl: Duration::from_secs(300),
+            pre_registration_ttl: Duration::from_secs(600),
+            hook_timeout: Duration::from_secs(10),
             session_retention: Duration::from_secs(24 * 3600),
-            access: AccessPolicy::default(),
+            access: None,
             server: None,
         };
         config.validate()?;
@@ -206,7 +331,22 @@ impl PortalConfig {
     }
 
     pub fn access(mut self, access: AccessPolicy) -> Self {
-        self.access = access;
+        self.access = Some(access);
+        self
+    }
+
+    pub fn redeem_ttl(mut self, ttl: Duration) -> Self {
+        self.redeem_ttl = ttl;
+        self
+    }
+
+    pub fn pre_registration_ttl(mut self, ttl: Duration) -> Self {
+        self.pre_registration_ttl = ttl;
+        self
+    }
+
+    pub fn hook_timeout(mut self, timeout: Duration) -> Self {
+        self.hook_timeout = timeout;
         self
     }
 
@@ -221,25 +361,33 @@ impl PortalConfig {
         if !mount.is_empty() && !mount.starts_with('/') {
             return Err(Error::invalid("mount_path", "must start with '/'"));
         }
-        if let Some(SharedSecret::Header { name, value }) = &self.access.shared_secret {
-            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                return Err(Error::invalid("shared_secret", "header name is not a valid HTTP header name"));
-            }
-            if value.is_empty() {
-                return Err(Error::invalid("shared_secret", "must not be empty"));
-            }
+        if let Some(access) = &self.access {
+            access.validate()?;
         }
-        if let Some(SharedSecret::Bearer(value)) = &self.access.shared_secret {
-            if value.is_empty() {
-                return Err(Error::invalid("shared_secret", "must not be empty"));
-            }
-        }
-        for (what, ttl) in [("registration_ttl", self.registration_ttl), ("login_ttl", self.login_ttl)] {
+        for (what, ttl) in [
+            ("registration_ttl", self.registration_ttl),
+            ("login_ttl", self.login_ttl),
+            ("redeem_ttl", self.redeem_ttl),
+            ("pre_registration_ttl", self.pre_registration_ttl),
+            ("hook_timeout", self.hook_timeout),
+        ] {
             if ttl.is_zero() {
                 return Err(Error::invalid(what, "must be longer than zero"));
             }
         }
         Ok(())
+    }
+
+    /// The access policy, which serving needs: there is no default (DESIGN "Trust model").
+    pub(crate) fn required_access(&self) -> Result<&AccessPolicy> {
+        self.access.as_ref().ok_or_else(|| {
+            Error::Config(
+                "the portal needs an access policy (PortalConfig::access): the NoPass server's source ranges, \
+                 a shared-secret header set by the reverse proxy, TLS client certificates, or an explicit \
+                 AccessPolicy::any_source()"
+                    .into(),
+            )
+        })
     }
 }
 

@@ -1,8 +1,11 @@
 //! What each callback tells the host's hooks: plain owned values, validated already, that
 //! serialize to camelCase JSON so a binding can hand them to C, Python or JS as they are.
-//! None carries a secret (no `otp`, no `authToken`, no `adminId`).
+//! None carries a secret (no `otp`, no `authId`, no `authToken`, no `adminId`): a login is
+//! named by its browser handle.
 
 use serde::Serialize;
+
+pub use super::state::RegistrationOrigin;
 
 /// ConfirmPreRegistration (seed 1) passed the `adminId` check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,9 +27,10 @@ pub struct Registration {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PictureUpdate {
-    pub auth_id: String,
+    /// The login's browser handle.
+    pub handle: String,
     /// The user the portal requested the login for.
-    pub user_id: Option<String>,
+    pub user_id: String,
     /// `UserId` as the NoPass server sent it.
     pub reported_user_id: Option<String>,
     /// Base64 PNG, checked to be one.
@@ -38,11 +42,11 @@ pub struct PictureUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistrationCheck {
-    /// True when the `otp` belongs to a registration this portal started with
-    /// PreRegisterUser; false when the NoPass server started it (the user is not known on
-    /// the portal's side, seed 4).
-    pub initiated_by_portal: bool,
-    /// The portal's user id of a registration it started.
+    /// Who started the registration. [`RegistrationOrigin::NoPassServer`]: the user is not
+    /// known on the portal's side (seed 4) and every field below came from the caller — decide
+    /// on nothing but the portal's own data.
+    pub origin: RegistrationOrigin,
+    /// The portal's user id of a registration it started (`None` for the NoPass server's).
     pub user_id: Option<String>,
     pub given_name: Option<String>,
     pub sur_name: Option<String>,
@@ -56,12 +60,15 @@ pub struct UserRegistrationCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistration {
-    /// The portal's user id of the registration (or the login the NoPass server gave).
+    /// The portal's user id of a registration it started, or the `login` the caller gave in
+    /// ValidateUserRegistration of one the NoPass server started.
     pub user_id: Option<String>,
-    pub initiated_by_portal: bool,
-    /// `session.authId`: the session the registration opened.
-    pub auth_id: Option<String>,
-    /// `session.login`.
+    /// Who started the registration; only [`RegistrationOrigin::Portal`] ones authorise a
+    /// session.
+    pub origin: RegistrationOrigin,
+    /// The browser handle of the session the registration authorised (portal-started only).
+    pub handle: Option<String>,
+    /// `session.login`, as the caller sent it.
     pub login: Option<String>,
 }
 
@@ -69,8 +76,9 @@ pub struct UserRegistration {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizationResult {
-    pub auth_id: String,
-    pub user_id: Option<String>,
+    /// The login's browser handle.
+    pub handle: String,
+    pub user_id: String,
     pub authorized: bool,
     pub reason: Option<String>,
 }
@@ -128,9 +136,10 @@ pub struct UsersAddition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionClosing {
-    pub auth_id: String,
+    /// The session's browser handle.
+    pub handle: String,
     /// The session's user on the portal's side.
-    pub user_id: Option<String>,
+    pub user_id: String,
     /// `userId` as the NoPass server sent it (empty for social-network registrations).
     pub reported_user_id: Option<String>,
 }

@@ -7,13 +7,16 @@
 //! [`BlockingHooks`], which runs each call on tokio's blocking pool.
 //!
 //! Hooks run before the change is committed: a hook that fails (or panics) refuses the
-//! callback and nothing changes. If the commit then fails, the NoPass server gets an error
-//! and may call again, so a hook can see the same event twice. Decisions default to the safe
-//! answer: a hook that is not implemented refuses.
+//! callback and nothing changes; one that misses [`super::PortalConfig::hook_timeout`] gets
+//! the NoPass server a 503 with `Retry-After`, and nothing changes either. A concurrent copy of
+//! a callback never reaches the hook beside the first. If the commit fails after the hook
+//! said yes, the NoPass server gets an error and may call again, so a hook can see the same
+//! event twice. Decisions default to the safe answer: a hook that is not implemented refuses.
 
 use std::sync::Arc;
 
 use futures_util::future::{self, BoxFuture};
+use tokio::sync::Semaphore;
 
 use super::events::{
     AuthorizationResult, PictureUpdate, PreRegistration, Registration, ServiceDisabling, SessionClosing, UserDeletion,
@@ -165,15 +168,25 @@ pub trait BlockingPortalHooks: Send + Sync + 'static {
 
 /// Runs [`BlockingPortalHooks`] on tokio's blocking pool, so a slow host callback never
 /// stalls the runtime's workers.
-pub struct BlockingHooks<H>(Arc<H>);
+///
+/// At most [`BlockingHooks::MAX_RUNNING`] hooks run at once. A hook that never returns keeps
+/// its thread past the portal's deadline; the cap keeps such hooks from taking the whole
+/// blocking pool, which the SQLite store needs for every read and commit.
+pub struct BlockingHooks<H> {
+    hooks: Arc<H>,
+    running: Arc<Semaphore>,
+}
 
 impl<H: BlockingPortalHooks> BlockingHooks<H> {
+    /// Hooks that may run at once; further ones wait (within the hook deadline).
+    pub const MAX_RUNNING: usize = 64;
+
     pub fn new(hooks: H) -> Self {
-        Self(Arc::new(hooks))
+        Self::from_arc(Arc::new(hooks))
     }
 
     pub fn from_arc(hooks: Arc<H>) -> Self {
-        Self(hooks)
+        Self { hooks, running: Arc::new(Semaphore::new(Self::MAX_RUNNING)) }
     }
 
     fn run<T, F>(&self, call: F) -> HookFuture<T>
@@ -181,9 +194,16 @@ impl<H: BlockingPortalHooks> BlockingHooks<H> {
         T: Send + 'static,
         F: FnOnce(&H) -> HookResult<T> + Send + 'static,
     {
-        let hooks = self.0.clone();
+        let hooks = self.hooks.clone();
+        let running = self.running.clone();
         Box::pin(async move {
-            match tokio::task::spawn_blocking(move || call(&hooks)).await {
+            let permit = running.acquire_owned().await.map_err(|_| HookError::new("the hooks were shut down"))?;
+            let call = move || {
+                // Held until the host's code returns, however long after the deadline.
+                let _permit = permit;
+                call(&hooks)
+            };
+            match tokio::task::spawn_blocking(call).await {
                 Ok(result) => result,
                 Err(join) if join.is_panic() => Err(HookError::new("the hook panicked")),
                 Err(_) => Err(HookError::new("the hook was cancelled")),

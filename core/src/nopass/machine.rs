@@ -1,23 +1,33 @@
 //! The portal's state machine (DESIGN "NoPass receiver"): which callback is accepted in which
 //! phase, then one handler per callback.
 //!
-//! Every handler follows the same order: read and check every field (400), check the portal
+//! Every handler follows the same order: read and check every field (400), claim the subject
+//! it acts on so that no copy of the callback runs beside it (`subjects.rs`), check the portal
 //! and the `otp`/`authId` it refers to (403/404/409/410), ask the host's hook (an error is a
-//! 500 and nothing changes), commit the change to the store (a failure is a 503 and nothing
-//! changes), and only then answer 200.
+//! 500, a missed deadline a 503, and nothing changes), commit the change to the store (a
+//! failure is a 503 and nothing changes), and only then answer 200.
 
 mod login;
 mod registration;
 mod users;
 
+use std::net::IpAddr;
+
+use super::digest::same_secret;
 use super::fields::Fields;
 use super::portal::Inner;
 use super::response::{Outcome, Refusal};
 use super::routes::Callback;
 use super::state::{PortalPhase, PortalRecord};
+use super::subjects::{Subject, SubjectGuard};
 
-pub(crate) async fn dispatch(inner: &Inner, callback: Callback, body: &[u8]) -> Result<Outcome, Refusal> {
-    let outcome = handle(inner, callback, body).await;
+pub(crate) async fn dispatch(
+    inner: &Inner,
+    callback: Callback,
+    client: Option<IpAddr>,
+    body: &[u8],
+) -> Result<Outcome, Refusal> {
+    let outcome = handle(inner, callback, client, body).await;
     if callback == Callback::DisableService {
         // Seed 11 answers "true/false": a refused DisableService says `false`.
         return outcome.map_err(|refusal| refusal.with_result(serde_json::Value::Bool(false)));
@@ -25,19 +35,23 @@ pub(crate) async fn dispatch(inner: &Inner, callback: Callback, body: &[u8]) -> 
     outcome
 }
 
-async fn handle(inner: &Inner, callback: Callback, body: &[u8]) -> Result<Outcome, Refusal> {
+async fn handle(inner: &Inner, callback: Callback, client: Option<IpAddr>, body: &[u8]) -> Result<Outcome, Refusal> {
+    if callback == Callback::ConfirmPreRegistration {
+        // A source that guessed wrong too often is refused before its guess is even read.
+        inner.admin_throttle.check(client).map_err(Refusal::throttled)?;
+    }
     let record = inner.load_portal().await?;
     gate(callback, record.phase)?;
     let fields = Fields::parse(body)?;
     match callback {
-        Callback::ConfirmPreRegistration => registration::confirm_pre_registration(inner, record, fields).await,
-        Callback::ConfirmRegistration => registration::confirm_registration(inner, record, fields).await,
-        Callback::DisableService => registration::disable_service(inner, record, fields).await,
+        Callback::ConfirmPreRegistration => registration::confirm_pre_registration(inner, client, fields).await,
+        Callback::ConfirmRegistration => registration::confirm_registration(inner, fields).await,
+        Callback::DisableService => registration::disable_service(inner, fields).await,
         Callback::ValidateUserRegistration => users::validate_user_registration(inner, record, fields).await,
         Callback::ConfirmUserRegistration => users::confirm_user_registration(inner, record, fields).await,
         Callback::UpdateUser => users::update_user(inner, record, fields).await,
         Callback::DeleteUser => users::delete_user(inner, record, fields).await,
-        Callback::AddUsers => users::add_users(inner, record, fields).await,
+        Callback::AddUsers => users::add_users(inner, record, fields, body).await,
         Callback::UpdatePicture => login::update_picture(inner, record, fields).await,
         Callback::AuthorizedUser => login::authorized_user(inner, record, fields).await,
         Callback::CloseSession => login::close_session(inner, record, fields).await,
@@ -74,9 +88,19 @@ fn gate(callback: Callback, phase: PortalPhase) -> Result<(), Refusal> {
     }
 }
 
-/// Every callback that carries `portalId` must carry the one ConfirmRegistration stored.
+/// Claims the portal itself for a callback that changes its phase, then reads the record
+/// again: a copy of the callback that ran meanwhile has changed it.
+async fn claim_portal(inner: &Inner, callback: Callback) -> Result<(SubjectGuard<'_>, PortalRecord), Refusal> {
+    let guard = inner.claim(callback, Subject::new("portal", "")).await?;
+    let record = inner.load_portal().await?;
+    gate(callback, record.phase)?;
+    Ok((guard, record))
+}
+
+/// Every callback that carries `portalId` must carry the one ConfirmRegistration stored
+/// (compared in constant time: the `portalId` is all that proves a lifecycle callback).
 fn check_portal_id(record: &PortalRecord, given: &str) -> Result<(), Refusal> {
-    if record.portal_id.as_deref() == Some(given) {
+    if record.portal_id.as_deref().is_some_and(|stored| same_secret(stored, given)) {
         Ok(())
     } else {
         Err(Refusal::new(403, "portal_id_mismatch", "`portalId` is not the id this portal was registered with"))

@@ -24,12 +24,24 @@
 //! refuses an oversized body before it is buffered; the embedded server (feature `server`)
 //! serves it for hosts with no web stack.
 //!
-//! Incoming calls carry no authentication (VENDOR-NOTES), so trust rests on the state
-//! machine: the `adminId` challenge, pre-registration refused once registered, the stored
-//! `portalId`, and acting on an `otp` or `authId` only when this portal issued it through its
-//! own calls to the NoPass server ([`Portal::pre_register_user`],
-//! [`Portal::request_authorization`]). An optional shared secret and source-address
-//! allow-list ([`AccessPolicy`]) are off by default.
+//! Incoming calls carry no authentication (VENDOR-NOTES), so the portal makes sure of its
+//! callers itself (DESIGN "Trust model"):
+//!
+//! - A portal needs an [`AccessPolicy`] to be built: the NoPass server's source ranges (with
+//!   trusted proxies for `X-Forwarded-For`), a shared-secret header set by the reverse proxy,
+//!   TLS client certificates on the embedded receiver, or an explicit, logged
+//!   [`AccessPolicy::any_source`]. It is checked before the body is read.
+//! - The browser never holds a capability: a login is known to the host and the browser by
+//!   an opaque random handle ([`LoginSession::handle`]); the `authId` is kept only as a digest.
+//!   An authorised login is redeemed once ([`Portal::redeem_login`]) and expires unredeemed.
+//! - Registration cannot be hijacked: a pre-registration lapses after
+//!   [`PortalConfig::pre_registration_ttl`], wrong `adminId`s are throttled per source, and
+//!   `adminId` and `portalId` are compared in constant time.
+//! - Only a registration the portal itself started ([`Portal::pre_register_user`]) authorises
+//!   a session; the NoPass server's own registrations reach the hook marked
+//!   [`RegistrationOrigin::NoPassServer`].
+//! - A hook decides each callback once (a concurrent copy is refused or finds the state
+//!   changed) and within [`PortalConfig::hook_timeout`] (else 503 with `Retry-After`).
 //!
 //! Decisions belong to the host: a hook that does not decide refuses. State lives behind a
 //! [`PortalStore`]: [`MemoryStore`], or [`SqliteStore`] (feature `sqlite`) which has committed a
@@ -37,6 +49,7 @@
 
 mod blocking;
 mod config;
+mod digest;
 mod events;
 mod fields;
 mod hooks;
@@ -50,6 +63,8 @@ mod server_calls;
 mod server_client;
 mod state;
 mod store;
+mod subjects;
+mod throttle;
 
 #[cfg(feature = "server")]
 mod embedded;
@@ -57,8 +72,8 @@ mod embedded;
 pub use blocking::BlockingPortal;
 pub use config::{AccessPolicy, IpRange, NoPassServerConfig, PortalConfig, ResponseMode, SharedSecret};
 pub use events::{
-    AuthorizationResult, FieldChange, NewUser, PictureUpdate, PreRegistration, Registration, ServiceDisabling,
-    SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+    AuthorizationResult, FieldChange, NewUser, PictureUpdate, PreRegistration, Registration, RegistrationOrigin,
+    ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
 };
 pub use hooks::{BlockingHooks, BlockingPortalHooks, HookError, HookFuture, HookResult, NoHooks, PortalHooks};
 pub use portal::{Portal, PortalBuilder};
@@ -66,8 +81,10 @@ pub use request::{Inbound, RequestHead};
 pub use response::PortalResponse;
 pub use routes::{Callback, CALLBACK_BASE_PATH};
 pub use server_calls::{PreRegisteredUser, UserPreRegistration};
-pub use state::{LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
-pub use store::{conflict as store_conflict, Change, MemoryStore, PortalStore, StoreFuture, StoreOp};
+pub use state::{
+    LoginSession, PendingRegistration, PortalPhase, PortalRecord, RedeemedLogin, SessionOrigin, SessionState,
+};
+pub use store::{conflict as store_conflict, Change, MemoryStore, PortalStore, SessionKey, StoreFuture, StoreOp};
 
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;

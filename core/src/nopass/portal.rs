@@ -1,14 +1,14 @@
-//! The portal: the entry points a host calls — handling callbacks, reading and awaiting
-//! sessions — and the state they share. Starting registrations and logins on the NoPass
+//! The portal: the entry points a host calls — handling callbacks, reading, awaiting and
+//! redeeming sessions by their browser handle — and the state they share. Starting registrations and logins on the NoPass
 //! server is in `server_calls.rs`, the blocking twin of this API in `blocking.rs`.
 
+use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 use tracing::Instrument;
 
@@ -20,13 +20,18 @@ use super::request::{Inbound, RequestHead};
 use super::response::{PortalResponse, Refusal};
 use super::routes::Callback;
 use super::server_client::ServerClient;
-use super::state::{now_ms, LoginSession, PendingRegistration, PortalRecord, SessionState};
-use super::store::{Change, MemoryStore, PortalStore, StoreOp};
+use super::state::{now_ms, LoginSession, PendingRegistration, PortalRecord, RedeemedLogin, SessionState};
+use super::store::{Change, MemoryStore, PortalStore, SessionKey, StoreOp};
+use super::subjects::{Subject, SubjectGuard, Subjects};
+use super::throttle::AdminThrottle;
 use crate::wait::WaitOptions;
 use crate::{Error, Result, Vendor, VendorDetail};
 
 /// Purge expired registrations and old sessions at most this often.
 const PURGE_EVERY_MS: u64 = 60_000;
+
+/// How often [`Portal::redeem_login`] decides again when a concurrent change got in first.
+const REDEEM_ATTEMPTS: usize = 8;
 
 pub(crate) struct Inner {
     pub(crate) config: PortalConfig,
@@ -35,6 +40,8 @@ pub(crate) struct Inner {
     pub(super) server: Option<ServerClient>,
     changes: watch::Sender<u64>,
     last_purge_ms: AtomicU64,
+    pub(crate) subjects: Subjects,
+    pub(crate) admin_throttle: AdminThrottle,
 }
 
 /// The NoPass portal. Cheap to clone (all clones share one state); `Send + Sync`.
@@ -81,8 +88,15 @@ impl PortalBuilder {
         self
     }
 
+    /// Fails with a `config` error when the configuration is invalid or has no access policy.
     pub fn build(self) -> Result<Portal> {
         self.config.validate()?;
+        if self.config.required_access()?.any_source {
+            tracing::warn!(
+                "nopass portal accepts callbacks from any source (AccessPolicy::any_source): anyone who reaches it \
+                 can answer for a login"
+            );
+        }
         let server = self.config.server.as_ref().map(ServerClient::new).transpose()?;
         let (changes, _) = watch::channel(0);
         Ok(Portal {
@@ -93,6 +107,8 @@ impl PortalBuilder {
                 server,
                 changes,
                 last_purge_ms: AtomicU64::new(0),
+                subjects: Subjects::default(),
+                admin_throttle: AdminThrottle::default(),
             }),
         })
     }
@@ -137,7 +153,9 @@ impl Portal {
     /// this gives `Err`, send that answer without reading the body.
     pub fn begin(&self, head: RequestHead) -> std::result::Result<Inbound, PortalResponse> {
         match head.admit(&self.inner.config) {
-            Ok(callback) => Ok(Inbound::new(self.clone(), callback, self.inner.config.max_body_bytes)),
+            Ok((callback, client)) => {
+                Ok(Inbound::new(self.clone(), callback, client, self.inner.config.max_body_bytes))
+            }
             Err(refusal) => {
                 tracing::debug!(status = refusal.status(), code = refusal.code(), "nopass callback refused");
                 Err(refusal.into_response())
@@ -145,13 +163,13 @@ impl Portal {
         }
     }
 
-    pub(crate) async fn process(&self, callback: Callback, body: &[u8]) -> PortalResponse {
+    pub(crate) async fn process(&self, callback: Callback, client: Option<IpAddr>, body: &[u8]) -> PortalResponse {
         let span = tracing::info_span!(
             "authbridge.nopass.callback",
             callback = callback.name(),
             status = tracing::field::Empty
         );
-        let handled = AssertUnwindSafe(machine::dispatch(&self.inner, callback, body))
+        let handled = AssertUnwindSafe(machine::dispatch(&self.inner, callback, client, body))
             .catch_unwind()
             .instrument(span.clone())
             .await;
@@ -170,23 +188,24 @@ impl Portal {
         response
     }
 
-    /// The portal's registration and phase.
+    /// The portal's registration and phase (a pre-registration past its time reads as
+    /// unregistered).
     pub async fn status(&self) -> Result<PortalRecord> {
-        self.inner.store.load_portal().await
+        Ok(self.inner.store.load_portal().await?.at(now_ms(), self.inner.config.pre_registration_ttl))
     }
 
-    /// The session with this `authId`, as of now (a pending login past its time reads as
+    /// The session with this browser handle, as of now (a login past its time reads as
     /// [`SessionState::Expired`]).
-    pub async fn session(&self, auth_id: &str) -> Result<Option<LoginSession>> {
-        Ok(self.inner.store.session(auth_id.to_string()).await?.map(|s| s.at(now_ms())))
+    pub async fn session(&self, handle: &str) -> Result<Option<LoginSession>> {
+        Ok(self.inner.store.session(SessionKey::Handle(handle.to_string())).await?.map(|s| s.at(now_ms())))
     }
 
     /// Waits until the session's version is above `seen_version` (pass 0 for "now"), or it
     /// expires, and returns it: what a login page's long-poll needs. Fails with `timeout`
-    /// after `options.timeout`, `cancelled` if cancelled, `not_found` for an unknown
-    /// `authId`. Changes made in this process wake the wait at once; the store is also read
-    /// every `options.interval` for changes made by other processes sharing it.
-    pub async fn wait_session(&self, auth_id: &str, seen_version: u64, options: &WaitOptions) -> Result<LoginSession> {
+    /// after `options.timeout`, `cancelled` if cancelled, `not_found` for an unknown handle.
+    /// Changes made in this process wake the wait at once; the store is also read every
+    /// `options.interval` for changes made by other processes sharing it.
+    pub async fn wait_session(&self, handle: &str, seen_version: u64, options: &WaitOptions) -> Result<LoginSession> {
         let deadline = tokio::time::Instant::now() + options.timeout;
         let interval = options.interval.max(WaitOptions::MIN_INTERVAL);
         let cancel = options.cancel.clone().unwrap_or_default();
@@ -194,18 +213,12 @@ impl Portal {
         loop {
             changes.borrow_and_update();
             let now = now_ms();
-            let session = self
-                .inner
-                .store
-                .session(auth_id.to_string())
-                .await?
-                .ok_or_else(|| Error::NotFound(Box::new(detail("no session with this authId"))))?
-                .at(now);
+            let session = self.session(handle).await?.ok_or_else(unknown_handle)?;
             if session.version > seen_version || session.state == SessionState::Expired {
                 return Ok(session);
             }
             let mut wake = (tokio::time::Instant::now() + interval).min(deadline);
-            if session.state == SessionState::Pending {
+            if matches!(session.state, SessionState::Pending | SessionState::Authorized) {
                 let left = Duration::from_millis(session.expires_at_ms.saturating_sub(now));
                 wake = wake.min(tokio::time::Instant::now() + left);
             }
@@ -223,6 +236,55 @@ impl Portal {
                 return Err(Error::Timeout { what: "nopass session change".into(), after: options.timeout });
             }
         }
+    }
+
+    /// Completes an authorised login: gives its user exactly once and consumes the session.
+    /// The host calls it when the browser comes back with its handle, and signs the user in
+    /// only on `Ok`.
+    ///
+    /// Fails with `not_found` for an unknown handle, `conflict` when the login is still
+    /// pending or was redeemed already, and `authentication_failed` when it was denied,
+    /// closed or expired (an authorised login must be redeemed within
+    /// [`PortalConfig::redeem_ttl`]).
+    pub async fn redeem_login(&self, handle: &str) -> Result<RedeemedLogin> {
+        for _ in 0..REDEEM_ATTEMPTS {
+            let now = now_ms();
+            let session = self.session(handle).await?.ok_or_else(unknown_handle)?;
+            match session.state {
+                SessionState::Authorized => {}
+                SessionState::Pending => {
+                    return Err(Error::Conflict(Box::new(detail("the login is not authorised yet"))))
+                }
+                SessionState::Redeemed => {
+                    return Err(Error::Conflict(Box::new(detail("the login was redeemed already"))))
+                }
+                other => {
+                    let message = format!("the login is {}, not authorised", other.as_str());
+                    return Err(Error::AuthenticationFailed(Box::new(detail(&message))));
+                }
+            }
+            let redeemed = RedeemedLogin {
+                handle: session.handle.clone(),
+                user_id: session.user_id.clone(),
+                origin: session.origin,
+                authorized_at_ms: session.updated_at_ms,
+            };
+            let next = LoginSession {
+                state: SessionState::Redeemed,
+                updated_at_ms: now,
+                version: session.version + 1,
+                ..session.clone()
+            };
+            let portal_version = self.inner.store.load_portal().await?.version;
+            let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
+            match self.inner.apply(Change { portal_version, ops: vec![op] }).await {
+                Ok(()) => return Ok(redeemed),
+                // Someone else changed the portal or the session meanwhile: decide again.
+                Err(Error::Conflict(_)) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+        Err(Error::Conflict(Box::new(detail("the login kept changing while it was redeemed; try again"))))
     }
 
     /// Forgets the registration, every pending registration and every session: the portal
@@ -243,15 +305,20 @@ pub(super) fn detail(message: &str) -> VendorDetail {
     VendorDetail::new(Vendor::NoPass).message(message)
 }
 
-/// The SHA-256 of an `otp`: what the store keeps and looks registrations up by.
-pub(crate) fn otp_digest(otp: &str) -> [u8; 32] {
-    Sha256::digest(otp.as_bytes()).into()
+fn unknown_handle() -> Error {
+    Error::NotFound(Box::new(detail("no session with this handle")))
 }
 
 impl Inner {
-    /// Runs a hook, turning an error or a panic into a refusal that changes nothing.
+    /// Runs a hook within [`PortalConfig::hook_timeout`], turning an error, a panic or the
+    /// deadline into a refusal that changes nothing.
     pub(crate) async fn hook<T>(&self, callback: Callback, call: HookFuture<T>) -> std::result::Result<T, Refusal> {
-        match AssertUnwindSafe(call).catch_unwind().await {
+        let deadline = self.config.hook_timeout;
+        let Ok(outcome) = tokio::time::timeout(deadline, AssertUnwindSafe(call).catch_unwind()).await else {
+            tracing::warn!(callback = callback.name(), ?deadline, "portal hook did not return in time");
+            return Err(Refusal::busy(callback.name(), deadline));
+        };
+        match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => {
                 tracing::warn!(callback = callback.name(), error = error.message(), "portal hook failed");
@@ -295,11 +362,31 @@ impl Inner {
         Ok(())
     }
 
+    /// Waits (within the hook deadline) until no other callback handles `subject`.
+    pub(crate) async fn claim(
+        &self,
+        callback: Callback,
+        subject: Subject,
+    ) -> std::result::Result<SubjectGuard<'_>, Refusal> {
+        let deadline = self.config.hook_timeout;
+        tokio::time::timeout(deadline, self.subjects.lock(subject))
+            .await
+            .map_err(|_| Refusal::busy(callback.name(), deadline))
+    }
+
+    /// Takes `subject`, or refuses at once when another copy of the callback handles it.
+    pub(crate) fn claim_now(&self, subject: Subject) -> std::result::Result<SubjectGuard<'_>, Refusal> {
+        self.subjects.try_lock(subject).ok_or_else(Refusal::in_progress)
+    }
+
     pub(crate) async fn load_portal(&self) -> std::result::Result<PortalRecord, Refusal> {
-        self.store.load_portal().await.map_err(|error| {
-            tracing::warn!(%error, "portal store failed");
-            Refusal::store_failed()
-        })
+        match self.store.load_portal().await {
+            Ok(record) => Ok(record.at(now_ms(), self.config.pre_registration_ttl)),
+            Err(error) => {
+                tracing::warn!(%error, "portal store failed");
+                Err(Refusal::store_failed())
+            }
+        }
     }
 
     pub(crate) async fn registration(
@@ -312,8 +399,8 @@ impl Inner {
         })
     }
 
-    pub(crate) async fn stored_session(&self, auth_id: &str) -> std::result::Result<Option<LoginSession>, Refusal> {
-        self.store.session(auth_id.to_string()).await.map_err(|error| {
+    pub(crate) async fn stored_session(&self, key: SessionKey) -> std::result::Result<Option<LoginSession>, Refusal> {
+        self.store.session(key).await.map_err(|error| {
             tracing::warn!(%error, "portal store failed");
             Refusal::store_failed()
         })

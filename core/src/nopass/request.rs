@@ -4,9 +4,7 @@
 
 use std::net::IpAddr;
 
-use subtle::ConstantTimeEq;
-
-use super::config::{PortalConfig, SharedSecret};
+use super::config::{AccessPolicy, PortalConfig, SharedSecret};
 use super::portal::Portal;
 use super::response::{PortalResponse, Refusal};
 use super::routes::Callback;
@@ -19,13 +17,18 @@ pub struct RequestHead {
     pub path: String,
     /// Header names and values; names are matched without regard to case.
     pub headers: Vec<(String, String)>,
-    /// The caller's address, for the optional allow-list.
+    /// The address of the connection's peer (for [`super::AccessPolicy`]'s source check; behind
+    /// a trusted proxy the client's address is taken from `X-Forwarded-For`). A request
+    /// without one fails a source check.
     pub peer: Option<IpAddr>,
+    /// Set by the embedded receiver when the TLS connection presented a client certificate
+    /// verified against its client CA; adapters of other servers leave it false.
+    pub client_certificate_verified: bool,
 }
 
 impl RequestHead {
     pub fn new(method: impl Into<String>, path: impl Into<String>) -> Self {
-        Self { method: method.into(), path: path.into(), headers: Vec::new(), peer: None }
+        Self { method: method.into(), path: path.into(), ..Self::default() }
     }
 
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -45,7 +48,13 @@ impl RequestHead {
             .iter()
             .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
             .collect();
-        Self { method: parts.method.as_str().to_string(), path: parts.uri.path().to_string(), headers, peer }
+        Self {
+            method: parts.method.as_str().to_string(),
+            path: parts.uri.path().to_string(),
+            headers,
+            peer,
+            client_certificate_verified: false,
+        }
     }
 
     /// The first value of a header.
@@ -54,8 +63,9 @@ impl RequestHead {
     }
 
     /// Decides everything that can be decided before the body: which callback, and whether
-    /// it may be served at all.
-    pub(crate) fn admit(&self, config: &PortalConfig) -> Result<Callback, Refusal> {
+    /// it may be served at all. Gives the callback and the caller's address (as far as it is
+    /// known and believed).
+    pub(crate) fn admit(&self, config: &PortalConfig) -> Result<(Callback, Option<IpAddr>), Refusal> {
         let callback = Callback::from_path(&config.mount_path, &self.path).ok_or_else(|| {
             Refusal::new(404, "not_found", "no NoPass callback is served at this path (see /api/PortalCommunication/…)")
         })?;
@@ -63,7 +73,11 @@ impl RequestHead {
             return Err(Refusal::new(405, "method_not_allowed", format!("{callback} accepts POST only"))
                 .with_header("Allow", "POST"));
         }
-        self.check_access(config)?;
+        let access = config.access.as_ref().ok_or_else(|| {
+            Refusal::new(503, "no_access_policy", "the portal has no access policy and serves no callback")
+        })?;
+        let client = self.client_address(access);
+        check_access(self, access, client)?;
         check_content_type(self.header_value("content-type"))?;
         if let Some(length) = self.header_value("content-length") {
             let length: u64 = length
@@ -74,30 +88,68 @@ impl RequestHead {
                 return Err(too_large(config.max_body_bytes));
             }
         }
-        Ok(callback)
+        Ok((callback, client))
     }
 
-    fn check_access(&self, config: &PortalConfig) -> Result<(), Refusal> {
-        let access = &config.access;
-        if !access.allowed_sources.is_empty() {
-            let allowed = self.peer.is_some_and(|peer| access.allowed_sources.iter().any(|range| range.contains(peer)));
-            if !allowed {
-                return Err(Refusal::new(403, "forbidden_source", "callbacks are not accepted from this address"));
+    /// The caller's address: the peer, or — when the peer is a trusted proxy — the right-most
+    /// `X-Forwarded-For` entry that is not a trusted proxy itself. Entries left of that were
+    /// written by whoever sent the request and prove nothing. `None` when the peer is unknown
+    /// or a trusted proxy's header is malformed.
+    pub(crate) fn client_address(&self, access: &AccessPolicy) -> Option<IpAddr> {
+        let trusted = |addr: IpAddr| access.trusted_proxies.iter().any(|range| range.contains(addr));
+        let mut client = self.peer?;
+        if !trusted(client) {
+            return Some(client);
+        }
+        let forwarded = self.headers.iter().filter(|(name, _)| name.trim().eq_ignore_ascii_case("x-forwarded-for"));
+        let hops: Vec<&str> = forwarded.flat_map(|(_, value)| value.split(',')).map(str::trim).collect();
+        for hop in hops.into_iter().rev() {
+            client = parse_hop(hop)?;
+            if !trusted(client) {
+                break;
             }
         }
-        let Some(secret) = &access.shared_secret else { return Ok(()) };
-        let (header, expected, challenge) = match secret {
-            SharedSecret::Bearer(token) => ("authorization", format!("Bearer {}", token.expose()), true),
-            SharedSecret::Header { name, value } => (name.as_str(), value.expose().to_string(), false),
-        };
-        let expected = crate::Secret::new(expected);
-        let sent = self.header_value(header).unwrap_or_default();
-        if !bool::from(sent.as_bytes().ct_eq(expected.expose().as_bytes())) {
-            let refusal = Refusal::new(401, "unauthorized", "the callback does not carry the portal's shared secret");
-            return Err(if challenge { refusal.with_header("WWW-Authenticate", "Bearer") } else { refusal });
-        }
-        Ok(())
+        Some(client)
     }
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`192.0.2.1:4711`,
+/// `[2001:db8::1]:4711`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(addr) = hop.parse::<IpAddr>() {
+        return Some(addr);
+    }
+    hop.parse::<std::net::SocketAddr>().ok().map(|socket| socket.ip())
+}
+
+/// Every check of the access policy (DESIGN "Trust model"), before anything is parsed.
+fn check_access(head: &RequestHead, access: &AccessPolicy, client: Option<IpAddr>) -> Result<(), Refusal> {
+    if !access.allowed_sources.is_empty() {
+        let allowed = client.is_some_and(|addr| access.allowed_sources.iter().any(|range| range.contains(addr)));
+        if !allowed {
+            return Err(Refusal::new(403, "forbidden_source", "callbacks are not accepted from this address"));
+        }
+    }
+    if access.client_certificate && !head.client_certificate_verified {
+        return Err(Refusal::new(
+            403,
+            "client_certificate_required",
+            "callbacks need a verified TLS client certificate",
+        ));
+    }
+    let Some(secret) = &access.shared_secret else { return Ok(()) };
+    let (header, expected, challenge) = match secret {
+        SharedSecret::Bearer(token) => {
+            ("authorization", crate::Secret::new(format!("Bearer {}", token.expose())), true)
+        }
+        SharedSecret::Header { name, value } => (name.as_str(), value.clone(), false),
+    };
+    let sent = head.header_value(header).unwrap_or_default();
+    if !super::digest::same_secret(sent, expected.expose()) {
+        let refusal = Refusal::new(401, "unauthorized", "the callback does not carry the portal's shared secret");
+        return Err(if challenge { refusal.with_header("WWW-Authenticate", "Bearer") } else { refusal });
+    }
+    Ok(())
 }
 
 /// `application/json`, `application/json-patch+json` (the seed's type) and `text/json`, with
@@ -138,6 +190,7 @@ fn too_large(limit: usize) -> Refusal {
 pub struct Inbound {
     portal: Portal,
     callback: Callback,
+    client: Option<IpAddr>,
     body: Vec<u8>,
     limit: usize,
 }
@@ -149,8 +202,8 @@ impl std::fmt::Debug for Inbound {
 }
 
 impl Inbound {
-    pub(crate) fn new(portal: Portal, callback: Callback, limit: usize) -> Self {
-        Self { portal, callback, body: Vec::new(), limit }
+    pub(crate) fn new(portal: Portal, callback: Callback, client: Option<IpAddr>, limit: usize) -> Self {
+        Self { portal, callback, client, body: Vec::new(), limit }
     }
 
     pub fn callback(&self) -> Callback {
@@ -169,7 +222,7 @@ impl Inbound {
 
     /// Handles the callback with the body received.
     pub async fn finish(self) -> PortalResponse {
-        self.portal.process(self.callback, &self.body).await
+        self.portal.process(self.callback, self.client, &self.body).await
     }
 
     /// [`Inbound::finish`], blocking the calling thread on the shared runtime.

@@ -22,7 +22,8 @@ pub struct PortalResponse {
     pub status: u16,
     /// `None` for an empty body (the vendor's empty 404, bare-mode string results).
     pub content_type: Option<&'static str>,
-    /// Extra headers (`Allow` on 405, `WWW-Authenticate` on 401, `Connection: close` on 413).
+    /// Extra headers (`Allow` on 405, `WWW-Authenticate` on 401, `Connection: close` on 413,
+    /// `Retry-After` on 429 and 503).
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -128,6 +129,26 @@ impl Refusal {
 
     pub(crate) fn store_failed() -> Self {
         Self::new(503, "store_unavailable", "the portal could not save the change; nothing was changed, try again")
+    }
+
+    /// 503: a hook (or the callback ahead of this one on the same subject) did not finish
+    /// within the deadline. Nothing changed; the NoPass server calls again.
+    pub(crate) fn busy(callback: &str, deadline: std::time::Duration) -> Self {
+        let retry_after = deadline.as_secs().max(1).to_string();
+        Self::new(503, "hook_timeout", format!("the portal could not decide {callback} in time; nothing was changed"))
+            .with_header("Retry-After", &retry_after)
+    }
+
+    /// 409: a copy of this callback is being handled right now.
+    pub(crate) fn in_progress() -> Self {
+        Self::new(409, "in_progress", "the same callback is being handled already; nothing was changed")
+    }
+
+    /// 429: the source failed the `adminId` check too often (see `throttle.rs`).
+    pub(crate) fn throttled(retry_after: std::time::Duration) -> Self {
+        let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        Self::new(429, "too_many_attempts", "too many wrong `adminId`s from this source; try again later")
+            .with_header("Retry-After", &seconds.to_string())
     }
 
     pub(crate) fn conflict() -> Self {

@@ -2,9 +2,12 @@
 //! registration and keeps its `otp`, RequestAuthorization starts a login and opens its
 //! session; both with the stored `authToken` as bearer.
 
-use super::portal::{detail, otp_digest, Portal};
+use super::digest::digest;
+use super::portal::{detail, Portal};
 use super::server_client::{PreRegisterUserBody, PreRegisterUserData, ServerClient};
-use super::state::{now_ms, LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
+use super::state::{
+    new_handle, now_ms, LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState,
+};
 use super::store::{Change, StoreOp};
 use crate::validate::{no_control, required_max};
 use crate::{Error, Result, Secret};
@@ -61,10 +64,14 @@ impl UserPreRegistration {
     }
 }
 
-/// A started user registration: send the user to `register_link`.
+/// A started user registration: send the user to `register_link`, and give the browser
+/// `handle` to wait on; once the NoPass server confirms the registration, the session under
+/// that handle is authorised and can be redeemed once ([`Portal::redeem_login`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreRegisteredUser {
     pub user_id: String,
+    /// The opaque browser handle of the registration's session.
+    pub handle: String,
     /// The code ConfirmUserRegistration must carry. The portal keeps only its digest.
     pub otp: Secret,
     pub register_link: String,
@@ -74,7 +81,8 @@ pub struct PreRegisteredUser {
 
 impl Portal {
     /// Starts a user's registration with the NoPass server (PreRegisterUser). The `otp` it
-    /// yields is kept (as a digest) until ConfirmUserRegistration uses it or it expires.
+    /// yields is kept (as a digest) until ConfirmUserRegistration uses it or it expires; a
+    /// pending session under a fresh handle waits for that confirmation.
     pub async fn pre_register_user(&self, user: UserPreRegistration) -> Result<PreRegisteredUser> {
         user.validate()?;
         let server = self.server()?;
@@ -96,18 +104,20 @@ impl Portal {
         let answer = server.pre_register_user(&token, &body).await?;
         let now = now_ms();
         let expires_at_ms = now.saturating_add(self.inner.config.registration_ttl.as_millis() as u64);
+        let handle = new_handle();
         let pending = PendingRegistration {
-            digest: otp_digest(answer.otp.expose()),
+            digest: digest(answer.otp.expose()),
             user_id: Some(user.user_id.clone()),
-            initiated_by_portal: true,
+            handle: Some(handle.clone()),
             created_at_ms: now,
             expires_at_ms,
         };
-        self.inner
-            .apply(Change { portal_version: record.version, ops: vec![StoreOp::PutRegistration(pending)] })
-            .await?;
+        let session = new_session(handle.clone(), None, &user.user_id, SessionOrigin::Registration, now, expires_at_ms);
+        let ops = vec![StoreOp::PutRegistration(pending), StoreOp::InsertSession(session)];
+        self.inner.apply(Change { portal_version: record.version, ops }).await?;
         Ok(PreRegisteredUser {
             user_id: user.user_id,
+            handle,
             otp: answer.otp,
             register_link: answer.register_link,
             expires_at_ms,
@@ -115,8 +125,9 @@ impl Portal {
     }
 
     /// Starts a login for `user_id` with the NoPass server (RequestAuthorization). The session
-    /// it returns (by `authId`, with the first picture) is what UpdatePicture, AuthorizedUser
-    /// and CloseSession then act on.
+    /// it returns carries the first picture and the opaque [`LoginSession::handle`] to give
+    /// the browser; the NoPass server's `authId`, which UpdatePicture, AuthorizedUser and
+    /// CloseSession then refer to, is kept only as a digest.
     pub async fn request_authorization(&self, user_id: &str) -> Result<LoginSession> {
         required_max("userId", user_id, 256)?;
         no_control("userId", user_id)?;
@@ -125,20 +136,14 @@ impl Portal {
         let (portal_id, token) = registered(&record)?;
         let answer = server.request_authorization(&token, &portal_id, user_id).await?;
         let now = now_ms();
+        let expires_at_ms = now.saturating_add(self.inner.config.login_ttl.as_millis() as u64);
+        let auth_digest = Some(digest(answer.auth_id.expose()));
         let session = LoginSession {
-            auth_id: answer.auth_id,
-            user_id: Some(user_id.to_string()),
-            origin: SessionOrigin::Login,
-            state: SessionState::Pending,
-            reason: None,
             image: Some(answer.image),
             next_change_ms: Some(answer.next_change_ms),
             picture_expires_at_ms: Some(now.saturating_add(answer.next_change_ms)),
             pictures: 1,
-            created_at_ms: now,
-            expires_at_ms: now.saturating_add(self.inner.config.login_ttl.as_millis() as u64),
-            updated_at_ms: now,
-            version: 1,
+            ..new_session(new_handle(), auth_digest, user_id, SessionOrigin::Login, now, expires_at_ms)
         };
         self.inner
             .apply(Change { portal_version: record.version, ops: vec![StoreOp::InsertSession(session.clone())] })
@@ -151,6 +156,33 @@ impl Portal {
             .server
             .as_ref()
             .ok_or_else(|| Error::Config("the portal has no NoPass server configured (PortalConfig::server)".into()))
+    }
+}
+
+/// A pending session, version 1, with no picture yet.
+fn new_session(
+    handle: String,
+    auth_digest: Option<[u8; 32]>,
+    user_id: &str,
+    origin: SessionOrigin,
+    now: u64,
+    expires_at_ms: u64,
+) -> LoginSession {
+    LoginSession {
+        handle,
+        auth_digest,
+        user_id: user_id.to_string(),
+        origin,
+        state: SessionState::Pending,
+        reason: None,
+        image: None,
+        next_change_ms: None,
+        picture_expires_at_ms: None,
+        pictures: 0,
+        created_at_ms: now,
+        expires_at_ms,
+        updated_at_ms: now,
+        version: 1,
     }
 }
 

@@ -57,7 +57,8 @@ pub(crate) struct PreRegistered {
 
 /// What RequestAuthorization answered.
 pub(crate) struct Authorization {
-    pub auth_id: String,
+    /// A capability: kept as a digest, never logged.
+    pub auth_id: Secret,
     pub image: String,
     pub next_change_ms: u64,
 }
@@ -115,7 +116,7 @@ impl ServerClient {
         let next_change_ms = get(&result, "nextChange")
             .and_then(Value::as_u64)
             .ok_or_else(|| decode("`result.nextChange` is missing or not a non-negative integer"))?;
-        Ok(Authorization { auth_id, image, next_change_ms })
+        Ok(Authorization { auth_id: Secret::new(auth_id), image, next_change_ms })
     }
 
     /// Sends one call and returns its `result` object when the answer is a 2xx with no errors.

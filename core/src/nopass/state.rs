@@ -14,11 +14,20 @@ pub(crate) fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// A fresh browser handle: 192 random bits, base64url. It is not derived from anything the
+/// NoPass server knows, so holding one proves nothing to the NoPass side and an `authId`
+/// cannot be guessed from it.
+pub(crate) fn new_handle() -> String {
+    let bytes: [u8; 24] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Where the portal is in its life.
 ///
-/// `Unregistered` → (ConfirmPreRegistration) → `PreRegistered` → (ConfirmRegistration, once)
-/// → `Registered` → (DisableService) → `Disabled`. Only the host can go back
-/// ([`super::Portal::reset`]).
+/// `Unregistered` → (ConfirmPreRegistration) → `PreRegistered` → (ConfirmRegistration, once,
+/// before [`super::PortalConfig::pre_registration_ttl`] runs out, or it reads as
+/// `Unregistered` again) → `Registered` → (DisableService) → `Disabled`. Only the host can go
+/// back ([`super::Portal::reset`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PortalPhase {
@@ -62,6 +71,39 @@ pub struct PortalRecord {
     pub changed_at_ms: u64,
 }
 
+impl PortalRecord {
+    /// The record as of `now`: a pre-registration that was not confirmed within `ttl` has
+    /// lapsed, so the portal reads as unregistered again (a half-registered portal cannot be
+    /// bound by whoever calls ConfirmRegistration later). Never stored: derived when read.
+    pub(crate) fn at(mut self, now: u64, ttl: std::time::Duration) -> Self {
+        let lapses_at = self.changed_at_ms.saturating_add(ttl.as_millis() as u64);
+        if self.phase == PortalPhase::PreRegistered && now >= lapses_at {
+            self.phase = PortalPhase::Unregistered;
+        }
+        self
+    }
+}
+
+/// Who started a user registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationOrigin {
+    /// This portal, with PreRegisterUser: the user is known on the portal's side.
+    Portal,
+    /// The NoPass server (seed 4): every detail of the user came from the caller, so nothing
+    /// about it is proven to the portal.
+    NoPassServer,
+}
+
+impl RegistrationOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationOrigin::Portal => "portal",
+            RegistrationOrigin::NoPassServer => "nopass_server",
+        }
+    }
+}
+
 /// A user registration this portal started (PreRegisterUser) or accepted
 /// (ValidateUserRegistration), waiting for ConfirmUserRegistration with its `otp`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,24 +113,41 @@ pub struct PendingRegistration {
     /// The portal's user id given to PreRegisterUser, or the `login` of a registration the
     /// NoPass server started.
     pub user_id: Option<String>,
-    pub initiated_by_portal: bool,
+    /// The browser handle of the session a portal-started registration opens; `None` for a
+    /// registration the NoPass server started, which never opens an authorised session.
+    pub handle: Option<String>,
     pub created_at_ms: u64,
     pub expires_at_ms: u64,
+}
+
+impl PendingRegistration {
+    pub fn origin(&self) -> RegistrationOrigin {
+        if self.handle.is_some() {
+            RegistrationOrigin::Portal
+        } else {
+            RegistrationOrigin::NoPassServer
+        }
+    }
 }
 
 /// Where a login session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
-    /// Waiting for the person; pictures may change.
+    /// Waiting for the person; pictures may change (or, for a registration, waiting for
+    /// ConfirmUserRegistration).
     Pending,
-    /// AuthorizedUser said yes (or ConfirmUserRegistration opened it).
+    /// AuthorizedUser said yes (or ConfirmUserRegistration completed a registration this
+    /// portal started); the host may redeem it once before it expires.
     Authorized,
+    /// The host redeemed the authorised login ([`super::Portal::redeem_login`]).
+    Redeemed,
     /// AuthorizedUser said no; `reason` says why.
     Denied,
     /// CloseSession ended it.
     Closed,
-    /// Still pending when the login time ran out. Never stored: derived when read.
+    /// Still pending when the login time ran out, or authorised and not redeemed in time.
+    /// Never stored: derived when read.
     Expired,
 }
 
@@ -97,6 +156,7 @@ impl SessionState {
         match self {
             SessionState::Pending => "pending",
             SessionState::Authorized => "authorized",
+            SessionState::Redeemed => "redeemed",
             SessionState::Denied => "denied",
             SessionState::Closed => "closed",
             SessionState::Expired => "expired",
@@ -108,6 +168,7 @@ impl SessionState {
         [
             SessionState::Pending,
             SessionState::Authorized,
+            SessionState::Redeemed,
             SessionState::Denied,
             SessionState::Closed,
             SessionState::Expired,
@@ -123,7 +184,7 @@ impl SessionState {
 pub enum SessionOrigin {
     /// The portal's RequestAuthorization.
     Login,
-    /// The `session` of a ConfirmUserRegistration.
+    /// The portal's PreRegisterUser, completed by ConfirmUserRegistration.
     Registration,
 }
 
@@ -141,13 +202,22 @@ impl SessionOrigin {
     }
 }
 
-/// A login session by `authId`: what a login page shows and waits on.
+/// A login session: what a login page shows and waits on.
+///
+/// The browser knows it by [`LoginSession::handle`] only. The NoPass server's `authId` is a
+/// capability (whoever holds it can answer for the login), so the session keeps only its
+/// digest and no API hands it out.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginSession {
-    pub auth_id: String,
-    /// The portal's user id the login was requested for (or the registered login).
-    pub user_id: Option<String>,
+    /// The opaque handle the host gives the browser: random, not derived from the `authId`.
+    pub handle: String,
+    /// SHA-256 of the `authId` the NoPass server refers to the session by; `None` while a
+    /// registration has not been confirmed.
+    #[serde(skip)]
+    pub auth_digest: Option<[u8; 32]>,
+    /// The portal's user id the login was requested (or the registration started) for.
+    pub user_id: String,
     pub origin: SessionOrigin,
     pub state: SessionState,
     /// Why the login was denied (AuthorizedUser `reason`).
@@ -161,7 +231,8 @@ pub struct LoginSession {
     /// How many pictures the session has had.
     pub pictures: u32,
     pub created_at_ms: u64,
-    /// When a pending login runs out (Unix milliseconds).
+    /// When a pending login runs out, or an authorised one must have been redeemed by (Unix
+    /// milliseconds).
     pub expires_at_ms: u64,
     pub updated_at_ms: u64,
     /// Increases with every change: a long-poll waits for a version above the one it saw.
@@ -184,9 +255,11 @@ impl LoginSession {
         !matches!(self.state, SessionState::Pending | SessionState::Authorized)
     }
 
-    /// The state as of `now`: a pending login past its time reads as expired.
+    /// The state as of `now`: a pending login, or an authorised one nobody redeemed, past its
+    /// time reads as expired.
     pub(crate) fn at(mut self, now: u64) -> Self {
-        if self.state == SessionState::Pending && now >= self.expires_at_ms {
+        let running = matches!(self.state, SessionState::Pending | SessionState::Authorized);
+        if running && now >= self.expires_at_ms {
             self.state = SessionState::Expired;
         }
         self
@@ -196,7 +269,8 @@ impl LoginSession {
 impl fmt::Debug for LoginSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoginSession")
-            .field("auth_id", &self.auth_id)
+            .field("handle", &self.handle)
+            .field("auth_id", &self.auth_digest.map(|_| "***"))
             .field("user_id", &self.user_id)
             .field("origin", &self.origin)
             .field("state", &self.state)
@@ -208,4 +282,17 @@ impl fmt::Debug for LoginSession {
             .field("version", &self.version)
             .finish()
     }
+}
+
+/// An authorised login, handed to the host exactly once by [`super::Portal::redeem_login`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedeemedLogin {
+    pub handle: String,
+    /// The portal's user id the login was requested (or the registration started) for: the
+    /// portal's own data, never a value the NoPass server supplied.
+    pub user_id: String,
+    pub origin: SessionOrigin,
+    /// When the NoPass server authorised it (Unix milliseconds).
+    pub authorized_at_ms: u64,
 }

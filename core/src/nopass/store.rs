@@ -2,7 +2,7 @@
 //! the embedded durable default, room for a shared store).
 //!
 //! A store reads three things (the portal record, a pending registration by `otp` digest, a
-//! session by `authId`) and applies a [`Change`] atomically: all of its operations or none.
+//! session by browser handle or by `authId` digest) and applies a [`Change`] atomically: all of its operations or none.
 //! Every change names the portal version it was decided on, and each operation states what it
 //! expects (a registration that must still exist, a session at a given version); a store
 //! refuses a change whose expectations no longer hold with a `conflict` error. That makes an
@@ -26,6 +26,14 @@ use crate::{Error, Result, Vendor, VendorDetail};
 /// What every store method returns.
 pub type StoreFuture<'a, T> = BoxFuture<'a, Result<T>>;
 
+/// How a session is looked up: by the host's browser handle, or by the SHA-256 of the
+/// `authId` a callback carries.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SessionKey {
+    Handle(String),
+    AuthDigest([u8; 32]),
+}
+
 /// One step of a [`Change`]. The operations of one change touch distinct keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreOp {
@@ -36,9 +44,10 @@ pub enum StoreOp {
     PutRegistration(PendingRegistration),
     /// Removes a pending registration that must still be stored (an `otp` is used once).
     TakeRegistration([u8; 32]),
-    /// Adds a session; its `authId` must not be stored yet.
+    /// Adds a session; neither its handle nor its `authId` digest may be stored yet.
     InsertSession(LoginSession),
-    /// Replaces a session that must still be at `expected_version`.
+    /// Replaces the session with this handle, which must still be at `expected_version`; an
+    /// `authId` digest it gains must not belong to another session.
     UpdateSession { session: LoginSession, expected_version: u64 },
     /// Drops registrations that expired by `registrations_expired_by_ms` and sessions last
     /// changed before `sessions_updated_before_ms`.
@@ -63,8 +72,8 @@ pub trait PortalStore: Send + Sync + 'static {
     fn load_portal(&self) -> StoreFuture<'_, PortalRecord>;
     /// The pending registration with this `otp` digest.
     fn registration(&self, digest: [u8; 32]) -> StoreFuture<'_, Option<PendingRegistration>>;
-    /// The session with this `authId`, as stored.
-    fn session(&self, auth_id: String) -> StoreFuture<'_, Option<LoginSession>>;
+    /// The session with this handle or `authId` digest, as stored.
+    fn session(&self, key: SessionKey) -> StoreFuture<'_, Option<LoginSession>>;
     /// Applies every operation of `change`, or none.
     fn apply(&self, change: Change) -> StoreFuture<'_, ()>;
 }

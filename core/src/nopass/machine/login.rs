@@ -1,24 +1,40 @@
 //! Login sessions: UpdatePicture (seed 3), AuthorizedUser (seed 6) and CloseSession (seed 10).
 //! Each acts only on an `authId` this portal got from its own RequestAuthorization (or from a
-//! ConfirmUserRegistration it accepted).
+//! ConfirmUserRegistration of a registration it started), and one at a time per `authId`.
 
 use base64::Engine;
 
 use super::{check_portal_id, Fields, Inner, Outcome, Refusal};
+use crate::nopass::digest::digest;
 use crate::nopass::events::{AuthorizationResult, PictureUpdate, SessionClosing};
 use crate::nopass::png::check_png;
 use crate::nopass::routes::Callback;
 use crate::nopass::state::{now_ms, LoginSession, PortalRecord, SessionState};
-use crate::nopass::store::{Change, StoreOp};
+use crate::nopass::store::{Change, SessionKey, StoreOp};
+use crate::nopass::subjects::{Subject, SubjectGuard};
 
 const ID: Option<usize> = Some(256);
 
 /// `nextChange` is an `int` in the public sample: at most 2^31 - 1 milliseconds.
 const MAX_NEXT_CHANGE: u64 = i32::MAX as u64;
 
-/// The stored session for `auth_id`, which must be a login still waiting for the person.
-async fn pending_session(inner: &Inner, auth_id: &str, now: u64) -> Result<LoginSession, Refusal> {
-    let session = known_session(inner, auth_id).await?;
+/// Claims the login of `auth_id` for this callback (a copy of it waits, then finds the login
+/// changed) and reads the session.
+async fn claim_session<'a>(
+    inner: &'a Inner,
+    callback: Callback,
+    auth_id: &str,
+) -> Result<(SubjectGuard<'a>, LoginSession), Refusal> {
+    let auth_digest = digest(auth_id);
+    let guard = inner.claim(callback, Subject::of_digest("login", auth_digest)).await?;
+    let session = inner.stored_session(SessionKey::AuthDigest(auth_digest)).await?.ok_or_else(|| {
+        Refusal::new(404, "unknown_auth_id", "`authId` does not belong to a login this portal started")
+    })?;
+    Ok((guard, session))
+}
+
+/// The session must be a login still waiting for the person.
+fn still_pending(session: &LoginSession, now: u64) -> Result<(), Refusal> {
     if session.state != SessionState::Pending {
         return Err(Refusal::wrong_state(
             "session_finished",
@@ -28,14 +44,7 @@ async fn pending_session(inner: &Inner, auth_id: &str, now: u64) -> Result<Login
     if now >= session.expires_at_ms {
         return Err(Refusal::new(410, "session_expired", "the login of this `authId` expired"));
     }
-    Ok(session)
-}
-
-async fn known_session(inner: &Inner, auth_id: &str) -> Result<LoginSession, Refusal> {
-    inner
-        .stored_session(auth_id)
-        .await?
-        .ok_or_else(|| Refusal::new(404, "unknown_auth_id", "`authId` does not belong to a login this portal started"))
+    Ok(())
 }
 
 fn changed(session: &LoginSession, now: u64) -> LoginSession {
@@ -52,10 +61,11 @@ pub(super) async fn update_picture(inner: &Inner, record: PortalRecord, mut f: F
         .decode(image.as_bytes())
         .map_err(|_| Refusal::invalid("image", "must be a PNG file coded in base64"))?;
     check_png(&png).map_err(|rule| Refusal::invalid("image", rule))?;
+    let (_claim, session) = claim_session(inner, Callback::UpdatePicture, &auth_id).await?;
     let now = now_ms();
-    let session = pending_session(inner, &auth_id, now).await?;
+    still_pending(&session, now)?;
     let event = PictureUpdate {
-        auth_id,
+        handle: session.handle.clone(),
         user_id: session.user_id.clone(),
         reported_user_id,
         image: image.clone(),
@@ -75,18 +85,29 @@ pub(super) async fn update_picture(inner: &Inner, record: PortalRecord, mut f: F
     Ok(Outcome::Done)
 }
 
-/// Seed 6: the login is decided, once.
+/// Seed 6: the login is decided, once. An authorised login then waits to be redeemed by the
+/// host, for [`crate::nopass::PortalConfig::redeem_ttl`] at most.
 pub(super) async fn authorized_user(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
     let auth_id = f.required_str("authId", ID)?;
     let authorized = f.bool("isAuthorized", true)?.unwrap_or(false);
     let reason = f.optional_str("reason", Some(2084))?;
+    let (_claim, session) = claim_session(inner, Callback::AuthorizedUser, &auth_id).await?;
     let now = now_ms();
-    let session = pending_session(inner, &auth_id, now).await?;
-    let event = AuthorizationResult { auth_id, user_id: session.user_id.clone(), authorized, reason: reason.clone() };
+    still_pending(&session, now)?;
+    let event = AuthorizationResult {
+        handle: session.handle.clone(),
+        user_id: session.user_id.clone(),
+        authorized,
+        reason: reason.clone(),
+    };
     let hooks = inner.hooks.clone();
     inner.hook(Callback::AuthorizedUser, hooks.authorized_user(event)).await?;
-    let state = if authorized { SessionState::Authorized } else { SessionState::Denied };
-    let next = LoginSession { state, reason, ..changed(&session, now) };
+    let (state, expires_at_ms) = if authorized {
+        (SessionState::Authorized, now.saturating_add(inner.config.redeem_ttl.as_millis() as u64))
+    } else {
+        (SessionState::Denied, session.expires_at_ms)
+    };
+    let next = LoginSession { state, reason, expires_at_ms, ..changed(&session, now) };
     let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
     inner.commit(Change { portal_version: record.version, ops: vec![op] }).await?;
     Ok(Outcome::Bool(true))
@@ -99,11 +120,11 @@ pub(super) async fn close_session(inner: &Inner, record: PortalRecord, mut f: Fi
     let portal_id = f.required_str("portalId", ID)?;
     let auth_id = f.required_str("authId", ID)?;
     check_portal_id(&record, &portal_id)?;
-    let session = known_session(inner, &auth_id).await?;
+    let (_claim, session) = claim_session(inner, Callback::CloseSession, &auth_id).await?;
     if session.state == SessionState::Closed {
         return Err(Refusal::wrong_state("session_finished", "the session is closed already"));
     }
-    let event = SessionClosing { auth_id, user_id: session.user_id.clone(), reported_user_id };
+    let event = SessionClosing { handle: session.handle.clone(), user_id: session.user_id.clone(), reported_user_id };
     let hooks = inner.hooks.clone();
     inner.hook(Callback::CloseSession, hooks.close_session(event)).await?;
     let now = now_ms();

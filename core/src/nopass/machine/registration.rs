@@ -1,11 +1,12 @@
 //! The portal's own life: ConfirmPreRegistration (seed 1), ConfirmRegistration (seed 2) and
 //! DisableService (seed 11).
 
-use serde_json::json;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+use std::net::IpAddr;
 
-use super::{check_portal_id, Fields, Inner, Outcome, Refusal};
+use serde_json::json;
+
+use super::{check_portal_id, claim_portal, Fields, Inner, Outcome, Refusal};
+use crate::nopass::digest::same_secret;
 use crate::nopass::events::{PreRegistration, Registration, ServiceDisabling};
 use crate::nopass::routes::Callback;
 use crate::nopass::state::{now_ms, PortalPhase, PortalRecord};
@@ -15,25 +16,21 @@ use crate::Secret;
 /// Seed 1: `r` is a non-negative integer of at most 8 digits.
 const MAX_R: u64 = 99_999_999;
 
-/// Compares two secrets in constant time. Both are hashed first so that not even their
-/// lengths can be learned from the timing.
-fn same_secret(a: &str, b: &str) -> bool {
-    let a: [u8; 32] = Sha256::digest(a.as_bytes()).into();
-    let b: [u8; 32] = Sha256::digest(b.as_bytes()).into();
-    bool::from(a.ct_eq(&b))
-}
-
-/// Seed 1: checks `adminId`, answers `{adminId, sCode, r: r + 1}`.
+/// Seed 1: checks `adminId` (wrong ones are throttled per source, `throttle.rs`), answers
+/// `{adminId, sCode, r: r + 1}`.
 pub(super) async fn confirm_pre_registration(
     inner: &Inner,
-    record: PortalRecord,
+    client: Option<IpAddr>,
     mut f: Fields,
 ) -> Result<Outcome, Refusal> {
     let admin_id = Secret::new(f.required_str("adminId", Some(64))?);
     let r = f.required_uint("r", MAX_R, "must be a non-negative integer of at most 8 digits")?;
     if !same_secret(admin_id.expose(), inner.config.admin_id.expose()) {
+        inner.admin_throttle.failed(client);
         return Err(Refusal::new(403, "admin_id_mismatch", "`adminId` is not this portal's administrator id"));
     }
+    inner.admin_throttle.succeeded(client);
+    let (_claim, record) = claim_portal(inner, Callback::ConfirmPreRegistration).await?;
     let hooks = inner.hooks.clone();
     inner.hook(Callback::ConfirmPreRegistration, hooks.confirm_pre_registration(PreRegistration { r })).await?;
     let next = PortalRecord { phase: PortalPhase::PreRegistered, changed_at_ms: now_ms(), ..record.clone() };
@@ -45,15 +42,13 @@ pub(super) async fn confirm_pre_registration(
     })))
 }
 
-/// Seed 2: binds the portal to `portalId` and keeps the `authToken`, once.
-pub(super) async fn confirm_registration(
-    inner: &Inner,
-    record: PortalRecord,
-    mut f: Fields,
-) -> Result<Outcome, Refusal> {
+/// Seed 2: binds the portal to `portalId` and keeps the `authToken`, once, and only within
+/// [`crate::nopass::PortalConfig::pre_registration_ttl`] of the pre-registration.
+pub(super) async fn confirm_registration(inner: &Inner, mut f: Fields) -> Result<Outcome, Refusal> {
     let settings = f.optional_str("settings", None)?;
     let portal_id = f.required_str("portalId", Some(256))?;
     let auth_token = Secret::new(f.required_str("authToken", Some(256))?);
+    let (_claim, record) = claim_portal(inner, Callback::ConfirmRegistration).await?;
     let hooks = inner.hooks.clone();
     let event = Registration { portal_id: portal_id.clone(), settings: settings.clone() };
     inner.hook(Callback::ConfirmRegistration, hooks.confirm_registration(event)).await?;
@@ -70,8 +65,9 @@ pub(super) async fn confirm_registration(
 }
 
 /// Seed 11: after this every callback is refused. Answers `true` (a refusal carries `false`).
-pub(super) async fn disable_service(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
+pub(super) async fn disable_service(inner: &Inner, mut f: Fields) -> Result<Outcome, Refusal> {
     let portal_id = f.required_str("portalId", Some(256))?;
+    let (_claim, record) = claim_portal(inner, Callback::DisableService).await?;
     check_portal_id(&record, &portal_id)?;
     let hooks = inner.hooks.clone();
     inner.hook(Callback::DisableService, hooks.disable_service(ServiceDisabling { portal_id })).await?;

@@ -4,13 +4,14 @@
 use subtle::ConstantTimeEq;
 
 use super::{check_portal_id, Fields, Inner, Outcome, Refusal};
+use crate::nopass::digest::digest;
 use crate::nopass::events::{
     FieldChange, NewUser, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
 };
-use crate::nopass::portal::otp_digest;
 use crate::nopass::routes::Callback;
-use crate::nopass::state::{now_ms, LoginSession, PendingRegistration, PortalRecord, SessionOrigin, SessionState};
-use crate::nopass::store::{Change, StoreOp};
+use crate::nopass::state::{now_ms, LoginSession, PendingRegistration, PortalRecord, RegistrationOrigin, SessionState};
+use crate::nopass::store::{Change, SessionKey, StoreOp};
+use crate::nopass::subjects::Subject;
 use crate::Secret;
 
 /// Seeds 4, 7, 9: names, phone, email, login and profile picture URL are at most 2084
@@ -29,8 +30,7 @@ fn otp_refused() -> Refusal {
 
 /// The pending registration an `otp` belongs to, if it is still valid. `Err` when it exists
 /// but expired (same answer as unknown: nothing tells a guesser which one it was).
-async fn pending_for(inner: &Inner, otp: &Secret) -> Result<Option<PendingRegistration>, Refusal> {
-    let digest = otp_digest(otp.expose());
+async fn pending_for(inner: &Inner, digest: [u8; 32]) -> Result<Option<PendingRegistration>, Refusal> {
     // The store looks the digest up by key; the timing of that lookup depends only on a hash
     // of the guess. The final match is made in constant time.
     let pending = inner.registration(digest).await?.filter(|p| bool::from(p.digest.ct_eq(&digest)));
@@ -42,7 +42,8 @@ async fn pending_for(inner: &Inner, otp: &Secret) -> Result<Option<PendingRegist
 
 /// Seed 4: may the user be registered? The host decides; the default is no. When the NoPass
 /// server started the registration (an `otp` this portal did not issue) and the host accepts
-/// it, the `otp` becomes a pending registration that ConfirmUserRegistration can complete.
+/// it, the `otp` becomes a pending registration that ConfirmUserRegistration can complete —
+/// without opening a session: every detail of such a user came from the caller.
 pub(super) async fn validate_user_registration(
     inner: &Inner,
     record: PortalRecord,
@@ -55,9 +56,18 @@ pub(super) async fn validate_user_registration(
     let email = f.optional_str("email", TEXT)?;
     let login = f.optional_str("login", TEXT)?;
     let profile_image_url = f.optional_str("profileImageUrl", TEXT)?;
-    let pending = pending_for(inner, &otp).await?;
+    let otp_digest = digest(otp.expose());
+    // Validation of a portal-started registration changes nothing, so only a concurrent copy
+    // can reach the hook twice: it is refused.
+    let _claim = inner.claim_now(Subject::of_digest("registration", otp_digest))?;
+    let pending = pending_for(inner, otp_digest).await?;
+    if pending.as_ref().is_some_and(|p| p.origin() == RegistrationOrigin::NoPassServer) {
+        // Accepted already (the NoPass server asks again): the same answer, not a second
+        // decision.
+        return Ok(Outcome::Bool(true));
+    }
     let event = UserRegistrationCheck {
-        initiated_by_portal: pending.as_ref().is_some_and(|p| p.initiated_by_portal),
+        origin: pending.as_ref().map_or(RegistrationOrigin::NoPassServer, PendingRegistration::origin),
         user_id: pending.as_ref().and_then(|p| p.user_id.clone()),
         given_name,
         sur_name,
@@ -71,9 +81,9 @@ pub(super) async fn validate_user_registration(
     if accepted && pending.is_none() {
         let now = now_ms();
         let registration = PendingRegistration {
-            digest: otp_digest(otp.expose()),
+            digest: otp_digest,
             user_id: login,
-            initiated_by_portal: false,
+            handle: None,
             created_at_ms: now,
             expires_at_ms: now.saturating_add(inner.config.registration_ttl.as_millis() as u64),
         };
@@ -85,7 +95,10 @@ pub(super) async fn validate_user_registration(
 }
 
 /// Seed 5: completes a registration whose `otp` this portal holds — once, before it expires.
-/// The `session` it carries becomes an authorised session CloseSession can end.
+/// Only a registration this portal started (PreRegisterUser) authorises its session, under
+/// the handle the host got then; `session.authId` becomes the `authId` CloseSession may end it
+/// with. A registration the NoPass server started reaches the hook marked as such and opens
+/// nothing.
 pub(super) async fn confirm_user_registration(
     inner: &Inner,
     record: PortalRecord,
@@ -97,40 +110,37 @@ pub(super) async fn confirm_user_registration(
         Some(mut session) => (session.optional_str("authId", ID)?, session.optional_str("login", TEXT)?),
         None => (None, None),
     };
-    let auth_id = auth_id.filter(|id| !id.is_empty());
+    let auth_digest = auth_id.filter(|id| !id.is_empty()).map(|id| digest(&id));
     check_portal_id(&record, &portal_id)?;
-    let pending = pending_for(inner, &otp).await?.ok_or_else(otp_refused)?;
-    let existing = match &auth_id {
-        Some(id) => inner.stored_session(id).await?,
+    let otp_digest = digest(otp.expose());
+    let _claim = inner.claim(Callback::ConfirmUserRegistration, Subject::of_digest("registration", otp_digest)).await?;
+    let pending = pending_for(inner, otp_digest).await?.ok_or_else(otp_refused)?;
+    let session = match &pending.handle {
+        Some(handle) => inner.stored_session(SessionKey::Handle(handle.clone())).await?,
         None => None,
     };
-    let user_id = pending.user_id.clone().or_else(|| login.clone());
     let event = UserRegistration {
-        user_id: user_id.clone(),
-        initiated_by_portal: pending.initiated_by_portal,
-        auth_id: auth_id.clone(),
+        user_id: pending.user_id.clone(),
+        origin: pending.origin(),
+        handle: session.as_ref().map(|s| s.handle.clone()),
         login,
     };
     let hooks = inner.hooks.clone();
     inner.hook(Callback::ConfirmUserRegistration, hooks.confirm_user_registration(event)).await?;
     let mut ops = vec![StoreOp::TakeRegistration(pending.digest)];
-    if let (Some(auth_id), None) = (auth_id, existing) {
+    if let Some(session) = session.filter(|s| s.state == SessionState::Pending) {
         let now = now_ms();
-        ops.push(StoreOp::InsertSession(LoginSession {
-            auth_id,
-            user_id,
-            origin: SessionOrigin::Registration,
-            state: SessionState::Authorized,
-            reason: None,
-            image: None,
-            next_change_ms: None,
-            picture_expires_at_ms: None,
-            pictures: 0,
-            created_at_ms: now,
-            expires_at_ms: now.saturating_add(inner.config.login_ttl.as_millis() as u64),
-            updated_at_ms: now,
-            version: 1,
-        }));
+        ops.push(StoreOp::UpdateSession {
+            session: LoginSession {
+                auth_digest,
+                state: SessionState::Authorized,
+                expires_at_ms: now.saturating_add(inner.config.redeem_ttl.as_millis() as u64),
+                updated_at_ms: now,
+                version: session.version + 1,
+                ..session.clone()
+            },
+            expected_version: session.version,
+        });
     }
     inner.commit(Change { portal_version: record.version, ops }).await?;
     Ok(Outcome::Done)
@@ -163,6 +173,7 @@ pub(super) async fn update_user(inner: &Inner, record: PortalRecord, mut f: Fiel
         }
     }
     check_portal_id(&record, &portal_id)?;
+    let _claim = inner.claim_now(Subject::new("update_user", &user_id))?;
     let hooks = inner.hooks.clone();
     if inner.hook(Callback::UpdateUser, hooks.update_user(UserUpdate { user_id, changes })).await? {
         Ok(Outcome::Done)
@@ -177,6 +188,7 @@ pub(super) async fn delete_user(inner: &Inner, record: PortalRecord, mut f: Fiel
     let user_id = f.required_str("userId", ID)?;
     let portal_id = f.required_str("portalId", ID)?;
     check_portal_id(&record, &portal_id)?;
+    let _claim = inner.claim_now(Subject::new("delete_user", &user_id))?;
     let hooks = inner.hooks.clone();
     if inner.hook(Callback::DeleteUser, hooks.delete_user(UserDeletion { user_id })).await? {
         Ok(Outcome::Done)
@@ -188,7 +200,12 @@ pub(super) async fn delete_user(inner: &Inner, record: PortalRecord, mut f: Fiel
 /// Seed 9: `{"users":[{givenName, surName, phoneNumber, email, login, isUseEmailAsLogin}],
 /// "portalId"}` (the seed's `model:`/`user:` labels are notation). The host decides; the
 /// answer is its decision (default `false`).
-pub(super) async fn add_users(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
+pub(super) async fn add_users(
+    inner: &Inner,
+    record: PortalRecord,
+    mut f: Fields,
+    body: &[u8],
+) -> Result<Outcome, Refusal> {
     let items = f.objects("users")?.ok_or_else(|| Refusal::invalid("users", "is required"))?;
     let mut users = Vec::with_capacity(items.len());
     for mut user in items {
@@ -203,6 +220,7 @@ pub(super) async fn add_users(inner: &Inner, record: PortalRecord, mut f: Fields
     }
     let portal_id = f.required_str("portalId", ID)?;
     check_portal_id(&record, &portal_id)?;
+    let _claim = inner.claim_now(Subject::of_digest("add_users", digest(body)))?;
     let hooks = inner.hooks.clone();
     let accepted = inner.hook(Callback::AddUsers, hooks.add_users(UsersAddition { users })).await?;
     Ok(Outcome::Bool(accepted))

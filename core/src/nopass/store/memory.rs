@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use futures_util::future;
 
-use super::{conflict, Change, PortalStore, StoreFuture, StoreOp};
+use super::{conflict, Change, PortalStore, SessionKey, StoreFuture, StoreOp};
 use crate::nopass::state::{LoginSession, PendingRegistration, PortalRecord};
 use crate::Result;
 
@@ -13,7 +13,31 @@ use crate::Result;
 struct State {
     portal: PortalRecord,
     registrations: HashMap<[u8; 32], PendingRegistration>,
+    /// By handle.
     sessions: HashMap<String, LoginSession>,
+    /// `authId` digest → handle.
+    handles: HashMap<[u8; 32], String>,
+}
+
+impl State {
+    fn session(&self, key: &SessionKey) -> Option<&LoginSession> {
+        match key {
+            SessionKey::Handle(handle) => self.sessions.get(handle),
+            SessionKey::AuthDigest(digest) => self.sessions.get(self.handles.get(digest)?),
+        }
+    }
+
+    /// Whether `digest` is free for the session `handle` (unused, or already its own).
+    fn auth_digest_free(&self, digest: Option<&[u8; 32]>, handle: &str) -> bool {
+        digest.and_then(|d| self.handles.get(d)).is_none_or(|owner| owner == handle)
+    }
+
+    fn put_session(&mut self, session: LoginSession) {
+        if let Some(digest) = session.auth_digest {
+            self.handles.insert(digest, session.handle.clone());
+        }
+        self.sessions.insert(session.handle.clone(), session);
+    }
 }
 
 /// Keeps the portal's state in this process only.
@@ -45,11 +69,15 @@ impl MemoryStore {
                 StoreOp::TakeRegistration(digest) if !state.registrations.contains_key(digest) => {
                     return Err(conflict("the registration was used or removed"));
                 }
-                StoreOp::InsertSession(s) if state.sessions.contains_key(&s.auth_id) => {
+                StoreOp::InsertSession(s)
+                    if state.sessions.contains_key(&s.handle)
+                        || !state.auth_digest_free(s.auth_digest.as_ref(), &s.handle) =>
+                {
                     return Err(conflict("the session exists already"));
                 }
                 StoreOp::UpdateSession { session, expected_version }
-                    if state.sessions.get(&session.auth_id).map(|s| s.version) != Some(*expected_version) =>
+                    if state.sessions.get(&session.handle).map(|s| s.version) != Some(*expected_version)
+                        || !state.auth_digest_free(session.auth_digest.as_ref(), &session.handle) =>
                 {
                     return Err(conflict("the session changed"));
                 }
@@ -68,12 +96,12 @@ impl MemoryStore {
                 StoreOp::TakeRegistration(digest) => {
                     state.registrations.remove(&digest);
                 }
-                StoreOp::InsertSession(s) | StoreOp::UpdateSession { session: s, .. } => {
-                    state.sessions.insert(s.auth_id.clone(), s);
-                }
+                StoreOp::InsertSession(s) | StoreOp::UpdateSession { session: s, .. } => state.put_session(s),
                 StoreOp::Purge { registrations_expired_by_ms, sessions_updated_before_ms } => {
                     state.registrations.retain(|_, r| r.expires_at_ms > registrations_expired_by_ms);
                     state.sessions.retain(|_, s| s.updated_at_ms >= sessions_updated_before_ms);
+                    let State { sessions, handles, .. } = &mut *state;
+                    handles.retain(|_, handle| sessions.contains_key(handle));
                 }
                 StoreOp::Reset => {
                     let version = state.portal.version;
@@ -95,8 +123,8 @@ impl PortalStore for MemoryStore {
         Box::pin(future::ready(Ok(self.state().registrations.get(&digest).cloned())))
     }
 
-    fn session(&self, auth_id: String) -> StoreFuture<'_, Option<LoginSession>> {
-        Box::pin(future::ready(Ok(self.state().sessions.get(&auth_id).cloned())))
+    fn session(&self, key: SessionKey) -> StoreFuture<'_, Option<LoginSession>> {
+        Box::pin(future::ready(Ok(self.state().session(&key).cloned())))
     }
 
     fn apply(&self, change: Change) -> StoreFuture<'_, ()> {

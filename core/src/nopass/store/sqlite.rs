@@ -5,6 +5,11 @@
 //!
 //! The file holds the portal's `authToken`, so on Unix it is created readable by its owner
 //! only (SQLite gives its `-wal` and `-shm` files the same permissions).
+//!
+//! A connection must not cross `fork()` (SQLite's "How To Corrupt" §2.6): servers such as
+//! gunicorn with `--preload` build the portal in a parent and serve it in forked children. The
+//! store notes the process that opened its connection; a child that uses the store opens its
+//! own and never touches (not even closes) the parent's.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,11 +17,16 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use super::{conflict, Change, PortalStore, StoreFuture, StoreOp};
+use super::{conflict, Change, PortalStore, SessionKey, StoreFuture, StoreOp};
 use crate::nopass::state::{LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
 use crate::{Error, Result, Secret};
 
-const SCHEMA_VERSION: i64 = 1;
+/// 2: sessions are keyed by browser handle and keep only the `authId`'s digest; a
+/// registration keeps the handle of the session it opens. Version 1's registrations and
+/// sessions (short-lived by nature: minutes) are dropped on upgrade; the portal record stays.
+const SCHEMA_VERSION: i64 = 2;
+
+const DROP_V1: &str = "DROP TABLE IF EXISTS registrations; DROP TABLE IF EXISTS sessions;";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS portal (
@@ -31,13 +41,14 @@ CREATE TABLE IF NOT EXISTS portal (
 CREATE TABLE IF NOT EXISTS registrations (
     digest BLOB PRIMARY KEY,
     user_id TEXT,
-    initiated_by_portal INTEGER NOT NULL,
+    handle TEXT,
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (
-    auth_id TEXT PRIMARY KEY,
-    user_id TEXT,
+    handle TEXT PRIMARY KEY,
+    auth_digest BLOB UNIQUE,
+    user_id TEXT NOT NULL,
     origin TEXT NOT NULL,
     state TEXT NOT NULL,
     reason TEXT,
@@ -57,8 +68,15 @@ CREATE INDEX IF NOT EXISTS registrations_expires_at ON registrations (expires_at
 /// The portal's state in one SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
+    conn: Arc<Mutex<Owned>>,
     path: Option<PathBuf>,
+}
+
+/// A connection and the process that opened it.
+#[derive(Debug)]
+struct Owned {
+    pid: u32,
+    conn: Connection,
 }
 
 fn store_error(error: rusqlite::Error) -> Error {
@@ -85,24 +103,8 @@ impl SqliteStore {
     }
 
     fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
-        conn.busy_timeout(Duration::from_secs(5)).map_err(store_error)?;
-        if path.is_some() {
-            let mode: String =
-                conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(store_error)?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::Store(format!("sqlite: could not switch to WAL (journal mode {mode})")));
-            }
-        }
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").map_err(store_error)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(store_error)?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::Store(format!(
-                "sqlite: the file has schema version {version}, newer than this authbridge ({SCHEMA_VERSION})"
-            )));
-        }
-        conn.execute_batch(SCHEMA).map_err(store_error)?;
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(store_error)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)), path })
+        prepare(&conn, path.is_some())?;
+        Ok(Self { conn: Arc::new(Mutex::new(Owned { pid: std::process::id(), conn })), path })
     }
 
     /// Runs `work` on the connection on tokio's blocking pool (SQLite calls block, and a
@@ -113,10 +115,14 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
         let conn = self.conn.clone();
+        let path = self.path.clone();
         Box::pin(async move {
             let task = move || {
-                let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
-                work(&mut conn)
+                let mut owned = conn.lock().unwrap_or_else(PoisonError::into_inner);
+                if owned.pid != std::process::id() {
+                    reopen_after_fork(&mut owned, path.as_deref())?;
+                }
+                work(&mut owned.conn)
             };
             match tokio::runtime::Handle::try_current() {
                 Ok(_) => tokio::task::spawn_blocking(task)
@@ -126,6 +132,45 @@ impl SqliteStore {
             }
         })
     }
+}
+
+/// Sets a connection up: WAL and full sync on disk, and the schema at [`SCHEMA_VERSION`].
+fn prepare(conn: &Connection, on_disk: bool) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5)).map_err(store_error)?;
+    if on_disk {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(store_error)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Store(format!("sqlite: could not switch to WAL (journal mode {mode})")));
+        }
+    }
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").map_err(store_error)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(store_error)?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::Store(format!(
+            "sqlite: the file has schema version {version}, newer than this authbridge ({SCHEMA_VERSION})"
+        )));
+    }
+    if (1..SCHEMA_VERSION).contains(&version) {
+        conn.execute_batch(DROP_V1).map_err(store_error)?;
+    }
+    conn.execute_batch(SCHEMA).map_err(store_error)?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(store_error)?;
+    Ok(())
+}
+
+/// Replaces the connection a forked child inherited with one of its own. The inherited one is
+/// leaked on purpose: closing it would release or rewrite locks and WAL state that belong to
+/// the parent.
+fn reopen_after_fork(owned: &mut Owned, path: Option<&Path>) -> Result<()> {
+    let path = path.ok_or_else(|| {
+        Error::Store("sqlite: an in-memory store cannot be used in a process forked after it was opened".into())
+    })?;
+    let conn = Connection::open(path).map_err(store_error)?;
+    prepare(&conn, true)?;
+    let inherited = std::mem::replace(&mut owned.conn, conn);
+    std::mem::forget(inherited);
+    owned.pid = std::process::id();
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -185,13 +230,13 @@ fn read_portal(conn: &Connection) -> Result<PortalRecord> {
 
 fn read_registration(conn: &Connection, digest: &[u8; 32]) -> Result<Option<PendingRegistration>> {
     conn.query_row(
-        "SELECT user_id, initiated_by_portal, created_at, expires_at FROM registrations WHERE digest = ?1",
+        "SELECT user_id, handle, created_at, expires_at FROM registrations WHERE digest = ?1",
         params![digest.as_slice()],
         |row| {
             Ok(PendingRegistration {
                 digest: *digest,
                 user_id: row.get(0)?,
-                initiated_by_portal: row.get::<_, i64>(1)? != 0,
+                handle: row.get(1)?,
                 created_at_ms: to_u64(row.get(2)?),
                 expires_at_ms: to_u64(row.get(3)?),
             })
@@ -201,35 +246,38 @@ fn read_registration(conn: &Connection, digest: &[u8; 32]) -> Result<Option<Pend
     .map_err(store_error)
 }
 
-const SESSION_COLUMNS: &str = "auth_id, user_id, origin, state, reason, image, next_change_ms, picture_expires_at, \
-                               pictures, created_at, expires_at, updated_at, version";
+const SESSION_COLUMNS: &str = "handle, auth_digest, user_id, origin, state, reason, image, next_change_ms, \
+                               picture_expires_at, pictures, created_at, expires_at, updated_at, version";
 
 fn session_from_row(row: &Row<'_>) -> rusqlite::Result<(LoginSession, String, String)> {
-    let origin: String = row.get(2)?;
-    let state: String = row.get(3)?;
+    let origin: String = row.get(3)?;
+    let state: String = row.get(4)?;
     let session = LoginSession {
-        auth_id: row.get(0)?,
-        user_id: row.get(1)?,
+        handle: row.get(0)?,
+        auth_digest: row.get(1)?,
+        user_id: row.get(2)?,
         origin: SessionOrigin::Login,
         state: SessionState::Pending,
-        reason: row.get(4)?,
-        image: row.get(5)?,
-        next_change_ms: row.get::<_, Option<i64>>(6)?.map(to_u64),
-        picture_expires_at_ms: row.get::<_, Option<i64>>(7)?.map(to_u64),
-        pictures: u32::try_from(row.get::<_, i64>(8)?).unwrap_or(u32::MAX),
-        created_at_ms: to_u64(row.get(9)?),
-        expires_at_ms: to_u64(row.get(10)?),
-        updated_at_ms: to_u64(row.get(11)?),
-        version: to_u64(row.get(12)?),
+        reason: row.get(5)?,
+        image: row.get(6)?,
+        next_change_ms: row.get::<_, Option<i64>>(7)?.map(to_u64),
+        picture_expires_at_ms: row.get::<_, Option<i64>>(8)?.map(to_u64),
+        pictures: u32::try_from(row.get::<_, i64>(9)?).unwrap_or(u32::MAX),
+        created_at_ms: to_u64(row.get(10)?),
+        expires_at_ms: to_u64(row.get(11)?),
+        updated_at_ms: to_u64(row.get(12)?),
+        version: to_u64(row.get(13)?),
     };
     Ok((session, origin, state))
 }
 
-fn read_session(conn: &Connection, auth_id: &str) -> Result<Option<LoginSession>> {
+fn read_session(conn: &Connection, key: &SessionKey) -> Result<Option<LoginSession>> {
+    let (column, value): (&str, &dyn rusqlite::ToSql) = match key {
+        SessionKey::Handle(handle) => ("handle", handle),
+        SessionKey::AuthDigest(digest) => ("auth_digest", digest),
+    };
     let row = conn
-        .query_row(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE auth_id = ?1"), params![auth_id], |row| {
-            session_from_row(row)
-        })
+        .query_row(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE {column} = ?1"), [value], session_from_row)
         .optional()
         .map_err(store_error)?;
     let Some((mut session, origin, state)) = row else { return Ok(None) };
@@ -240,14 +288,26 @@ fn read_session(conn: &Connection, auth_id: &str) -> Result<Option<LoginSession>
     Ok(Some(session))
 }
 
-fn write_session(tx: &Connection, s: &LoginSession) -> rusqlite::Result<usize> {
+/// Inserts or replaces a session row. The caller has checked the handle's version and that its
+/// `authId` digest is free: `REPLACE` must never resolve a clash by deleting another row.
+fn write_session(tx: &Connection, s: &LoginSession) -> Result<()> {
+    if let Some(digest) = &s.auth_digest {
+        let owner: Option<String> = tx
+            .query_row("SELECT handle FROM sessions WHERE auth_digest = ?1", [digest], |row| row.get(0))
+            .optional()
+            .map_err(store_error)?;
+        if owner.is_some_and(|owner| owner != s.handle) {
+            return Err(conflict("the authId belongs to another session"));
+        }
+    }
     tx.execute(
         &format!(
             "INSERT OR REPLACE INTO sessions ({SESSION_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
         ),
         params![
-            s.auth_id,
+            s.handle,
+            s.auth_digest,
             s.user_id,
             s.origin.as_str(),
             s.state.as_str(),
@@ -262,6 +322,8 @@ fn write_session(tx: &Connection, s: &LoginSession) -> rusqlite::Result<usize> {
             to_i64(s.version),
         ],
     )
+    .map_err(store_error)?;
+    Ok(())
 }
 
 fn apply_change(conn: &mut Connection, change: Change) -> Result<()> {
@@ -289,12 +351,12 @@ fn apply_change(conn: &mut Connection, change: Change) -> Result<()> {
             StoreOp::PutRegistration(r) => {
                 let added = tx
                     .execute(
-                        "INSERT OR IGNORE INTO registrations (digest, user_id, initiated_by_portal, created_at, expires_at) \
+                        "INSERT OR IGNORE INTO registrations (digest, user_id, handle, created_at, expires_at) \
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                         params![
                             r.digest.as_slice(),
                             r.user_id,
-                            i64::from(r.initiated_by_portal),
+                            r.handle,
                             to_i64(r.created_at_ms),
                             to_i64(r.expires_at_ms)
                         ],
@@ -313,16 +375,17 @@ fn apply_change(conn: &mut Connection, change: Change) -> Result<()> {
                 }
             }
             StoreOp::InsertSession(session) => {
-                if read_session(&tx, &session.auth_id)?.is_some() {
+                if read_session(&tx, &SessionKey::Handle(session.handle.clone()))?.is_some() {
                     return Err(conflict("the session exists already"));
                 }
-                write_session(&tx, &session).map_err(store_error)?;
+                write_session(&tx, &session)?;
             }
             StoreOp::UpdateSession { session, expected_version } => {
-                if read_session(&tx, &session.auth_id)?.map(|s| s.version) != Some(expected_version) {
+                let stored = read_session(&tx, &SessionKey::Handle(session.handle.clone()))?;
+                if stored.map(|s| s.version) != Some(expected_version) {
                     return Err(conflict("the session changed"));
                 }
-                write_session(&tx, &session).map_err(store_error)?;
+                write_session(&tx, &session)?;
             }
             StoreOp::Purge { registrations_expired_by_ms, sessions_updated_before_ms } => {
                 tx.execute(
@@ -356,8 +419,8 @@ impl PortalStore for SqliteStore {
         self.run(move |conn| read_registration(conn, &digest))
     }
 
-    fn session(&self, auth_id: String) -> StoreFuture<'_, Option<LoginSession>> {
-        self.run(move |conn| read_session(conn, &auth_id))
+    fn session(&self, key: SessionKey) -> StoreFuture<'_, Option<LoginSession>> {
+        self.run(move |conn| read_session(conn, &key))
     }
 
     fn apply(&self, change: Change) -> StoreFuture<'_, ()> {
