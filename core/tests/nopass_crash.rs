@@ -53,7 +53,7 @@ fn crash_child() {
             let (command, argument) = line.split_once(' ').unwrap_or((line.as_str(), ""));
             match command {
                 "login" => match portal.request_authorization(argument).await {
-                    Ok(session) => println!("AUTH {}", session.auth_id),
+                    Ok(session) => println!("HANDLE {}", session.handle),
                     Err(error) => println!("ERROR {error}"),
                 },
                 "session" => {
@@ -136,11 +136,14 @@ async fn sigkill_loses_no_acknowledged_change() {
     let mut receiver = Receiver::start(&db, &server_url);
     sandbox.nopass().set_portal_url(&receiver.url);
     let registration = sandbox.nopass().register_portal(ADMIN_ID).await.unwrap();
+    // The receiver knows each login by its handle; the NoPass server by its authId.
+    let mut handles = Vec::new();
     let mut auth_ids = Vec::new();
     for i in 0..SESSIONS {
         let user = format!("user{i}");
         sandbox.nopass().add_user(&user);
-        auth_ids.push(receiver.ask(&format!("login {user}"), "AUTH"));
+        handles.push(receiver.ask(&format!("login {user}"), "HANDLE"));
+        auth_ids.push(sandbox.nopass().last_auth_id(&user).unwrap());
     }
 
     // Each session: PICTURES UpdatePictures then AuthorizedUser, one at a time, counting the
@@ -182,8 +185,8 @@ async fn sigkill_loses_no_acknowledged_change() {
 
     let mut restarted = Receiver::start(&db, &server_url);
     assert_eq!(restarted.ask("status", "STATUS"), format!("registered {}", registration.portal_id));
-    for (i, auth_id) in auth_ids.iter().enumerate() {
-        let session: Value = serde_json::from_str(&restarted.ask(&format!("session {auth_id}"), "SESSION")).unwrap();
+    for (i, handle) in handles.iter().enumerate() {
+        let session: Value = serde_json::from_str(&restarted.ask(&format!("session {handle}"), "SESSION")).unwrap();
         let version = session["version"].as_u64().unwrap();
         let acked = acknowledged[i];
         // Version 1 is the login itself; each acknowledged callback added one. At most one

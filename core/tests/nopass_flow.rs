@@ -43,22 +43,28 @@ async fn the_sandbox_drives_the_full_flow_over_http() {
     // A user registers: the portal pre-registers, the NoPass app completes it.
     let mut user = UserPreRegistration::new("ann@example.com");
     user.email = Some("ann@example.com".into());
-    portal.pre_register_user(user).await.unwrap();
-    let reg_session = nopass.complete_user_registration("ann@example.com").await.unwrap();
+    let started = portal.pre_register_user(user).await.unwrap();
+    assert_eq!(portal.session(&started.handle).await.unwrap().unwrap().state, SessionState::Pending);
+    nopass.complete_user_registration("ann@example.com").await.unwrap();
     assert_eq!(hooks.events_of(Callback::ConfirmUserRegistration)[0]["userId"], json!("ann@example.com"));
-    assert_eq!(portal.session(&reg_session).await.unwrap().unwrap().state, SessionState::Authorized);
+    assert_eq!(hooks.events_of(Callback::ConfirmUserRegistration)[0]["origin"], json!("portal"));
+    assert_eq!(portal.session(&started.handle).await.unwrap().unwrap().state, SessionState::Authorized);
+    let registered = portal.redeem_login(&started.handle).await.unwrap();
+    assert_eq!(registered.user_id, "ann@example.com");
 
-    // She logs in; the login page long-polls while the NoPass server sends pictures.
+    // She logs in; the login page long-polls by its handle while the NoPass server (which
+    // alone knows the authId) sends pictures.
     let login = portal.request_authorization("ann@example.com").await.unwrap();
+    let auth_id = nopass.last_auth_id("ann@example.com").unwrap();
     let driver = {
-        let auth_id = login.auth_id.clone();
+        let auth_id = auth_id.clone();
         async move { nopass.drive_login(&auth_id, 3, true).await }
     };
     let page = async {
         let mut seen = login.version;
         let mut pictures = Vec::new();
         loop {
-            let session = portal.wait_session(&login.auth_id, seen, &WaitOptions::new(Duration::from_secs(20))).await?;
+            let session = portal.wait_session(&login.handle, seen, &WaitOptions::new(Duration::from_secs(20))).await?;
             seen = session.version;
             pictures.push(session.image.clone());
             if session.state != SessionState::Pending {
@@ -73,17 +79,20 @@ async fn the_sandbox_drives_the_full_flow_over_http() {
     assert_eq!(session.pictures, 4, "the first picture and three updates");
     assert!(pictures.iter().all(Option::is_some));
     assert_eq!(hooks.events_of(Callback::UpdatePicture).len(), 3);
+    let signed_in = portal.redeem_login(&login.handle).await.unwrap();
+    assert_eq!(signed_in.user_id, "ann@example.com");
 
     // A denied login keeps its reason.
     let denied = portal.request_authorization("ann@example.com").await.unwrap();
-    nopass.drive_login(&denied.auth_id, 1, false).await.unwrap();
-    let denied = portal.session(&denied.auth_id).await.unwrap().unwrap();
+    let denied_auth_id = nopass.last_auth_id("ann@example.com").unwrap();
+    nopass.drive_login(&denied_auth_id, 1, false).await.unwrap();
+    let denied = portal.session(&denied.handle).await.unwrap().unwrap();
     assert_eq!(denied.state, SessionState::Denied);
     assert!(denied.reason.unwrap().contains("denied"));
 
     // The user closes the session in NoPass.
-    assert!(nopass.close_session(&login.auth_id).await.unwrap().is_success());
-    assert_eq!(portal.session(&login.auth_id).await.unwrap().unwrap().state, SessionState::Closed);
+    assert!(nopass.close_session(&auth_id).await.unwrap().is_success());
+    assert_eq!(portal.session(&login.handle).await.unwrap().unwrap().state, SessionState::Closed);
 
     // Profile changes, deletion, bulk additions, a registration the server starts.
     let updates = json!({ "email": { "newValue": "ann@new.example", "forbiddenStore": false } });
@@ -97,7 +106,7 @@ async fn the_sandbox_drives_the_full_flow_over_http() {
     // The portal is deleted in the console: from now on everything is refused.
     let disabled = nopass.disable_service().await.unwrap();
     assert_eq!((disabled.status, disabled.result().clone()), (200, json!(true)));
-    let after = nopass.update_picture(&denied.auth_id).await.unwrap();
+    let after = nopass.update_picture(&denied_auth_id).await.unwrap();
     assert_eq!((after.status, after.error_code()), (403, Some("portal_disabled")));
     assert!(nopass.register_portal(ADMIN_ID).await.is_err());
     assert_eq!(portal.status().await.unwrap().phase.as_str(), "disabled");
@@ -106,7 +115,7 @@ async fn the_sandbox_drives_the_full_flow_over_http() {
     // The state is on disk: a new portal on the same file sees it.
     let reopened = portal_with(config(), &hooks, Some(std::sync::Arc::new(SqliteStore::open(&db).unwrap())));
     assert_eq!(reopened.status().await.unwrap().phase.as_str(), "disabled");
-    assert_eq!(reopened.session(&login.auth_id).await.unwrap().unwrap().state, SessionState::Closed);
+    assert_eq!(reopened.session(&login.handle).await.unwrap().unwrap().state, SessionState::Closed);
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
 

@@ -48,11 +48,14 @@ async fn request_authorization_opens_a_session_with_the_first_picture() {
     let portal = registered(&sandbox).await;
     sandbox.nopass().add_user("u1");
     let login = portal.request_authorization("u1").await.unwrap();
-    assert_eq!(sandbox.nopass().last_auth_id("u1").as_deref(), Some(login.auth_id.as_str()));
+    let auth_id = sandbox.nopass().last_auth_id("u1").unwrap();
+    assert_ne!(login.handle, auth_id, "the browser handle is not the authId");
+    assert!(!format!("{login:?}").contains(&auth_id), "the authId must not show in Debug");
+    assert!(!serde_json::to_string(&login).unwrap().contains(&auth_id), "nor in JSON");
     assert_eq!((login.state, login.pictures, login.next_change_ms), (SessionState::Pending, 1, Some(30_000)));
     assert_eq!(&login.image_png().unwrap()[..4], b"\x89PNG");
     assert!(login.expires_at_ms >= login.created_at_ms + 359_000, "the default login time is 360 s");
-    assert_eq!(portal.session(&login.auth_id).await.unwrap().unwrap(), login);
+    assert_eq!(portal.session(&login.handle).await.unwrap().unwrap(), login);
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use authbridge::nopass::{
-    Change, LoginSession, MemoryStore, PendingRegistration, PortalPhase, PortalRecord, PortalStore, SessionOrigin,
-    SessionState, SqliteStore, StoreOp,
+    Change, LoginSession, MemoryStore, PendingRegistration, PortalPhase, PortalRecord, PortalStore, SessionKey,
+    SessionOrigin, SessionState, SqliteStore, StoreOp,
 };
 use authbridge::Secret;
 
@@ -35,16 +35,18 @@ fn registration(byte: u8, expires_at_ms: u64) -> PendingRegistration {
     PendingRegistration {
         digest: [byte; 32],
         user_id: Some(format!("user{byte}")),
-        initiated_by_portal: true,
+        handle: Some(format!("h{byte}")),
         created_at_ms: 1,
         expires_at_ms,
     }
 }
 
-fn session(auth_id: &str, version: u64, updated_at_ms: u64) -> LoginSession {
+/// A session whose `authId` digest is derived from its handle (each test session has its own).
+fn session(handle: &str, version: u64, updated_at_ms: u64) -> LoginSession {
     LoginSession {
-        auth_id: auth_id.into(),
-        user_id: Some("u".into()),
+        handle: handle.into(),
+        auth_digest: Some(auth_digest(handle)),
+        user_id: "u".into(),
         origin: SessionOrigin::Login,
         state: SessionState::Pending,
         reason: None,
@@ -57,6 +59,18 @@ fn session(auth_id: &str, version: u64, updated_at_ms: u64) -> LoginSession {
         updated_at_ms,
         version,
     }
+}
+
+fn auth_digest(handle: &str) -> [u8; 32] {
+    let mut digest = [0u8; 32];
+    for (slot, byte) in digest.iter_mut().zip(handle.bytes().cycle()) {
+        *slot = byte;
+    }
+    digest
+}
+
+fn by_handle(handle: &str) -> SessionKey {
+    SessionKey::Handle(handle.into())
 }
 
 async fn contract(store: Arc<dyn PortalStore>) {
@@ -96,9 +110,26 @@ async fn contract(store: Arc<dyn PortalStore>) {
     let update =
         Change { portal_version: 1, ops: vec![StoreOp::UpdateSession { session: next.clone(), expected_version: 1 }] };
     store.apply(update.clone()).await.unwrap();
-    assert_eq!(store.session("a1".into()).await.unwrap(), Some(next));
+    assert_eq!(store.session(by_handle("a1")).await.unwrap(), Some(next.clone()));
+    assert_eq!(store.session(SessionKey::AuthDigest(auth_digest("a1"))).await.unwrap(), Some(next));
     assert_eq!(store.apply(update).await.unwrap_err().code(), "conflict");
-    assert!(store.session("nope".into()).await.unwrap().is_none());
+    assert!(store.session(by_handle("nope")).await.unwrap().is_none());
+    assert!(store.session(SessionKey::AuthDigest([9; 32])).await.unwrap().is_none());
+
+    // An authId belongs to one session: neither a new session nor an update may take another's.
+    let mut thief = session("b1", 1, 10);
+    thief.auth_digest = Some(auth_digest("a1"));
+    let steal = Change { portal_version: 1, ops: vec![StoreOp::InsertSession(thief.clone())] };
+    assert_eq!(store.apply(steal).await.unwrap_err().code(), "conflict");
+    thief.auth_digest = None;
+    store.apply(Change { portal_version: 1, ops: vec![StoreOp::InsertSession(thief.clone())] }).await.unwrap();
+    let taking = LoginSession { auth_digest: Some(auth_digest("a1")), version: 2, ..thief.clone() };
+    let steal =
+        Change { portal_version: 1, ops: vec![StoreOp::UpdateSession { session: taking, expected_version: 1 }] };
+    assert_eq!(store.apply(steal).await.unwrap_err().code(), "conflict");
+    assert_eq!(store.session(by_handle("b1")).await.unwrap(), Some(thief), "a refused change changes nothing");
+    let owner = store.session(SessionKey::AuthDigest(auth_digest("a1"))).await.unwrap().unwrap();
+    assert_eq!(owner.handle, "a1");
 
     // Purge drops expired registrations and sessions not changed since the cut-off.
     let setup = Change {
@@ -114,15 +145,17 @@ async fn contract(store: Arc<dyn PortalStore>) {
     store.apply(Change { portal_version: 1, ops: vec![purge] }).await.unwrap();
     assert!(store.registration([2; 32]).await.unwrap().is_none());
     assert!(store.registration([3; 32]).await.unwrap().is_some());
-    assert!(store.session("old".into()).await.unwrap().is_none());
-    assert!(store.session("a1".into()).await.unwrap().is_some());
+    assert!(store.session(by_handle("old")).await.unwrap().is_none());
+    assert!(store.session(SessionKey::AuthDigest(auth_digest("old"))).await.unwrap().is_none());
+    assert!(store.session(by_handle("a1")).await.unwrap().is_some());
 
     // Reset forgets everything and moves the version on.
     store.apply(Change { portal_version: 1, ops: vec![StoreOp::Reset] }).await.unwrap();
     let record = store.load_portal().await.unwrap();
     assert_eq!((record.phase, record.version, record.portal_id), (PortalPhase::Unregistered, 2, None));
     assert!(store.registration([3; 32]).await.unwrap().is_none());
-    assert!(store.session("a1".into()).await.unwrap().is_none());
+    assert!(store.session(by_handle("a1")).await.unwrap().is_none());
+    assert!(store.session(SessionKey::AuthDigest(auth_digest("a1"))).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -158,7 +191,7 @@ async fn sqlite_state_survives_reopening_and_stale_handles_are_refused() {
     let record = reopened.load_portal().await.unwrap();
     assert_eq!(record, PortalRecord { version: 1, ..registered() });
     assert_eq!(record.auth_token.unwrap().expose(), "tok");
-    assert_eq!(reopened.session("a1".into()).await.unwrap(), Some(session("a1", 1, 10)));
+    assert_eq!(reopened.session(by_handle("a1")).await.unwrap(), Some(session("a1", 1, 10)));
     assert_eq!(reopened.registration([4; 32]).await.unwrap(), Some(registration(4, 4_102_444_800_000)));
     assert_eq!(reopened.path(), Some(db.as_path()));
 

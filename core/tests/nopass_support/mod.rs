@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use authbridge::nopass::{
-    AuthorizationResult, Callback, HookError, HookFuture, NoPassServerConfig, PictureUpdate, Portal, PortalConfig,
-    PortalHooks, PortalResponse, PortalStore, PreRegistration, Registration, ServiceDisabling, SessionClosing,
-    UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+    AccessPolicy, AuthorizationResult, Callback, HookError, HookFuture, NoPassServerConfig, PictureUpdate, Portal,
+    PortalConfig, PortalHooks, PortalResponse, PortalStore, PreRegistration, Registration, RequestHead,
+    ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
 };
 use authbridge::sandbox::{Sandbox, SimPortal};
 use authbridge::Vendor;
@@ -121,9 +121,14 @@ impl PortalHooks for Hooks {
     }
 }
 
+/// The seed's portal, serving callers on this machine only (the sandbox's NoPass server and
+/// [`post`]).
 pub fn config() -> PortalConfig {
-    PortalConfig::new(ADMIN_ID, S_CODE).unwrap()
+    PortalConfig::new(ADMIN_ID, S_CODE).unwrap().access(AccessPolicy::loopback())
 }
+
+/// The address [`post`] calls from.
+pub const LOOPBACK: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
 /// A portal wired to the sandbox's NoPass server.
 pub fn config_for(sandbox: &Sandbox) -> PortalConfig {
@@ -138,16 +143,17 @@ pub fn portal_with(config: PortalConfig, hooks: &Arc<Recorder>, store: Option<Ar
     builder.build().unwrap()
 }
 
-/// POSTs `body` to a callback as the NoPass server does (`application/json-patch+json`).
+/// POSTs `body` to a callback as the NoPass server does (`application/json-patch+json`), from
+/// this machine.
 pub async fn post(portal: &Portal, callback: Callback, body: Value) -> PortalResponse {
-    portal
-        .handle(
-            "POST",
-            &callback.path(),
-            [("Content-Type", "application/json-patch+json")],
-            body.to_string().as_bytes(),
-        )
-        .await
+    post_from(portal, LOOPBACK, callback, body).await
+}
+
+/// [`post`] from another address.
+pub async fn post_from(portal: &Portal, peer: std::net::IpAddr, callback: Callback, body: Value) -> PortalResponse {
+    let head =
+        RequestHead::new("POST", callback.path()).header("Content-Type", "application/json-patch+json").peer(peer);
+    portal.handle_request(head, body.to_string().as_bytes()).await
 }
 
 /// Registers the portal with the seed's example values, and tells the sandbox (when given) it
