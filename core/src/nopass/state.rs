@@ -92,6 +92,7 @@ pub enum RegistrationOrigin {
     Portal,
     /// The NoPass server (seed 4): every detail of the user came from the caller, so nothing
     /// about it is proven to the portal.
+    #[serde(rename = "nopass_server")]
     NoPassServer,
 }
 
