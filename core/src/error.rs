@@ -252,6 +252,31 @@ impl Error {
             _ => Error::HttpStatus(detail),
         }
     }
+
+    /// An error with the same code, details and message, for an outcome several callers share
+    /// (`Error` is not `Clone` because `std::io::Error` is not; an I/O error keeps its kind
+    /// and text).
+    pub(crate) fn duplicate(&self) -> Self {
+        match self {
+            Error::InvalidInput { field, rule } => Error::InvalidInput { field: field.clone(), rule: rule.clone() },
+            Error::Config(message) => Error::Config(message.clone()),
+            Error::Connect { vendor, message } => Error::Connect { vendor: *vendor, message: message.clone() },
+            Error::Timeout { what, after } => Error::Timeout { what: what.clone(), after: *after },
+            Error::Transport { vendor, message } => Error::Transport { vendor: *vendor, message: message.clone() },
+            Error::ResponseTooLarge { vendor, limit } => Error::ResponseTooLarge { vendor: *vendor, limit: *limit },
+            Error::Decode { vendor, message } => Error::Decode { vendor: *vendor, message: message.clone() },
+            Error::HttpStatus(detail) => Error::HttpStatus(detail.clone()),
+            Error::Vendor(detail) => Error::Vendor(detail.clone()),
+            Error::Unauthorized(detail) => Error::Unauthorized(detail.clone()),
+            Error::NotFound(detail) => Error::NotFound(detail.clone()),
+            Error::Conflict(detail) => Error::Conflict(detail.clone()),
+            Error::RateLimited(detail) => Error::RateLimited(detail.clone()),
+            Error::AuthenticationFailed(detail) => Error::AuthenticationFailed(detail.clone()),
+            Error::Cancelled => Error::Cancelled,
+            Error::Io(error) => Error::Io(std::io::Error::new(error.kind(), error.to_string())),
+            Error::Store(message) => Error::Store(message.clone()),
+        }
+    }
 }
 
 /// The result type of every fallible authbridge call.
@@ -290,6 +315,20 @@ mod tests {
         assert_eq!(of(422), "conflict");
         assert_eq!(of(429), "rate_limited");
         assert_eq!(of(502), "http_status");
+    }
+
+    #[test]
+    fn a_duplicate_keeps_code_details_and_message() {
+        let samples = [
+            Error::from_status(VendorDetail::new(Vendor::Descope).status(503).code("E1").message("down")),
+            Error::Timeout { what: "descope session_keys".into(), after: Duration::from_secs(3) },
+            Error::Io(std::io::Error::new(std::io::ErrorKind::NotFound, "gone")),
+        ];
+        for error in &samples {
+            let copy = error.duplicate();
+            assert_eq!((copy.code(), copy.to_string()), (error.code(), error.to_string()));
+            assert_eq!(copy.detail(), error.detail());
+        }
     }
 
     #[test]

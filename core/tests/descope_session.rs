@@ -263,7 +263,10 @@ async fn an_audience_is_checked_only_when_configured() {
 
 #[tokio::test]
 async fn key_set_failures_are_not_reported_as_bad_tokens() {
-    let (sandbox, client) = setup().await;
+    let sandbox = Sandbox::start().await.unwrap();
+    let refresh = Duration::from_secs(2);
+    let validation = SessionValidation { min_key_refresh: refresh, ..SessionValidation::default() };
+    let client = DescopeClient::new(config(&sandbox, DescopeSim::PROJECT_ID).session_validation(validation)).unwrap();
     let token = Secret::new(sandbox.descope().sign_jwt(&claims(&sandbox, json!({}))));
     // 503 for each of the transport's three attempts at the key set.
     sandbox.descope().fail_next("descope.keys", 503, None, None, 3);
@@ -272,9 +275,59 @@ async fn key_set_failures_are_not_reported_as_bad_tokens() {
     assert_eq!(error.status(), Some(503));
     assert_eq!(SessionRejection::of(&error), None);
     assert_eq!(sandbox.request_count("descope.keys"), 3);
-    // With nothing cached, the next validation asks again at once and succeeds.
+    // Within the refresh limit a failing Descope is not asked again either: the same
+    // failure, still not a verdict on the token.
+    let again = client.validate_session(&token).await.unwrap_err();
+    assert_eq!((again.code(), again.status(), SessionRejection::of(&again)), ("http_status", Some(503), None));
+    assert_eq!(sandbox.request_count("descope.keys"), 3);
+    // Once it has passed, the next validation asks again and succeeds.
+    tokio::time::sleep(refresh).await;
     client.validate_session(&token).await.unwrap();
     assert_eq!(sandbox.request_count("descope.keys"), 4);
+}
+
+/// A well-formed RS256 token naming `kid`, with a signature no key verifies.
+fn token_with_kid(sandbox: &Sandbox, kid: &str) -> Secret {
+    let header = json!({ "alg": "RS256", "typ": "JWT", "kid": kid });
+    let body = claims(sandbox, json!({}));
+    Secret::new(format!(
+        "{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(body.to_string()),
+        URL_SAFE_NO_PAD.encode([7u8; 256])
+    ))
+}
+
+#[tokio::test]
+async fn an_empty_key_set_does_not_let_unknown_kids_flood_descope() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let sim = sandbox.descope();
+    // Signed now: making the stand-in's key takes a while and must not eat into the window.
+    let genuine = Secret::new(sim.sign_jwt(&claims(&sandbox, json!({}))));
+    sim.set_no_published_keys(true);
+    let refresh = Duration::from_secs(2);
+    let validation = SessionValidation { min_key_refresh: refresh, ..SessionValidation::default() };
+    let client = DescopeClient::new(config(&sandbox, DescopeSim::PROJECT_ID).session_validation(validation)).unwrap();
+    let forged: Vec<Secret> = (0..100).map(|i| token_with_kid(&sandbox, &format!("forged-{i}"))).collect();
+
+    // 100 validations at once share one fetch of the (empty) set.
+    let results = futures_util::future::join_all(forged.iter().map(|token| client.validate_session(token))).await;
+    for result in &results {
+        assert_eq!(rejection(result.as_ref().unwrap_err()), Some(SessionRejection::UnknownKey));
+    }
+    assert_eq!(sandbox.request_count("descope.keys"), 1);
+    // One after another, still within the limit: no further fetch.
+    for token in &forged {
+        let error = client.validate_session(token).await.unwrap_err();
+        assert_eq!(rejection(&error), Some(SessionRejection::UnknownKey));
+    }
+    assert_eq!(sandbox.request_count("descope.keys"), 1);
+
+    // After the limit, one fetch picks up keys published in the meantime.
+    sim.set_no_published_keys(false);
+    tokio::time::sleep(refresh).await;
+    client.validate_session(&genuine).await.unwrap();
+    assert_eq!(sandbox.request_count("descope.keys"), 2);
 }
 
 #[tokio::test]

@@ -32,7 +32,8 @@ pub struct SessionValidation {
     /// Clock skew tolerated on `exp` and `iat` (the official SDKs use 5 s).
     pub leeway: Duration,
     /// The project's key set is fetched again for an unknown `kid` at most this often, so a
-    /// stream of forged tokens cannot turn into a stream of key requests.
+    /// stream of forged tokens cannot turn into a stream of key requests. This holds even
+    /// while the set is empty or the last fetch failed (whose error is then answered again).
     pub min_key_refresh: Duration,
     /// When set, the token's `aud` must contain this value. Descope's SDKs do not check the
     /// audience by default.

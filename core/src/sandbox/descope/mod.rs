@@ -173,6 +173,12 @@ impl DescopeSim {
         self.state().refresh_in_cookie = on;
     }
 
+    /// Publishes an empty key set (`{"keys":[]}`) while `on`, as a project without signing
+    /// keys would; tokens are still signed, so none of them validates meanwhile.
+    pub fn set_no_published_keys(&self, on: bool) {
+        self.state().no_published_keys = on;
+    }
+
     /// Requires every request's bearer to end with `:<key>`.
     pub fn require_management_key(&self, key: &str) {
         self.state().management_key = Some(key.to_string());
@@ -249,7 +255,8 @@ impl DescopeSim {
             if !state.projects.contains(project_id) {
                 return Ok(error(StatusCode::BAD_REQUEST, BAD_ARGUMENTS, "Request is invalid", "Unknown project"));
             }
-            return Ok(SimResponse::json(StatusCode::OK, &state.signer().jwks()));
+            let jwks = if state.no_published_keys { json!({ "keys": [] }) } else { state.signer().jwks() };
+            return Ok(SimResponse::json(StatusCode::OK, &jwks));
         }
         expect_method(request, Method::POST)?;
         expect_content_type(request, &["application/json"])?;

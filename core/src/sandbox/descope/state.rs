@@ -94,6 +94,8 @@ pub(super) struct State {
     pub pending_ttl: Option<Duration>,
     pub session_ttl: Option<Duration>,
     pub refresh_in_cookie: bool,
+    /// The JWKS is answered as `{"keys":[]}`.
+    pub no_published_keys: bool,
     pub armed: HashMap<&'static str, VecDeque<Armed>>,
     pub last_bodies: HashMap<&'static str, Value>,
     pub last_sdk: Option<(String, String)>,
