@@ -188,6 +188,34 @@ async fn recovery_codes_work_once() {
 }
 
 #[tokio::test]
+async fn a_refused_recovery_code_is_an_authentication_failure_whatever_its_4xx_status() {
+    let (sandbox, client) = setup().await;
+    let code = secret("abcd-efgh-1234-5678");
+    client.recovery_code_login(CLIENT, USER, &code).await.unwrap();
+    // The seed documents no failure status; deployments answer 403 and others, and name the
+    // recovery code in the error code, spelled in more than one way.
+    let cases = [
+        (403, "errors.recoveryCodeUsed"),
+        (401, "errors.recoveryCodeInvalid"),
+        (404, "errors.invalidRecoveryCode"),
+        (422, "ERRORS.RECOVERYCODE_EXPIRED"),
+    ];
+    for (status, vendor_code) in cases {
+        sandbox.nevis().set_recovery_code_failure(status, vendor_code);
+        let error = client.recovery_code_login(CLIENT, USER, &code).await.unwrap_err();
+        assert_eq!(error.code(), "authentication_failed", "{status} {vendor_code}: {error}");
+        assert_eq!(error.status(), Some(status));
+        assert_eq!(error.vendor(), Some(Vendor::Nevis));
+        assert_eq!(error.vendor_code(), Some(vendor_code));
+        assert!(error.vendor_message().unwrap().contains("not valid or was already used"));
+    }
+    // A 403 whose code says nothing about the recovery code still concerns the caller's access.
+    sandbox.nevis().set_recovery_code_failure(403, "errors.accessDenied");
+    let error = client.recovery_code_login(CLIENT, USER, &code).await.unwrap_err();
+    assert_eq!((error.code(), error.vendor_code()), ("unauthorized", Some("errors.accessDenied")));
+}
+
+#[tokio::test]
 async fn recovery_login_for_unknown_user_is_not_found() {
     let (_sandbox, client) = setup().await;
     let error = client.recovery_code_login(CLIENT, "ghost", &secret("abcd")).await.unwrap_err();

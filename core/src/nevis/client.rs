@@ -65,7 +65,8 @@ impl NevisClient {
     /// Recovery Code login: `POST /{clientExtId}/users/{userExtId}/recovery-codes/login/`.
     ///
     /// Succeeds with HTTP 204. Each code works once; a wrong or used code fails with
-    /// `authentication_failed`.
+    /// `authentication_failed` (any 400/409/410, and any 4xx whose nevisIDM error code names
+    /// the recovery code), keeping nevisIDM's status, code and message.
     pub async fn recovery_code_login(&self, client_ext_id: &str, user_ext_id: &str, code: &Secret) -> Result<()> {
         required("code", code.expose())?;
         let response =
@@ -207,8 +208,19 @@ fn error_from(response: &Response, login: Login) -> Error {
     }
     match (login, response.status.as_u16()) {
         // A recovery code the server rejected (its exact status is not documented): the
-        // person's credential failed, not the caller's access to nevisIDM.
+        // person's credential failed, not the caller's access to nevisIDM. An error code
+        // naming the recovery code says so at any 4xx status, 401/403 included, which would
+        // otherwise read as the caller's credentials being refused.
         (Login::RecoveryCode, 400 | 409 | 410) => Error::AuthenticationFailed(Box::new(detail)),
+        (Login::RecoveryCode, 400..=499) if detail.vendor_code.as_deref().is_some_and(names_recovery_code) => {
+            Error::AuthenticationFailed(Box::new(detail))
+        }
         _ => Error::from_status(detail),
     }
+}
+
+/// Whether a nevisIDM error code is about the recovery code itself (`errors.recoveryCodeUsed`,
+/// `errors.invalidRecoveryCode`, …), in any case.
+fn names_recovery_code(code: &str) -> bool {
+    code.to_ascii_lowercase().contains("recoverycode")
 }

@@ -14,7 +14,8 @@
 //! not active 422 `errors.credentialNotActive`, with the seed's messages. Wrong passwords
 //! answer 200 with statusCode 2, then 3 (one try left), then 4 (locked); with a temporary
 //! lock policy the last one is 9 and the lock lifts after the configured time. A wrong or
-//! used recovery code answers 400 (the seed does not document the status).
+//! used recovery code answers 400 `errors.invalidRecoveryCode` unless told otherwise
+//! ([`NevisSim::set_recovery_code_failure`]; the seed documents neither).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -111,6 +112,8 @@ struct State {
     /// `(header name, exact value)` every request must carry, when set.
     required_auth: Option<(String, String)>,
     last_raw_path: Option<String>,
+    /// Status and error code of a wrong or used recovery code, when not the default.
+    recovery_failure: Option<(StatusCode, String)>,
 }
 
 /// The nevisIDM stand-in's state and control API.
@@ -195,6 +198,14 @@ impl NevisSim {
         self.state().policy = policy;
     }
 
+    /// Answers a wrong or used recovery code with HTTP `status` and error code `code` instead
+    /// of 400 `errors.invalidRecoveryCode`: the seed documents neither, and deployments differ
+    /// (e.g. 403 `errors.recoveryCodeUsed`).
+    pub fn set_recovery_code_failure(&self, status: u16, code: &str) {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        self.state().recovery_failure = Some((status, code.to_string()));
+    }
+
     /// Requires every request to carry header `name` with exactly `value` (else 401).
     pub fn require_header(&self, name: &str, value: &str) {
         self.state().required_auth = Some((name.to_ascii_lowercase(), value.into()));
@@ -228,6 +239,7 @@ impl NevisSim {
         let (client_ext_id, user_ext_id) = path_ids(&request.path)?;
         let object = json_object(body)?;
         let policy = state.policy;
+        let recovery_failure = state.recovery_failure.clone();
         let client = match state.clients.get_mut(&client_ext_id) {
             Some(client) => client,
             None => {
@@ -241,7 +253,7 @@ impl NevisSim {
             )));
         };
         match route {
-            "nevisidm.recovery_code_login" => recovery_login(user, &user_ext_id, &object),
+            "nevisidm.recovery_code_login" => recovery_login(user, &user_ext_id, &object, recovery_failure),
             _ => password_login(route, user, &user_ext_id, &object, policy),
         }
     }
@@ -296,7 +308,12 @@ fn path_ids(path: &str) -> Result<(String, String), SimResponse> {
     Ok((client, user))
 }
 
-fn recovery_login(user: &mut User, user_ext_id: &str, object: &Map<String, Value>) -> Result<SimResponse, SimResponse> {
+fn recovery_login(
+    user: &mut User,
+    user_ext_id: &str,
+    object: &Map<String, Value>,
+    failure: Option<(StatusCode, String)>,
+) -> Result<SimResponse, SimResponse> {
     only_fields(object, &["code"])?;
     let code = string_field(object, "code")?;
     let Some(codes) = user.recovery_codes.as_mut() else {
@@ -307,12 +324,10 @@ fn recovery_login(user: &mut User, user_ext_id: &str, object: &Map<String, Value
         answer.headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
         Ok(answer)
     } else {
+        let (status, code) = failure.unwrap_or((StatusCode::BAD_REQUEST, "errors.invalidRecoveryCode".to_string()));
         Ok(SimResponse::json(
-            StatusCode::BAD_REQUEST,
-            &errors(
-                "errors.invalidRecoveryCode",
-                &format!("The recovery code is not valid or was already used for user '{user_ext_id}'"),
-            ),
+            status,
+            &errors(&code, &format!("The recovery code is not valid or was already used for user '{user_ext_id}'")),
         ))
     }
 }
