@@ -1,15 +1,24 @@
 //! Values that must never be printed: keys, tokens, passwords, PINs, OTPs, biometric bytes.
 //!
-//! [`Secret`] and [`SecretBytes`] print `***` in `Debug` and `Display` and wipe their memory
-//! when dropped. The only way to read one is [`Secret::expose`], which makes every place that
-//! handles the plain value easy to find.
+//! [`Secret`] and [`SecretBytes`] print `***` in `Debug` and `Display`, serialize as `"***"`,
+//! compare in constant time and wipe their memory when dropped. The only way to read one is
+//! [`Secret::expose`], which makes every place that handles the plain value easy to find: a
+//! request body puts a secret on the wire by calling it, never by serializing the `Secret`.
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
+use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
 
+/// What a secret prints and serializes as.
+const MASK: &str = "***";
+
 /// A secret string (key, token, password, PIN, one-time code).
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// `==` runs in constant time (see [`ConstantTimeEq`]), so comparing a received value with a
+/// stored one does not tell an attacker how much of it was right.
+#[derive(Clone, Default)]
 pub struct Secret(Zeroizing<String>);
 
 impl Secret {
@@ -34,15 +43,32 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
+        f.write_str(MASK)
     }
 }
 
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
+        f.write_str(MASK)
     }
 }
+
+/// Compares the SHA-256 digests of both values with [`subtle`]: the time taken depends on
+/// neither the position of the first difference nor on whether the lengths match, only on
+/// each value's length in 64-byte blocks (one block for anything under 56 bytes).
+impl ConstantTimeEq for Secret {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        digest_eq(self.expose().as_bytes(), other.expose().as_bytes())
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other).into()
+    }
+}
+
+impl Eq for Secret {}
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
@@ -57,10 +83,11 @@ impl From<&str> for Secret {
 }
 
 impl serde::Serialize for Secret {
-    /// Secrets serialize to their plain value because the only serialization authbridge does
-    /// is building request bodies. Never serialize a secret for logging.
+    /// Serializes as `"***"`, like `Debug`: a struct holding a secret can be logged or
+    /// returned as JSON without leaking it. A request body that must carry the plain value
+    /// says so by putting [`Secret::expose`] in it.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.expose())
+        serializer.serialize_str(MASK)
     }
 }
 
@@ -70,8 +97,9 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
-/// Secret bytes (biometric samples, key material).
-#[derive(Clone, Default, PartialEq, Eq)]
+/// Secret bytes (biometric samples, key material). `==` runs in constant time, as for
+/// [`Secret`].
+#[derive(Clone, Default)]
 pub struct SecretBytes(Zeroizing<Vec<u8>>);
 
 impl SecretBytes {
@@ -105,6 +133,29 @@ impl From<Vec<u8>> for SecretBytes {
     }
 }
 
+/// Constant time in the same sense as for [`Secret`].
+impl ConstantTimeEq for SecretBytes {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        digest_eq(self.expose(), other.expose())
+    }
+}
+
+impl PartialEq for SecretBytes {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other).into()
+    }
+}
+
+impl Eq for SecretBytes {}
+
+/// Equality of two secret values through their SHA-256 digests. Comparing the bytes with
+/// `subtle` alone would return at once when the lengths differ, telling an attacker the
+/// length; digests always have the same length, and equal digests mean equal values.
+fn digest_eq(a: &[u8], b: &[u8]) -> Choice {
+    let (a, b): ([u8; 32], [u8; 32]) = (Sha256::digest(a).into(), Sha256::digest(b).into());
+    a.ct_eq(&b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,13 +171,48 @@ mod tests {
     }
 
     #[test]
-    fn serializes_plain_for_the_wire() {
+    fn serializing_never_writes_the_value() {
         #[derive(serde::Serialize)]
-        struct Body {
+        struct Held {
+            user: &'static str,
             password: Secret,
+            token: Option<Secret>,
+            keys: Vec<Secret>,
         }
-        let body = Body { password: "pw".into() };
-        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"password":"pw"}"#);
-        assert!(!format!("{:?}", body.password).contains("pw"));
+        let held = Held {
+            user: "ada",
+            password: "hunter2".into(),
+            token: Some("tok-123".into()),
+            keys: vec!["k-1".into(), "".into()],
+        };
+        let json = serde_json::to_string(&held).unwrap();
+        assert_eq!(json, r#"{"user":"ada","password":"***","token":"***","keys":["***","***"]}"#);
+        assert_eq!(serde_json::to_value(Secret::new("hunter2")).unwrap(), serde_json::json!("***"));
+        // Reading a secret from JSON still keeps its value.
+        let read: Secret = serde_json::from_str(r#""from-the-wire""#).unwrap();
+        assert_eq!(read.expose(), "from-the-wire");
+    }
+
+    #[test]
+    fn equality_compares_the_values() {
+        let s = |v: &str| Secret::new(v);
+        assert_eq!(s("correct horse"), s("correct horse"));
+        assert_eq!(s(""), Secret::default());
+        assert_ne!(s("correct horse"), s("correct horsf"));
+        assert_ne!(s("correct horse"), s("Correct horse"));
+        // Prefixes and longer values differ too, whatever the lengths.
+        assert_ne!(s("correct"), s("correct horse"));
+        assert_ne!(s("correct horse battery"), s("correct horse"));
+        assert_ne!(s(""), s("x"));
+        assert!(bool::from(s("pin-1234").ct_eq(&s("pin-1234"))));
+        assert!(!bool::from(s("pin-1234").ct_eq(&s("pin-1235"))));
+        assert_eq!(Some(s("a")), Some(s("a")));
+        assert_ne!(Some(s("a")), None);
+
+        let b = |v: &[u8]| SecretBytes::new(v.to_vec());
+        assert_eq!(b(b"\x00face"), b(b"\x00face"));
+        assert_ne!(b(b"\x00face"), b(b"\x00facf"));
+        assert_ne!(b(b"face"), b(b"face\x00"));
+        assert_eq!(b(b""), SecretBytes::default());
     }
 }
