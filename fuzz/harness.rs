@@ -1,7 +1,7 @@
 //! The `portal_handle` fuzz harness, shared by the fuzz target and the regression test that
 //! replays the seeds and every crash ever found (`core/tests/nopass_fuzz_regressions.rs`).
 //!
-//! Input: byte 0 picks the phase (unregistered, pre-registered, registered with a session
+//! Input: byte 0 picks the phase (unregistered, pre-registered, registered with a pending login
 //! `auth-1` and a pending `otp-1`, disabled) and whether decision hooks accept; the rest is
 //! split at 0xFF bytes into up to 8 requests. In each request, byte 0 picks the callback (or
 //! an unknown path), byte 1 the method, path case and content type, and the rest is the body.
@@ -10,12 +10,14 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use authbridge::nopass::{
-    Callback, HookFuture, Portal, PortalConfig, PortalHooks, UserDeletion, UserRegistrationCheck, UserUpdate,
-    UsersAddition,
+    AccessPolicy, Callback, Change, HookFuture, LoginSession, MemoryStore, Portal, PortalConfig, PortalHooks,
+    PortalStore, SessionOrigin, SessionState, StoreOp, UserDeletion, UserRegistrationCheck, UserUpdate, UsersAddition,
 };
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 const ADMIN_ID: &str = "JimTheAdmin";
 const PORTAL_ID: &str = "ff34as4578sdjlkf";
@@ -52,10 +54,36 @@ async fn post(portal: &Portal, callback: Callback, body: Value) -> u16 {
         .status
 }
 
+/// A login the portal started (as RequestAuthorization would have), known to the NoPass side
+/// as `auth-1`.
+fn pending_login() -> LoginSession {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    LoginSession {
+        handle: "handle-1".into(),
+        auth_digest: Some(Sha256::digest(b"auth-1").into()),
+        user_id: "u".into(),
+        origin: SessionOrigin::Login,
+        state: SessionState::Pending,
+        reason: None,
+        image: None,
+        next_change_ms: None,
+        picture_expires_at_ms: None,
+        pictures: 0,
+        created_at_ms: now,
+        expires_at_ms: now + 3_600_000,
+        updated_at_ms: now,
+        version: 1,
+    }
+}
+
 async fn prepared(phase: u8, accept: bool) -> Portal {
-    let config = PortalConfig::new(ADMIN_ID, "nDhTZvX82Et").expect("config");
+    // Every caller is let in: the fuzzer plays the NoPass server, and the state machine
+    // behind the access check is what is fuzzed.
+    let config = PortalConfig::new(ADMIN_ID, "nDhTZvX82Et").expect("config").access(AccessPolicy::any_source());
     let accepting = Arc::new(AtomicBool::new(true));
-    let portal = Portal::builder(config).hooks(Decide(accepting.clone())).build().expect("portal");
+    let store = Arc::new(MemoryStore::new());
+    let portal =
+        Portal::builder(config).shared_store(store.clone()).hooks(Decide(accepting.clone())).build().expect("portal");
     accepting.store(accept, Ordering::SeqCst);
     if phase == 0 {
         return portal;
@@ -72,6 +100,9 @@ async fn prepared(phase: u8, accept: bool) -> Portal {
     }
     let confirm = json!({ "otp": "otp-0", "portalId": PORTAL_ID, "session": { "authId": "auth-1", "login": "u" } });
     assert_eq!(post(&portal, Callback::ConfirmUserRegistration, confirm).await, 200);
+    let version = store.load_portal().await.expect("record").version;
+    let login = Change { portal_version: version, ops: vec![StoreOp::InsertSession(pending_login())] };
+    store.apply(login).await.expect("login");
     if phase >= 3 {
         post(&portal, Callback::DisableService, json!({ "portalId": PORTAL_ID })).await;
     }
