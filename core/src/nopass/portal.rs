@@ -1,6 +1,7 @@
 //! The portal: the entry points a host calls — handling callbacks, reading, awaiting and
-//! redeeming sessions by their browser handle — and the state they share. Starting registrations and logins on the NoPass
-//! server is in `server_calls.rs`, the blocking twin of this API in `blocking.rs`.
+//! redeeming sessions by their browser handle — and the state they share. Starting
+//! registrations and logins on the NoPass server is in `server_calls.rs`, the blocking twin of
+//! this API in `blocking.rs`.
 
 use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
