@@ -1,18 +1,32 @@
 //! The eleven callbacks through `Portal::handle`: the seed's example values succeed with the
 //! seed's outputs, every field rule refuses with the field named, routing, content types,
-//! body limit, case-insensitive keys, bare mode and the optional access checks.
+//! body limit, case-insensitive keys, bare mode and the access policy every portal needs.
+//!
+//! Requests come from 127.0.0.1 (the loopback policy of `nopass_support::config`) unless a
+//! test says otherwise.
 #![cfg(all(feature = "nopass", feature = "sandbox"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 
 use authbridge::nopass::{
-    AccessPolicy, Callback, IpRange, Portal, RequestHead, ResponseMode, SessionState, SharedSecret, UserPreRegistration,
+    AccessPolicy, Callback, IpRange, Portal, PortalConfig, PortalResponse, RequestHead, ResponseMode, SessionOrigin,
+    SessionState, SharedSecret, UserPreRegistration,
 };
 use authbridge::sandbox::{Sandbox, SimPortal};
 use authbridge::Secret;
 use nopass_support::*;
 use serde_json::{json, Value};
+
+/// A request head from this machine (the peer the loopback policy admits).
+fn local(method: &str, path: &str, headers: &[(&str, &str)]) -> RequestHead {
+    headers.iter().fold(RequestHead::new(method, path).peer(LOOPBACK), |head, (name, value)| head.header(*name, *value))
+}
+
+/// `Portal::handle`, from this machine.
+async fn handle(portal: &Portal, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> PortalResponse {
+    portal.handle_request(local(method, path, headers), body).await
+}
 
 #[tokio::test]
 async fn every_callback_with_the_seed_examples_succeeds() {
@@ -52,7 +66,7 @@ async fn every_callback_with_the_seed_examples_succeeds() {
     });
     assert_eq!(assert_ok(&post(&portal, Callback::ValidateUserRegistration, body).await), json!(true));
     let check = &hooks.events_of(Callback::ValidateUserRegistration)[0];
-    assert_eq!(check["initiatedByPortal"], json!(true));
+    assert_eq!(check["origin"], json!("portal"));
     assert_eq!(check["userId"], json!("jim@example.com"));
     assert!(!check.to_string().contains(started.otp.expose()), "hooks never see the otp");
     let body = json!({
@@ -60,23 +74,33 @@ async fn every_callback_with_the_seed_examples_succeeds() {
         "session": { "authId": "reg-session-1", "login": "jim@example.com" },
     });
     assert_eq!(assert_ok(&post(&portal, Callback::ConfirmUserRegistration, body).await), json!("OK"));
-    let registered = portal.session("reg-session-1").await.unwrap().unwrap();
-    assert_eq!(registered.state, SessionState::Authorized);
+    // The registration's session is known to the host by the handle PreRegisterUser gave.
+    let registered = portal.session(&started.handle).await.unwrap().unwrap();
+    assert_eq!((registered.state, registered.origin), (SessionState::Authorized, SessionOrigin::Registration));
+    let event = &hooks.events_of(Callback::ConfirmUserRegistration)[0];
+    assert_eq!((event["origin"].clone(), event["handle"].clone()), (json!("portal"), json!(started.handle)));
 
     // A login the portal starts (RequestAuthorization), then 3. and 6.
     sandbox.nopass().add_user("jim@example.com");
     let login = portal.request_authorization("jim@example.com").await.unwrap();
     assert_eq!(login.state, SessionState::Pending);
     assert!(login.image_png().is_some());
+    let auth_id = sandbox.nopass().last_auth_id("jim@example.com").unwrap();
     let image = png_b64(0);
-    let body = json!({ "authId": login.auth_id, "image": image, "nextChange": 30000, "UserId": "jim@example.com" });
+    let body = json!({ "authId": auth_id, "image": image, "nextChange": 30000, "UserId": "jim@example.com" });
     assert_eq!(assert_ok(&post(&portal, Callback::UpdatePicture, body).await), json!("OK"));
-    let session = portal.session(&login.auth_id).await.unwrap().unwrap();
+    let session = portal.session(&login.handle).await.unwrap().unwrap();
     assert_eq!(session.image.as_deref(), Some(image.as_str()));
     assert_eq!(session.next_change_ms, Some(30000));
     assert_eq!(session.pictures, 2);
-    let body = json!({ "authId": login.auth_id, "isAuthorized": true, "reason": "" });
+    let picture = &hooks.events_of(Callback::UpdatePicture)[0];
+    assert_eq!(
+        (picture["handle"].clone(), picture["userId"].clone(), picture["reportedUserId"].clone()),
+        (json!(login.handle), json!("jim@example.com"), json!("jim@example.com"))
+    );
+    let body = json!({ "authId": auth_id, "isAuthorized": true, "reason": "" });
     assert_eq!(assert_ok(&post(&portal, Callback::AuthorizedUser, body).await), json!(true));
+    assert_eq!(portal.session(&login.handle).await.unwrap().unwrap().state, SessionState::Authorized);
 
     // 7. UpdateUser, 8. DeleteUser, 9. AddUsers (the host accepts).
     let body = json!({
@@ -107,9 +131,13 @@ async fn every_callback_with_the_seed_examples_succeeds() {
     assert_eq!(hooks.events_of(Callback::AddUsers)[0]["users"][0]["login"], json!("ann"));
 
     // 10. CloseSession ("result": true).
-    let body = json!({ "userId": "jim@example.com", "portalId": PORTAL_ID, "authId": login.auth_id });
+    let body = json!({ "userId": "jim@example.com", "portalId": PORTAL_ID, "authId": auth_id });
     assert_eq!(assert_ok(&post(&portal, Callback::CloseSession, body).await), json!(true));
-    assert_eq!(portal.session(&login.auth_id).await.unwrap().unwrap().state, SessionState::Closed);
+    assert_eq!(portal.session(&login.handle).await.unwrap().unwrap().state, SessionState::Closed);
+    // The registration's `session.authId` is what CloseSession names that session by.
+    let body = json!({ "userId": "", "portalId": PORTAL_ID, "authId": "reg-session-1" });
+    assert_eq!(assert_ok(&post(&portal, Callback::CloseSession, body).await), json!(true));
+    assert_eq!(portal.session(&started.handle).await.unwrap().unwrap().state, SessionState::Closed);
 
     // 11. DisableService (seed example portalId): true.
     let body = json!({ "portalId": "ff34as4578sdjlkf" });
@@ -122,34 +150,33 @@ async fn paths_methods_and_content_types() {
     let hooks = Recorder::accepting();
     let portal = portal_with(config(), &hooks, None);
     let body = json!({ "adminId": ADMIN_ID, "r": 1 }).to_string();
-    let json_ct = [("content-type", "application/json")];
+    let json_ct = &[("content-type", "application/json")];
+    let path = Callback::ConfirmPreRegistration.path();
 
-    let unknown = portal.handle("POST", "/api/PortalCommunication/Nope", json_ct, body.as_bytes()).await;
+    let unknown = handle(&portal, "POST", "/api/PortalCommunication/Nope", json_ct, body.as_bytes()).await;
     assert_refused(&unknown, 404, "not_found", &[]);
-    let elsewhere = portal.handle("POST", "/ConfirmPreRegistration", json_ct, body.as_bytes()).await;
+    let elsewhere = handle(&portal, "POST", "/ConfirmPreRegistration", json_ct, body.as_bytes()).await;
     assert_refused(&elsewhere, 404, "not_found", &[]);
 
     for method in ["GET", "PUT", "DELETE", "HEAD", "OPTIONS"] {
-        let response = portal.handle(method, &Callback::ConfirmPreRegistration.path(), json_ct, b"").await;
+        let response = handle(&portal, method, &path, json_ct, b"").await;
         assert_refused(&response, 405, "method_not_allowed", &["POST"]);
         assert!(response.headers.contains(&("Allow".into(), "POST".into())));
     }
 
     for content_type in ["text/plain", "application/xml", "application/json; charset=iso-8859-1", "multipart/form-data"]
     {
-        let response = portal
-            .handle(
-                "POST",
-                "/api/PortalCommunication/ConfirmPreRegistration",
-                [("Content-Type", content_type)],
-                body.as_bytes(),
-            )
-            .await;
+        let response = handle(
+            &portal,
+            "POST",
+            "/api/PortalCommunication/ConfirmPreRegistration",
+            &[("Content-Type", content_type)],
+            body.as_bytes(),
+        )
+        .await;
         assert_refused(&response, 415, "unsupported_media_type", &["application/json"]);
     }
-    let no_type = portal
-        .handle("POST", &Callback::ConfirmPreRegistration.path(), Vec::<(String, String)>::new(), body.as_bytes())
-        .await;
+    let no_type = handle(&portal, "POST", &path, &[], body.as_bytes()).await;
     assert_refused(&no_type, 415, "unsupported_media_type", &[]);
 
     for (path, content_type) in [
@@ -159,15 +186,15 @@ async fn paths_methods_and_content_types() {
         ("/api/PortalCommunication/ConfirmPreRegistration?x=1", "text/json"),
         ("/api/PortalCommunication/ConfirmPreRegistration", "text/json; charset=UTF-8"),
     ] {
-        let response = portal.handle("POST", path, [("CONTENT-TYPE", content_type)], body.as_bytes()).await;
+        let response = handle(&portal, "POST", path, &[("CONTENT-TYPE", content_type)], body.as_bytes()).await;
         assert_eq!(assert_ok(&response)["r"], json!(2), "{path} {content_type}");
     }
 
-    let garbage = portal.handle("POST", &Callback::ConfirmPreRegistration.path(), json_ct, b"{not json").await;
+    let garbage = handle(&portal, "POST", &path, json_ct, b"{not json").await;
     assert_refused(&garbage, 400, "invalid_json", &["not valid JSON"]);
-    let array = portal.handle("POST", &Callback::ConfirmPreRegistration.path(), json_ct, b"[]").await;
+    let array = handle(&portal, "POST", &path, json_ct, b"[]").await;
     assert_refused(&array, 400, "invalid_input", &["JSON object"]);
-    let empty = portal.handle("POST", &Callback::ConfirmPreRegistration.path(), json_ct, b"").await;
+    let empty = handle(&portal, "POST", &path, json_ct, b"").await;
     assert_refused(&empty, 400, "invalid_json", &["empty"]);
 }
 
@@ -179,18 +206,21 @@ async fn the_body_limit_fits_a_picture_and_refuses_more() {
     register(&portal, Some(&sandbox)).await;
     sandbox.nopass().add_user("u1");
     let login = portal.request_authorization("u1").await.unwrap();
+    let auth_id = sandbox.nopass().last_auth_id("u1").unwrap();
 
     // A 300 KB picture (far larger than NoPass pictures) passes the default 1 MiB limit.
-    let big = json!({ "authId": login.auth_id, "image": png_b64(300_000), "nextChange": 30000 });
+    let big = json!({ "authId": auth_id, "image": png_b64(300_000), "nextChange": 30000 });
     assert_ok(&post(&portal, Callback::UpdatePicture, big).await);
+    assert_eq!(portal.session(&login.handle).await.unwrap().unwrap().pictures, 2);
 
     // Over the limit: refused from Content-Length before any body is read …
     let path = Callback::UpdatePicture.path();
     let announced =
-        portal.handle("POST", &path, [("Content-Type", "application/json"), ("Content-Length", "1048577")], b"").await;
+        handle(&portal, "POST", &path, &[("Content-Type", "application/json"), ("Content-Length", "1048577")], b"")
+            .await;
     assert_refused(&announced, 413, "body_too_large", &["1048576"]);
     // … and, without a length, as soon as the streamed body crosses it.
-    let mut inbound = portal.begin(RequestHead::new("POST", &path).header("Content-Type", "application/json")).unwrap();
+    let mut inbound = portal.begin(local("POST", &path, &[("Content-Type", "application/json")])).unwrap();
     let chunk = vec![b' '; 64 * 1024];
     let mut refused = None;
     for _ in 0..20 {
@@ -424,59 +454,93 @@ async fn bare_mode_sends_the_result_alone() {
     assert_eq!(post(&portal, Callback::DisableService, json!({ "portalId": PORTAL_ID })).await.body_text(), "true");
 }
 
+/// Changed: the access checks are no longer optional. A portal without an access policy is
+/// not built, a policy that checks nothing (or a short secret) is refused, and every check is
+/// made before the body is read.
 #[tokio::test]
-async fn optional_shared_secret_and_source_allow_list() {
+async fn an_access_policy_is_required_and_checked_before_the_body() {
     let hooks = Recorder::accepting();
     let body = json!({ "adminId": ADMIN_ID, "r": 1 }).to_string();
     let path = Callback::ConfirmPreRegistration.path();
+    let head = |peer: Option<&str>, headers: &[(&str, &str)]| {
+        let head = RequestHead::new("POST", &path).header("Content-Type", "application/json");
+        let head = headers.iter().fold(head, |head, (name, value)| head.header(*name, *value));
+        match peer {
+            Some(peer) => head.peer(peer.parse().unwrap()),
+            None => head,
+        }
+    };
 
-    let bearer =
-        AccessPolicy { shared_secret: Some(SharedSecret::Bearer(Secret::new("s3cret"))), ..Default::default() };
+    // No policy, or one that checks nothing: no portal.
+    let bare = PortalConfig::new(ADMIN_ID, S_CODE).unwrap();
+    let error = Portal::builder(bare.clone()).build().unwrap_err();
+    assert_eq!(error.code(), "config");
+    assert!(error.to_string().contains("access policy"), "{error}");
+    let short = SharedSecret::Bearer(Secret::new("s3cret"));
+    for policy in [
+        AccessPolicy::default(),
+        AccessPolicy::shared_secret(short),
+        AccessPolicy::any_source().with_sources([IpRange::LOOPBACK_V4]),
+        AccessPolicy::default().trusted_proxies([IpRange::LOOPBACK_V4]),
+    ] {
+        let refused = Portal::builder(bare.clone().access(policy.clone())).build();
+        assert!(refused.is_err(), "{policy:?} was accepted");
+    }
+
+    // A bearer secret set by the reverse proxy, from any address.
+    let bearer = AccessPolicy::shared_secret(SharedSecret::Bearer(Secret::new("s3cret-of-16-chars")));
     let portal = portal_with(config().access(bearer), &hooks, None);
-    let missing = portal.handle("POST", &path, [("Content-Type", "application/json")], body.as_bytes()).await;
+    let missing = portal.handle_request(head(None, &[]), body.as_bytes()).await;
     assert_refused(&missing, 401, "unauthorized", &["shared secret"]);
     assert!(missing.headers.contains(&("WWW-Authenticate".into(), "Bearer".into())));
-    let wrong = portal
-        .handle(
-            "POST",
-            &path,
-            [("Content-Type", "application/json"), ("Authorization", "Bearer s3cres")],
-            body.as_bytes(),
-        )
-        .await;
-    assert_eq!(wrong.status, 401);
-    let right = portal
-        .handle(
-            "POST",
-            &path,
-            [("Content-Type", "application/json"), ("authorization", "Bearer s3cret")],
-            body.as_bytes(),
-        )
-        .await;
-    assert_ok(&right);
+    let wrong = head(None, &[("Authorization", "Bearer s3cret-of-16-chars!")]);
+    assert_eq!(portal.handle_request(wrong, body.as_bytes()).await.status, 401);
+    // Refused before the body is parsed: a body that is not JSON makes no difference.
+    let unparsed = portal.handle_request(head(None, &[]), b"{not json").await;
+    assert_refused(&unparsed, 401, "unauthorized", &[]);
+    let right = head(Some("203.0.113.9"), &[("authorization", "Bearer s3cret-of-16-chars")]);
+    assert_ok(&portal.handle_request(right, body.as_bytes()).await);
 
-    let header = AccessPolicy {
-        shared_secret: Some(SharedSecret::Header { name: "X-NoPass-Key".into(), value: Secret::new("k1") }),
-        allowed_sources: vec![IpRange::parse("10.0.0.0/8").unwrap()],
-    };
+    // Source ranges and a secret header: both must pass.
+    let header =
+        AccessPolicy::sources([IpRange::parse("10.0.0.0/8").unwrap()]).with_shared_secret(SharedSecret::Header {
+            name: "X-NoPass-Key".into(),
+            value: Secret::new("k1-k1-k1-k1-k1-k1"),
+        });
     let portal = portal_with(config().access(header), &hooks, None);
-    let head = |peer: &str| {
-        RequestHead::new("POST", &path)
-            .header("Content-Type", "application/json")
-            .header("x-nopass-key", "k1")
-            .peer(peer.parse().unwrap())
-    };
-    assert_refused(&portal.handle_request(head("192.0.2.1"), body.as_bytes()).await, 403, "forbidden_source", &[]);
-    assert_ok(&portal.handle_request(head("10.1.2.3"), body.as_bytes()).await);
-    let no_peer =
-        RequestHead::new("POST", &path).header("Content-Type", "application/json").header("x-nopass-key", "k1");
-    assert_eq!(portal.handle_request(no_peer, body.as_bytes()).await.status, 403);
+    let key = [("x-nopass-key", "k1-k1-k1-k1-k1-k1")];
+    let outside = portal.handle_request(head(Some("192.0.2.1"), &key), body.as_bytes()).await;
+    assert_refused(&outside, 403, "forbidden_source", &[]);
+    let garbage = portal.handle_request(head(Some("192.0.2.1"), &key), b"{not json").await;
+    assert_refused(&garbage, 403, "forbidden_source", &[]);
+    assert_ok(&portal.handle_request(head(Some("10.1.2.3"), &key), body.as_bytes()).await);
+    let keyless = portal.handle_request(head(Some("10.1.2.3"), &[]), body.as_bytes()).await;
+    assert_refused(&keyless, 401, "unauthorized", &[]);
+    // Without a peer address the source check fails.
+    assert_refused(&portal.handle_request(head(None, &key), body.as_bytes()).await, 403, "forbidden_source", &[]);
 
-    // Off by default: no header, any address.
-    let open = portal_with(config(), &hooks, None);
-    let anyone =
-        RequestHead::new("POST", &path).header("Content-Type", "application/json").peer("203.0.113.9".parse().unwrap());
-    assert_ok(&open.handle_request(anyone, body.as_bytes()).await);
+    // Behind a trusted reverse proxy the client is taken from X-Forwarded-For; from anyone
+    // else the header is not believed.
+    let proxied =
+        AccessPolicy::sources([IpRange::parse("10.0.0.0/8").unwrap()]).trusted_proxies([IpRange::LOOPBACK_V4]);
+    let portal = portal_with(config().access(proxied), &hooks, None);
+    let forwarded = [("X-Forwarded-For", "10.1.2.3")];
+    assert_ok(&portal.handle_request(head(Some("127.0.0.1"), &forwarded), body.as_bytes()).await);
+    let spoofed = portal.handle_request(head(Some("192.0.2.1"), &forwarded), body.as_bytes()).await;
+    assert_refused(&spoofed, 403, "forbidden_source", &[]);
+
+    // A verified TLS client certificate.
+    let portal = portal_with(config().access(AccessPolicy::client_certificate()), &hooks, None);
+    let anonymous = portal.handle_request(head(Some("127.0.0.1"), &[]), body.as_bytes()).await;
+    assert_refused(&anonymous, 403, "client_certificate_required", &[]);
+    let mut verified = head(Some("127.0.0.1"), &[]);
+    verified.client_certificate_verified = true;
+    assert_ok(&portal.handle_request(verified, body.as_bytes()).await);
+
+    // Every caller only by an explicit opt-in.
+    let open = portal_with(config().access(AccessPolicy::any_source()), &hooks, None);
+    assert_ok(&open.handle_request(head(Some("203.0.113.9"), &[]), body.as_bytes()).await);
+    assert_ok(&open.handle_request(head(None, &[]), body.as_bytes()).await);
 }
 
 #[test]
@@ -484,15 +548,8 @@ fn the_blocking_api_serves_threads_without_a_runtime() {
     let hooks = Recorder::accepting();
     let portal = portal_with(config(), &hooks, None);
     let body = json!({ "adminId": ADMIN_ID, "r": 41 }).to_string();
-    let response = portal
-        .blocking()
-        .handle(
-            "POST",
-            &Callback::ConfirmPreRegistration.path(),
-            [("Content-Type", "application/json")],
-            body.as_bytes(),
-        )
-        .unwrap();
+    let head = local("POST", &Callback::ConfirmPreRegistration.path(), &[("Content-Type", "application/json")]);
+    let response = portal.blocking().handle_request(head, body.as_bytes()).unwrap();
     assert_eq!(assert_ok(&response)["r"], json!(42));
     assert_eq!(portal.blocking().status().unwrap().phase.as_str(), "pre_registered");
     let inside = tokio::runtime::Runtime::new().unwrap();

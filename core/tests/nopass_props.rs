@@ -2,15 +2,26 @@
 //! paths in any case, content types, raw bytes and JSON made of the seed's field names with
 //! values of every type and length — against portals in every phase. Every answer is a
 //! well-formed envelope (or the documented empty body).
+//!
+//! Requests come from the loopback address the portal's policy admits (now and then from
+//! another one), so they reach the state machine rather than stop at the access check.
 #![cfg(all(feature = "nopass", feature = "sandbox"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
 
-use authbridge::nopass::{Callback, Portal, PortalResponse};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use authbridge::nopass::{
+    Callback, Change, LoginSession, MemoryStore, PendingRegistration, Portal, PortalResponse, PortalStore, RequestHead,
+    SessionOrigin, SessionState, StoreOp,
+};
 use nopass_support::*;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
 
 const KEYS: &[&str] = &[
     "adminId",
@@ -42,7 +53,7 @@ const KEYS: &[&str] = &[
 ];
 
 /// Values that reach deep into the state machine in the prepared portals.
-const KNOWN: &[&str] = &[ADMIN_ID, PORTAL_ID, AUTH_TOKEN, "auth-1", "otp-1", "", "\u{0}", "é", "null"];
+const KNOWN: &[&str] = &[ADMIN_ID, PORTAL_ID, AUTH_TOKEN, "auth-1", "otp-1", "otp-2", "", "\u{0}", "é", "null"];
 
 fn key() -> impl Strategy<Value = String> {
     (prop::sample::select(KEYS), any::<u32>()).prop_map(|(key, mask)| {
@@ -116,6 +127,7 @@ fn content_type() -> impl Strategy<Value = Option<String>> {
 
 #[derive(Debug, Clone)]
 struct Call {
+    peer: IpAddr,
     method: String,
     path: String,
     content_type: Option<String>,
@@ -123,15 +135,24 @@ struct Call {
     body: Vec<u8>,
 }
 
+fn peer() -> impl Strategy<Value = IpAddr> {
+    prop_oneof![
+        9 => Just(LOOPBACK),
+        1 => any::<[u8; 4]>().prop_map(IpAddr::from),
+    ]
+}
+
 fn call() -> impl Strategy<Value = Call> {
     (
+        peer(),
         prop_oneof![9 => Just("POST".to_string()), 1 => "[A-Za-z]{0,7}"],
         path(),
         content_type(),
         prop_oneof![8 => Just(None), 1 => "[0-9 -]{0,12}".prop_map(Some)],
         body(),
     )
-        .prop_map(|(method, path, content_type, content_length, body)| Call {
+        .prop_map(|(peer, method, path, content_type, content_length, body)| Call {
+            peer,
             method,
             path,
             content_type,
@@ -140,11 +161,55 @@ fn call() -> impl Strategy<Value = Call> {
         })
 }
 
-/// A portal in one of its phases, with a known session `auth-1` and pending `otp-1` once
-/// registered.
+impl Call {
+    async fn send(&self, portal: &Portal) -> PortalResponse {
+        let mut head = RequestHead::new(&self.method, &self.path).peer(self.peer);
+        if let Some(content_type) = &self.content_type {
+            head = head.header("Content-Type", content_type);
+        }
+        if let Some(length) = &self.content_length {
+            head = head.header("Content-Length", length);
+        }
+        portal.handle_request(head, &self.body).await
+    }
+}
+
+fn sha256(value: &str) -> [u8; 32] {
+    Sha256::digest(value.as_bytes()).into()
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// A pending session under `handle`, known to callbacks by `auth_id` when given.
+fn pending_session(handle: &str, auth_id: Option<&str>, origin: SessionOrigin) -> LoginSession {
+    let now = now_ms();
+    LoginSession {
+        handle: handle.into(),
+        auth_digest: auth_id.map(sha256),
+        user_id: "u".into(),
+        origin,
+        state: SessionState::Pending,
+        reason: None,
+        image: None,
+        next_change_ms: None,
+        picture_expires_at_ms: None,
+        pictures: 0,
+        created_at_ms: now,
+        expires_at_ms: now + Duration::from_secs(3600).as_millis() as u64,
+        updated_at_ms: now,
+        version: 1,
+    }
+}
+
+/// A portal in one of its phases. Once registered it knows a pending login `auth-1` (as
+/// RequestAuthorization would have stored it), a registration the NoPass server started and
+/// the host accepted (`otp-1`), and one the portal started with its pending session (`otp-2`).
 async fn prepared(phase: u8, accept: bool) -> Portal {
     let hooks = if accept { Recorder::accepting() } else { Recorder::refusing() };
-    let portal = portal_with(config(), &hooks, None);
+    let store: Arc<MemoryStore> = Arc::new(MemoryStore::new());
+    let portal = portal_with(config(), &hooks, Some(store.clone()));
     if phase == 0 {
         return portal;
     }
@@ -157,8 +222,25 @@ async fn prepared(phase: u8, accept: bool) -> Portal {
     for otp in ["otp-0", "otp-1"] {
         post(&portal, Callback::ValidateUserRegistration, json!({ "otp": otp, "login": "u" })).await;
     }
-    let confirm = json!({ "otp": "otp-0", "portalId": PORTAL_ID, "session": { "authId": "auth-1", "login": "u" } });
+    // A registration the NoPass server started completes but no longer opens a session, so the
+    // known login is put in the store as RequestAuthorization would have.
+    let confirm = json!({ "otp": "otp-0", "portalId": PORTAL_ID, "session": { "authId": "auth-0", "login": "u" } });
     assert_eq!(post(&portal, Callback::ConfirmUserRegistration, confirm).await.status, 200);
+    let now = now_ms();
+    let portal_version = store.load_portal().await.unwrap().version;
+    let ops = vec![
+        StoreOp::InsertSession(pending_session("login-handle", Some("auth-1"), SessionOrigin::Login)),
+        StoreOp::PutRegistration(PendingRegistration {
+            digest: sha256("otp-2"),
+            user_id: Some("u".into()),
+            handle: Some("registration-handle".into()),
+            created_at_ms: now,
+            expires_at_ms: now + 3_600_000,
+        }),
+        StoreOp::InsertSession(pending_session("registration-handle", None, SessionOrigin::Registration)),
+    ];
+    store.apply(Change { portal_version, ops }).await.unwrap();
+    assert_eq!(portal.session("login-handle").await.unwrap().unwrap().state, SessionState::Pending);
     hooks.accept.store(accept, std::sync::atomic::Ordering::SeqCst);
     if phase == 3 {
         post(&portal, Callback::DisableService, json!({ "portalId": PORTAL_ID })).await;
@@ -200,14 +282,7 @@ proptest! {
         runtime.block_on(async {
             let portal = prepared(phase, accept).await;
             for call in &calls {
-                let mut headers = Vec::new();
-                if let Some(content_type) = &call.content_type {
-                    headers.push(("Content-Type".to_string(), content_type.clone()));
-                }
-                if let Some(length) = &call.content_length {
-                    headers.push(("Content-Length".to_string(), length.clone()));
-                }
-                let response = portal.handle(&call.method, &call.path, headers, &call.body).await;
+                let response = call.send(&portal).await;
                 check(call, &response)?;
             }
             Ok::<(), TestCaseError>(())
@@ -224,10 +299,10 @@ proptest! {
         runtime.block_on(async {
             let portal = prepared(phase, true).await;
             let call = Call {
-                method: "POST".into(), path: callback.path(), content_type: Some("application/json".into()),
-                content_length: None, body,
+                peer: LOOPBACK, method: "POST".into(), path: callback.path(),
+                content_type: Some("application/json".into()), content_length: None, body,
             };
-            let response = portal.handle("POST", &call.path, [("Content-Type", "application/json")], &call.body).await;
+            let response = call.send(&portal).await;
             check(&call, &response)
         })?;
     }
