@@ -90,7 +90,7 @@ impl Policy {
             ],
             Policy::ProxiedSources => vec![
                 // Through the proxy, which appends the attacker's real address to the forgery.
-                head.clone().peer(ip(PROXY)).header("X-Forwarded-For", &format!("{NOPASS_SERVER}, {ATTACKER}")),
+                head.clone().peer(ip(PROXY)).header("X-Forwarded-For", format!("{NOPASS_SERVER}, {ATTACKER}")),
                 // Around the proxy, claiming to be it.
                 from_attacker().header("X-Forwarded-For", NOPASS_SERVER),
                 head.clone().peer(ip(PROXY)).header("X-Forwarded-For", "not-an-address"),
@@ -98,8 +98,8 @@ impl Policy {
             Policy::SharedSecret => vec![
                 from_attacker(),
                 from_attacker().header(SECRET_HEADER, "s3cr3t-set-by-the-reverse-prox"),
-                from_attacker().header(SECRET_HEADER, &SECRET.to_uppercase()),
-                from_attacker().header("Authorization", &format!("Bearer {SECRET}")).header(SECRET_HEADER, ""),
+                from_attacker().header(SECRET_HEADER, SECRET.to_uppercase()),
+                from_attacker().header("Authorization", format!("Bearer {SECRET}")).header(SECRET_HEADER, ""),
             ],
             Policy::ClientCertificate => vec![from_attacker(), head.clone().peer(ip(NOPASS_SERVER))],
             Policy::AnySource => vec![from_attacker()],
