@@ -132,6 +132,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<portal::PortalResponse>()?;
         m.add_class::<portal::PortalStatus>()?;
         m.add_class::<portal::LoginSession>()?;
+        m.add_class::<portal::RedeemedLogin>()?;
         m.add_class::<portal::PreRegisteredUser>()?;
         m.add_class::<portal::EmbeddedServer>()?;
     }

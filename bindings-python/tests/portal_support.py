@@ -13,6 +13,8 @@ import authbridge
 
 ADMIN_ID = "portal-admin-7"
 S_CODE = "s-code-secret-9"
+#: Where the sandbox's NoPass server calls from: this machine.
+LOOPBACK = ["127.0.0.0/8", "::1"]
 
 
 class Recorder(authbridge.PortalHooks):

@@ -168,10 +168,10 @@ def test_store_error(tmp_path: Path) -> None:
     not_a_database = tmp_path / "portal.sqlite"
     not_a_database.write_bytes(b"this is not an SQLite file, it is plain text" * 100)
     with pytest.raises(authbridge.StoreError) as failed:
-        authbridge.Portal("admin", "scode", store=not_a_database).status()
+        authbridge.Portal("admin", "scode", allowed_sources=["127.0.0.1"], store=not_a_database).status()
     assert failed.value.code == "store"
     with pytest.raises(authbridge.IoError):
-        authbridge.Portal("admin", "scode", store="/nonexistent-dir/deeper/portal.sqlite")
+        authbridge.Portal("admin", "scode", allowed_sources=["127.0.0.1"], store="/nonexistent-dir/deeper/portal.sqlite")
 
 
 def test_vendor_error_keeps_the_vendor_code(sandbox: authbridge.Sandbox) -> None:

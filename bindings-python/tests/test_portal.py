@@ -18,13 +18,21 @@ import pytest
 import authbridge
 import authbridge.asgi
 import authbridge.wsgi
-from authbridge import PortalPhase, SessionOrigin, SessionState
+from authbridge import PortalPhase, RegistrationOrigin, SessionOrigin, SessionState
 
-from .portal_support import ADMIN_ID, S_CODE, Recorder, free_port, uvicorn_server, werkzeug_server
+from .portal_support import ADMIN_ID, LOOPBACK, S_CODE, Recorder, free_port, uvicorn_server, werkzeug_server
 
 
 def make_portal(sandbox: authbridge.Sandbox, hooks: Any, store: Any = None) -> authbridge.Portal:
-    return authbridge.Portal(ADMIN_ID, S_CODE, server_url=sandbox.url(authbridge.Vendor.NOPASS), hooks=hooks, store=store)
+    """A portal that serves the sandbox's NoPass server, which calls from this machine."""
+    return authbridge.Portal(
+        ADMIN_ID,
+        S_CODE,
+        allowed_sources=LOOPBACK,
+        server_url=sandbox.url(authbridge.Vendor.NOPASS),
+        hooks=hooks,
+        store=store,
+    )
 
 
 @contextmanager
@@ -57,33 +65,46 @@ def test_full_flow_over_http(kind: str, sandbox: authbridge.Sandbox) -> None:
         assert status.auth_token == registration["auth_token"] and "auth_token='***'" in repr(status)
         assert [type(e).__name__ for e in hooks.events[:2]] == ["PreRegistration", "Registration"]
 
-        # A user registers: the portal pre-registers, the NoPass app completes it.
+        # A user registers: the portal pre-registers, the NoPass app completes it, and the
+        # registration's session is redeemed like a login.
         started = portal.pre_register_user("ann@example.com", email="ann@example.com")
         assert started.otp not in repr(started) and started.register_link
+        assert started.handle not in repr(started)
         reg_auth_id = nopass.complete_user_registration("ann@example.com")
         confirmed = hooks.of(authbridge.UserRegistration)
-        assert confirmed and confirmed[0].user_id == "ann@example.com" and confirmed[0].initiated_by_portal
-        reg_session = portal.session(reg_auth_id)
+        assert confirmed and confirmed[0].user_id == "ann@example.com"
+        assert confirmed[0].origin is RegistrationOrigin.PORTAL and confirmed[0].handle == started.handle
+        reg_session = portal.session(started.handle)
         assert reg_session is not None and reg_session.origin is SessionOrigin.REGISTRATION
+        assert reg_session.state is SessionState.AUTHORIZED and portal.session(reg_auth_id) is None
+        assert portal.redeem_login(started.handle).user_id == "ann@example.com"
 
-        # She logs in while the login page long-polls.
+        # She logs in while the login page long-polls by the handle.
         login = portal.request_authorization("ann@example.com")
         assert login.state is SessionState.PENDING and login.image_png() is not None
-        driver = threading.Thread(target=nopass.drive_login, args=(login.auth_id, 2, True))
+        auth_id = nopass.last_auth_id("ann@example.com")
+        assert auth_id is not None and auth_id != login.handle and auth_id not in repr(login)
+        driver = threading.Thread(target=nopass.drive_login, args=(auth_id, 2, True))
         driver.start()
         seen, session = login.version, login
         while session.state is SessionState.PENDING:
-            session = portal.wait_session(login.auth_id, seen, timeout=20)
+            session = portal.wait_session(login.handle, seen, timeout=20)
             seen = session.version
         driver.join()
         assert session.state is SessionState.AUTHORIZED and not session.finished
         assert session.pictures == 3
         assert len(hooks.of(authbridge.PictureUpdate)) == 2
         assert (session.image_data_url() or "").startswith("data:image/png;base64,")
+        assert [e.handle for e in hooks.of(authbridge.AuthorizationResult)] == [login.handle]
+        redeemed = portal.redeem_login(login.handle)
+        assert (redeemed.user_id, redeemed.origin) == ("ann@example.com", SessionOrigin.LOGIN)
+        assert login.handle not in repr(redeemed)
+        current = portal.session(login.handle)
+        assert current is not None and current.state is SessionState.REDEEMED and current.finished
 
         # Session close, user changes, deletion, additions.
-        assert nopass.close_session(login.auth_id)["success"]
-        assert hooks.of(authbridge.SessionClosing)[0].auth_id == login.auth_id
+        assert nopass.close_session(auth_id)["success"]
+        assert hooks.of(authbridge.SessionClosing)[0].handle == login.handle
         assert nopass.update_user("ann@example.com", {"givenName": {"newValue": "Anne", "forbiddenStore": False}})[
             "success"
         ]
@@ -97,13 +118,13 @@ def test_full_flow_over_http(kind: str, sandbox: authbridge.Sandbox) -> None:
         # The portal is deleted in the console: everything is refused from then on.
         assert nopass.disable_service()["success"]
         assert portal.status().phase is PortalPhase.DISABLED
-        assert not nopass.close_session(login.auth_id)["success"]
+        assert not nopass.close_session(auth_id)["success"]
 
 
 def test_hooks_decide_and_failures_refuse(sandbox: authbridge.Sandbox) -> None:
     class Strict(authbridge.PortalHooks):
         def validate_user_registration(self, event: authbridge.UserRegistrationCheck) -> bool:
-            return event.email is not None and event.email.endswith("@example.com")
+            return event.origin == "portal" and event.user_id == "zed"
 
         def delete_user(self, event: authbridge.UserDeletion) -> bool:
             raise RuntimeError("the user directory is down")
@@ -112,9 +133,10 @@ def test_hooks_decide_and_failures_refuse(sandbox: authbridge.Sandbox) -> None:
     with portal.serve() as server:
         sandbox.nopass.set_portal_url(server.url)
         sandbox.nopass.register_portal(ADMIN_ID)
-        sandbox.nopass.register_user_from_server("zed", "zed@example.com")
+        portal.pre_register_user("zed")
+        sandbox.nopass.complete_user_registration("zed")
         with pytest.raises(authbridge.AuthBridgeError):
-            sandbox.nopass.register_user_from_server("eve", "eve@elsewhere.org")
+            sandbox.nopass.register_user_from_server("zed", "zed@example.com")
         refused = sandbox.nopass.delete_user("zed")
         assert not refused["success"]
         assert "directory" not in json.dumps(refused["body"])  # the hook's message stays in the log
@@ -128,11 +150,11 @@ def test_async_hooks_are_refused_when_the_portal_is_built() -> None:
             return True
 
     with pytest.raises(TypeError, match="validate_user_registration is async"):
-        authbridge.Portal(ADMIN_ID, S_CODE, hooks=AsyncHooks())
+        authbridge.Portal(ADMIN_ID, S_CODE, allowed_sources=LOOPBACK, hooks=AsyncHooks())
 
 
 def test_handle_directly_and_errors(sandbox: authbridge.Sandbox) -> None:
-    portal = authbridge.Portal(ADMIN_ID, S_CODE)
+    portal = authbridge.Portal(ADMIN_ID, S_CODE, accept_any_source=True)
     answer = portal.handle(
         "POST",
         "/api/PortalCommunication/ConfirmPreRegistration",
@@ -154,19 +176,9 @@ def test_handle_directly_and_errors(sandbox: authbridge.Sandbox) -> None:
     with pytest.raises(authbridge.AuthBridgeError):
         portal.request_authorization("ann@example.com")
     with pytest.raises(authbridge.InvalidInput):
-        authbridge.Portal("", S_CODE)
+        authbridge.Portal("", S_CODE, accept_any_source=True)
     with pytest.raises(ValueError):
-        authbridge.Portal(ADMIN_ID, S_CODE, response_mode="loud")
-
-
-def test_allowed_sources_and_shared_secret() -> None:
-    portal = authbridge.Portal(ADMIN_ID, S_CODE, shared_secret="gateway-secret", allowed_sources=["10.0.0.0/8"])
-    body = json.dumps({"adminId": ADMIN_ID, "r": 1}).encode()
-    path = "/api/PortalCommunication/ConfirmPreRegistration"
-    headers = [("Content-Type", "application/json"), ("Authorization", "Bearer gateway-secret")]
-    assert portal.handle("POST", path, headers, body, peer="192.0.2.1").status == 403
-    assert portal.handle("POST", path, headers[:1], body, peer="10.1.2.3").status == 401
-    assert portal.handle("POST", path, headers, body, peer="10.1.2.3").status == 200
+        authbridge.Portal(ADMIN_ID, S_CODE, accept_any_source=True, response_mode="loud")
 
 
 def test_sqlite_store_survives_a_new_portal(sandbox: authbridge.Sandbox, tmp_path: Path) -> None:
@@ -213,15 +225,19 @@ def test_asgi_on_the_same_loop_with_async_driver(sandbox: authbridge.Sandbox) ->
             aio = portal.aio
             assert (await aio.status()).phase is PortalPhase.REGISTERED
             login = await aio.request_authorization("kim")
-            waiting = asyncio.ensure_future(aio.wait_session(login.auth_id, login.version, timeout=20))
-            await nopass.update_picture(login.auth_id)
+            auth_id = sandbox.nopass.last_auth_id("kim")
+            assert auth_id is not None
+            waiting = asyncio.ensure_future(aio.wait_session(login.handle, login.version, timeout=20))
+            await nopass.update_picture(auth_id)
             changed = await waiting
             assert changed.pictures == 2
-            await nopass.authorize(login.auth_id, False, "not me")
-            final = await aio.session(login.auth_id)
+            await nopass.authorize(auth_id, False, "not me")
+            final = await aio.session(login.handle)
             assert final is not None and final.state is SessionState.DENIED and final.reason == "not me"
+            with pytest.raises(authbridge.AuthenticationFailed):
+                await aio.redeem_login(login.handle)
             assert (await aio.pre_register_user("lee")).register_link
-            reply = await nopass.send("CloseSession", {"authId": login.auth_id, "userId": "kim"})
+            reply = await nopass.send("CloseSession", {"authId": auth_id, "userId": "kim"})
             assert isinstance(reply["status"], int)
             answer = await aio.handle("GET", "/api/PortalCommunication/CloseSession", [], b"")
             assert answer.status == 405
@@ -237,30 +253,31 @@ def test_hooks_hand_async_work_to_the_apps_loop_as_documented(sandbox: authbridg
         app_loop = asyncio.get_running_loop()
         ran_on: list[int] = []
 
-        async def allowed(email: Optional[str]) -> bool:
+        async def known_user(user_id: Optional[str]) -> bool:
             ran_on.append(threading.get_ident())
             await asyncio.sleep(0)
-            return email is not None and email.endswith("@example.com")
+            return user_id == "ann"
 
         class Hooks(authbridge.PortalHooks):
             def validate_user_registration(self, event: authbridge.UserRegistrationCheck) -> bool:
-                return asyncio.run_coroutine_threadsafe(allowed(event.email), app_loop).result(5)
+                return asyncio.run_coroutine_threadsafe(known_user(event.user_id), app_loop).result(5)
 
         portal = make_portal(sandbox, Hooks())
         async with uvicorn_on_this_loop(authbridge.asgi.PortalApp(portal)) as url:
             nopass = sandbox.nopass.aio
             sandbox.nopass.set_portal_url(url)
             await nopass.register_portal(ADMIN_ID)
-            await nopass.register_user_from_server("ann", "ann@example.com")
+            await portal.aio.pre_register_user("ann")
+            await nopass.complete_user_registration("ann")
             with pytest.raises(authbridge.AuthBridgeError):
-                await nopass.register_user_from_server("eve", "eve@elsewhere.org")
+                await nopass.register_user_from_server("eve", "eve@example.com")
         assert ran_on == [threading.get_ident()] * 2, "the hook's coroutine did not run on the app's loop"
 
     asyncio.run(run())
 
 
 def test_wsgi_adapter_reads_headers_and_body() -> None:
-    portal = authbridge.Portal(ADMIN_ID, S_CODE, response_mode="bare")
+    portal = authbridge.Portal(ADMIN_ID, S_CODE, allowed_sources=LOOPBACK, response_mode="bare")
     with werkzeug_server(authbridge.wsgi.PortalApp(portal)) as url:
         request = urllib.request.Request(
             url + "/api/PortalCommunication/ConfirmPreRegistration",

@@ -104,10 +104,12 @@ class PortalPhase(str, enum.Enum):
 
 
 class SessionState(str, enum.Enum):
-    """A NoPass login's state."""
+    """A NoPass login's state. ``AUTHORIZED`` is not yet a signed-in user: the host signs the
+    user in only when ``Portal.redeem_login`` succeeds (then ``REDEEMED``)."""
 
     PENDING = "pending"
     AUTHORIZED = "authorized"
+    REDEEMED = "redeemed"
     DENIED = "denied"
     CLOSED = "closed"
     EXPIRED = "expired"
@@ -118,3 +120,13 @@ class SessionOrigin(str, enum.Enum):
 
     LOGIN = "login"
     REGISTRATION = "registration"
+
+
+class RegistrationOrigin(str, enum.Enum):
+    """Who started a NoPass user registration. Only ``PORTAL`` ones (``pre_register_user``)
+    concern a user the portal knows and authorise a session. Every detail of a
+    ``NOPASS_SERVER`` one came from the caller: decide on ``origin`` and the portal's own user
+    id, never on those details (an e-mail domain proves nothing)."""
+
+    PORTAL = "portal"
+    NOPASS_SERVER = "nopass_server"

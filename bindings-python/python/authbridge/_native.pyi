@@ -1,7 +1,7 @@
 # Type stubs of the native module. Keep in step with src/ (checked by mypy --strict on the
 # tests' example code).
 
-from typing import Any, Coroutine, Dict, Generator, List, Optional, Tuple, Union, final
+from typing import Any, Coroutine, Dict, Generator, List, Optional, Sequence, Tuple, Union, final
 
 from typing_extensions import Self
 
@@ -982,12 +982,14 @@ class PortalStatus:
 
 @final
 class LoginSession:
-    """A NoPass login (or a registration's session) as the portal keeps it."""
+    """A NoPass login (or a portal-started registration's session) as the portal keeps it.
+    The browser gets ``handle``; the NoPass ``authId`` never leaves core. ``repr`` shows only
+    the start of the handle."""
 
     @property
-    def auth_id(self) -> str: ...
+    def handle(self) -> str: ...
     @property
-    def user_id(self) -> Optional[str]: ...
+    def user_id(self) -> str: ...
     @property
     def origin(self) -> SessionOrigin: ...
     @property
@@ -1016,11 +1018,26 @@ class LoginSession:
     def image_png(self) -> Optional[bytes]: ...
 
 @final
+class RedeemedLogin:
+    """An authorised login, given once by ``redeem_login``: sign ``user_id`` in."""
+
+    @property
+    def handle(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def origin(self) -> SessionOrigin: ...
+    @property
+    def authorized_at_ms(self) -> int: ...
+
+@final
 class PreRegisteredUser:
-    """A started user registration; ``repr`` hides ``otp``."""
+    """A started user registration; ``repr`` hides ``otp``. Give the browser ``handle``."""
 
     @property
     def user_id(self) -> str: ...
+    @property
+    def handle(self) -> str: ...
     @property
     def otp(self) -> str: ...
     @property
@@ -1047,6 +1064,12 @@ class Portal:
         admin_id: str,
         s_code: str,
         *,
+        allowed_sources: Sequence[str] = ...,
+        trusted_proxies: Sequence[str] = ...,
+        shared_secret_header: Optional[Tuple[str, str]] = None,
+        shared_secret_bearer: Optional[str] = None,
+        require_client_certificate: bool = False,
+        accept_any_source: bool = False,
         server_url: Optional[str] = None,
         server_transport: Optional[TransportOptions] = None,
         hooks: Optional[Any] = None,
@@ -1056,10 +1079,10 @@ class Portal:
         max_body_bytes: Optional[int] = None,
         registration_ttl: Optional[float] = None,
         login_ttl: Optional[float] = None,
+        redeem_ttl: Optional[float] = None,
+        pre_registration_ttl: Optional[float] = None,
+        hook_timeout: Optional[float] = None,
         session_retention: Optional[float] = None,
-        shared_secret: Optional[str] = None,
-        shared_secret_header: Optional[Tuple[str, str]] = None,
-        allowed_sources: List[str] = ...,
     ) -> Self: ...
     @property
     def aio(self) -> AsyncPortal: ...
@@ -1070,16 +1093,17 @@ class Portal:
         self, method: str, path: str, headers: List[Tuple[str, str]], body: bytes, peer: Optional[str] = None
     ) -> PortalResponse: ...
     def status(self) -> PortalStatus: ...
-    def session(self, auth_id: str) -> Optional[LoginSession]: ...
+    def session(self, handle: str) -> Optional[LoginSession]: ...
     def wait_session(
         self,
-        auth_id: str,
+        handle: str,
         seen_version: int = 0,
         *,
         timeout: float = 60.0,
         interval: Optional[float] = None,
         cancel: Optional[CancellationToken] = None,
     ) -> LoginSession: ...
+    def redeem_login(self, handle: str) -> RedeemedLogin: ...
     def pre_register_user(
         self,
         user_id: str,
@@ -1103,16 +1127,17 @@ class AsyncPortal:
         self, method: str, path: str, headers: List[Tuple[str, str]], body: bytes, peer: Optional[str] = None
     ) -> Coroutine[Any, Any, PortalResponse]: ...
     def status(self) -> Coroutine[Any, Any, PortalStatus]: ...
-    def session(self, auth_id: str) -> Coroutine[Any, Any, Optional[LoginSession]]: ...
+    def session(self, handle: str) -> Coroutine[Any, Any, Optional[LoginSession]]: ...
     def wait_session(
         self,
-        auth_id: str,
+        handle: str,
         seen_version: int = 0,
         *,
         timeout: float = 60.0,
         interval: Optional[float] = None,
         cancel: Optional[CancellationToken] = None,
     ) -> Coroutine[Any, Any, LoginSession]: ...
+    def redeem_login(self, handle: str) -> Coroutine[Any, Any, RedeemedLogin]: ...
     def pre_register_user(
         self,
         user_id: str,
@@ -1137,6 +1162,7 @@ class NoPassSandbox:
     def set_portal_url(self, url: str) -> None: ...
     def portal_url(self) -> Optional[str]: ...
     def registration(self) -> Optional[Dict[str, str]]: ...
+    def set_registration(self, portal_id: str, auth_token: str, s_code: str) -> None: ...
     def add_user(self, user_id: str) -> None: ...
     def has_user(self, user_id: str) -> bool: ...
     def pre_registration(self, user_id: str) -> Optional[Dict[str, Any]]: ...

@@ -2,7 +2,9 @@
 
 The native module calls :func:`_dispatch` from a worker thread (never the event loop's), with
 the GIL taken for the call only. Events are frozen dataclasses built from core's JSON form of
-each event; none carries a secret (no ``otp``, ``authToken`` or ``adminId``).
+each event; none carries a secret (no ``authId``, ``otp``, ``authToken`` or ``adminId``). A
+login is named by its browser handle, which a ``repr`` leaves out (it is what
+``redeem_login`` takes).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
+
+from ._enums import RegistrationOrigin
 
 
 @dataclass(frozen=True)
@@ -33,18 +37,21 @@ class Registration:
 class PictureUpdate:
     """UpdatePicture (seed 3): a new picture/code (base64 PNG) for a pending login."""
 
-    auth_id: str
-    image: str
+    handle: str = field(repr=False)
+    user_id: str
+    image: str = field(repr=False)
     next_change_ms: int
-    user_id: Optional[str] = None
     reported_user_id: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class UserRegistrationCheck:
-    """ValidateUserRegistration (seed 4): may this user be registered? Return True to accept."""
+    """ValidateUserRegistration (seed 4): may this user be registered? Return True to accept.
 
-    initiated_by_portal: bool
+    Decide on ``origin == "portal"`` and ``user_id`` (the portal's own id, given to
+    ``pre_register_user``) only: the other fields came from the caller and prove nothing."""
+
+    origin: RegistrationOrigin
     user_id: Optional[str] = None
     given_name: Optional[str] = None
     sur_name: Optional[str] = None
@@ -56,21 +63,23 @@ class UserRegistrationCheck:
 
 @dataclass(frozen=True)
 class UserRegistration:
-    """ConfirmUserRegistration (seed 5): the registration's ``otp`` matched."""
+    """ConfirmUserRegistration (seed 5): the registration's ``otp`` matched. A portal-started
+    one authorised the session under ``handle`` (redeem it like a login)."""
 
-    initiated_by_portal: bool
+    origin: RegistrationOrigin
     user_id: Optional[str] = None
-    auth_id: Optional[str] = None
+    handle: Optional[str] = field(default=None, repr=False)
     login: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class AuthorizationResult:
-    """AuthorizedUser (seed 6): the login is decided."""
+    """AuthorizedUser (seed 6): the login is decided. Authorised is not signed in: the host
+    signs the user in when ``redeem_login(handle)`` succeeds."""
 
-    auth_id: str
+    handle: str = field(repr=False)
+    user_id: str
     authorized: bool
-    user_id: Optional[str] = None
     reason: Optional[str] = None
 
 
@@ -119,8 +128,8 @@ class UsersAddition:
 class SessionClosing:
     """CloseSession (seed 10): the user closed the session in NoPass."""
 
-    auth_id: str
-    user_id: Optional[str] = None
+    handle: str = field(repr=False)
+    user_id: str
     reported_user_id: Optional[str] = None
 
 
@@ -136,7 +145,13 @@ class PortalHooks:
     ``async def`` (the portal refuses those when built), and run in a worker thread; a hook
     that decides (``validate_user_registration``, ``update_user``, ``delete_user``,
     ``add_users``) refuses unless it returns True. An exception refuses the callback (the
-    message goes to the ``authbridge`` log, never to the NoPass server).
+    message goes to the ``authbridge`` log, never to the NoPass server), and so does a hook
+    that takes longer than the portal's ``hook_timeout`` (the NoPass server gets a 503 with
+    ``Retry-After`` and calls again); either way nothing changes. Each decision reaches a hook
+    once, even when the NoPass server sends a callback twice at the same time.
+
+    Nothing a caller sends is proof: decide on ``event.origin == "portal"`` and the portal's
+    own ``user_id``, never on an e-mail address or a name in the event.
 
     To use async code of your application from a hook, hand it to your event loop and wait
     for it there: ``asyncio.run_coroutine_threadsafe(check(event), app_loop).result(5)``."""
@@ -196,8 +211,16 @@ def _snake(fields: Dict[str, Any]) -> Dict[str, Any]:
     return {_CAMEL.sub("_", name).lower(): value for name, value in fields.items()}
 
 
+def _origin(name: str) -> RegistrationOrigin:
+    # Core's event JSON spells NOPASS_SERVER "no_pass_server" (serde's snake_case of
+    # `NoPassServer`), while its `as_str()` and documentation say "nopass_server".
+    return RegistrationOrigin.NOPASS_SERVER if name == "no_pass_server" else RegistrationOrigin(name)
+
+
 def _event(hook: str, payload: str) -> Any:
     fields = _snake(json.loads(payload))
+    if "origin" in fields:
+        fields["origin"] = _origin(fields["origin"])
     if hook == "update_user":
         fields["changes"] = [FieldChange(**_snake(c)) for c in fields.get("changes", [])]
     elif hook == "add_users":

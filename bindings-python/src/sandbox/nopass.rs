@@ -71,6 +71,13 @@ twin_clients! {
             self.inner.nopass().registration().map(|p| portal_dict(py, p)).transpose()
         }
 
+        /// Takes the portal as registered without calling it (for a portal a test registered
+        /// by handing it the callbacks itself, e.g. behind an access policy the stand-in's
+        /// own calls cannot pass).
+        fn set_registration(&self, portal_id: String, auth_token: String, s_code: String) {
+            self.inner.nopass().set_registration(SimPortal { portal_id, auth_token, s_code });
+        }
+
         /// Makes `user_id` a NoPass user who can log in.
         fn add_user(&self, user_id: &str) {
             self.inner.nopass().add_user(user_id);

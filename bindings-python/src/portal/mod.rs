@@ -1,0 +1,223 @@
+//! `authbridge.Portal`: the NoPass portal (callback receiver, state, waits, redeeming logins,
+//! the portal's own NoPass server calls) over core's `nopass::Portal`, with Python hooks.
+//!
+//! The browser is given a login's opaque handle; the host redeems it once with
+//! `redeem_login` and signs the user in only then (core's `nopass` module doc). Everything
+//! here converts: arguments to core's types, results to the classes of the submodules.
+
+mod access;
+mod answers;
+mod config;
+mod hooks;
+mod server;
+mod sessions;
+
+use std::net::{IpAddr, SocketAddr};
+
+use authbridge::nopass::{EmbeddedServer as CoreServer, Portal as Core, RequestHead, UserPreRegistration};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+pub use answers::{PortalResponse, PortalStatus};
+pub use server::EmbeddedServer;
+pub use sessions::{LoginSession, PreRegisteredUser, RedeemedLogin};
+
+use self::access::AccessOptions;
+use self::answers::{response, status};
+use self::config::{build, Options, Timings};
+use self::sessions::{maybe_session, pre_registered, redeemed, session};
+use crate::blocking;
+use crate::transport::TransportOptions;
+use crate::twin::{none, op, twin_clients};
+use crate::wait::{self, CancellationToken};
+
+/// The request head core checks before the body: `peer` is the socket peer's IP address as
+/// the server reports it (core alone decides whether `X-Forwarded-For` is believed).
+fn head(method: &str, path: &str, headers: Vec<(String, String)>, peer: Option<&str>) -> PyResult<RequestHead> {
+    let mut head = RequestHead::new(method, path);
+    head.headers = headers;
+    if let Some(peer) = peer {
+        let addr =
+            peer.parse::<IpAddr>().map_err(|_| PyValueError::new_err(format!("peer {peer:?} is not an IP address")))?;
+        head = head.peer(addr);
+    }
+    Ok(head)
+}
+
+/// The NoPass portal (blocking methods). Mount `handle` in your web framework (or use
+/// `authbridge.asgi.PortalApp` / `authbridge.wsgi.PortalApp`, or `serve()`).
+#[pyclass(module = "authbridge", frozen)]
+pub struct Portal {
+    inner: Core,
+}
+
+/// The portal's asyncio methods (`Portal.aio`).
+#[pyclass(module = "authbridge", frozen)]
+pub struct AsyncPortal {
+    inner: Core,
+}
+
+twin_clients! {
+    Portal, AsyncPortal,
+    common {}
+    sync {
+    /// A portal with the `adminId` and `sCode` entered in the NoPass console.
+    ///
+    /// Who may call it is required (a `ConfigError` otherwise): `allowed_sources` (the
+    /// NoPass server's addresses or CIDR ranges; `trusted_proxies` are the reverse proxies
+    /// whose `X-Forwarded-For` is believed), `shared_secret_header=(name, secret)` or
+    /// `shared_secret_bearer=secret` (a header your reverse proxy adds; at least 16
+    /// characters), `require_client_certificate=True` (TLS client certificates verified by
+    /// the embedded receiver), or `accept_any_source=True` alone (only for a network where
+    /// nothing but the NoPass server reaches the portal; logged as a warning). Checks given
+    /// together must all pass.
+    ///
+    /// `server_url` is the NoPass server (for `pre_register_user` / `request_authorization`);
+    /// `store` is a SQLite file (durable, shared by processes, safe across `fork`) or None for
+    /// memory; `hooks` is a `PortalHooks` object. Durations are seconds: `redeem_ttl` (an
+    /// authorised login must be redeemed within it), `pre_registration_ttl` (a
+    /// pre-registration lapses unless confirmed within it), `hook_timeout` (a slower hook
+    /// gets the NoPass server a 503 with `Retry-After` and changes nothing).
+    #[new]
+    #[pyo3(signature = (admin_id, s_code, *, allowed_sources = Vec::new(), trusted_proxies = Vec::new(), shared_secret_header = None, shared_secret_bearer = None, require_client_certificate = false, accept_any_source = false, server_url = None, server_transport = None, hooks = None, store = None, response_mode = "envelope", mount_path = None, max_body_bytes = None, registration_ttl = None, login_ttl = None, redeem_ttl = None, pre_registration_ttl = None, hook_timeout = None, session_retention = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        admin_id: String,
+        s_code: String,
+        allowed_sources: Vec<String>,
+        trusted_proxies: Vec<String>,
+        shared_secret_header: Option<(String, String)>,
+        shared_secret_bearer: Option<String>,
+        require_client_certificate: bool,
+        accept_any_source: bool,
+        server_url: Option<&str>,
+        server_transport: Option<PyRef<'_, TransportOptions>>,
+        hooks: Option<Py<PyAny>>,
+        store: Option<std::path::PathBuf>,
+        response_mode: &str,
+        mount_path: Option<String>,
+        max_body_bytes: Option<usize>,
+        registration_ttl: Option<f64>,
+        login_ttl: Option<f64>,
+        redeem_ttl: Option<f64>,
+        pre_registration_ttl: Option<f64>,
+        hook_timeout: Option<f64>,
+        session_retention: Option<f64>,
+    ) -> PyResult<Self> {
+        let inner = build(Options {
+            admin_id,
+            s_code,
+            access: AccessOptions {
+                allowed_sources,
+                trusted_proxies,
+                shared_secret_header,
+                shared_secret_bearer,
+                require_client_certificate,
+                accept_any_source,
+            },
+            server_url,
+            server_transport: server_transport.as_deref(),
+            hooks,
+            store: store.map(|p| p.to_string_lossy().into_owned()),
+            response_mode,
+            mount_path,
+            max_body_bytes,
+            timings: Timings {
+                registration_ttl,
+                login_ttl,
+                redeem_ttl,
+                pre_registration_ttl,
+                hook_timeout,
+                session_retention,
+            },
+        })?;
+        Ok(Self { inner })
+    }
+
+    /// The asyncio methods of this portal (same state, same hooks).
+    #[getter]
+    fn aio(&self) -> AsyncPortal {
+        AsyncPortal { inner: self.inner.clone() }
+    }
+
+    /// The largest callback body accepted (the adapters read no more than this).
+    #[getter]
+    fn max_body_bytes(&self) -> usize {
+        self.inner.config().max_body_bytes
+    }
+
+    /// Serves the portal on `host:port` with authbridge's embedded HTTP server (port 0 picks
+    /// a free one). Close the returned server (or use it in `with`) to stop.
+    #[pyo3(signature = (host = "127.0.0.1", port = 0))]
+    fn serve(&self, py: Python<'_>, host: &str, port: u16) -> PyResult<EmbeddedServer> {
+        let ip: IpAddr = host.parse().map_err(|_| PyValueError::new_err(format!("host {host:?} is not an IP address")))?;
+        let portal = self.inner.clone();
+        let server = blocking::wait(py, move || CoreServer::start(portal, SocketAddr::new(ip, port)))?;
+        Ok(EmbeddedServer::new(server))
+    }
+
+    fn __repr__(&self) -> String {
+        "Portal(admin_id='***', s_code='***')".to_string()
+    }
+}
+    async {
+        fn __repr__(&self) -> String {
+            "AsyncPortal(...)".to_string()
+        }
+    }
+    ops {
+        /// Handles one callback: method, path, headers (pairs, passed on unchanged) and the
+        /// whole body in; the answer out. Never raises for a bad callback: that is an answer
+        /// in the seed's envelope. `peer` is the socket peer's IP address (what the server
+        /// reports, not a header): the access policy decides about `X-Forwarded-For`.
+        #[pyo3(signature = (method, path, headers, body, peer = None))]
+        fn handle(method: String, path: String, headers: Vec<(String, String)>, body: Vec<u8>, peer: Option<String>) using portal =>
+            {
+                let head = head(&method, &path, headers, peer.as_deref())?;
+                op("nopass.handle", move || async move { Ok(portal.handle_request(head, &body).await) }, response)
+            };
+        /// The portal's registration and phase (a pre-registration past
+        /// `pre_registration_ttl` reads as unregistered).
+        fn status() using portal =>
+            op("nopass.status", move || async move { portal.status().await }, status);
+        /// The session with this browser handle as of now, or None.
+        fn session(handle: String) using portal =>
+            op("nopass.session", move || async move { portal.session(&handle).await }, maybe_session);
+        /// Waits until the session's version passes `seen_version` (0: now) or it expires:
+        /// what a login page's long-poll needs. `Timeout`, `Cancelled`, `NotFound` as usual.
+        #[pyo3(signature = (handle, seen_version = 0, *, timeout = 60.0, interval = None, cancel = None))]
+        fn wait_session(handle: String, seen_version: u64, timeout: f64, interval: Option<f64>, cancel: Option<CancellationToken>) using portal =>
+            {
+                let options = wait::options(timeout, interval, cancel)?;
+                op("nopass.wait_session", move || async move {
+                    portal.wait_session(&handle, seen_version, &options).await
+                }, session)
+            };
+        /// Completes an authorised login: gives its user exactly once. Sign the user in only
+        /// when this returns. `NotFound` (unknown handle), `Conflict` (still pending, or
+        /// redeemed already), `AuthenticationFailed` (denied, closed or expired).
+        fn redeem_login(handle: String) using portal =>
+            op("nopass.redeem_login", move || async move { portal.redeem_login(&handle).await }, redeemed);
+        /// PreRegisterUser: starts `user_id`'s registration with the NoPass server.
+        #[pyo3(signature = (user_id, *, client_ip = None, redirect_url = None, social_network = None, given_name = None, sur_name = None, phone_number = None, email = None))]
+        fn pre_register_user(user_id: String, client_ip: Option<String>, redirect_url: Option<String>, social_network: Option<String>, given_name: Option<String>, sur_name: Option<String>, phone_number: Option<String>, email: Option<String>) using portal =>
+            {
+                let mut user = UserPreRegistration::new(user_id);
+                user.client_ip = client_ip;
+                user.redirect_url = redirect_url;
+                user.social_network = social_network;
+                user.given_name = given_name;
+                user.sur_name = sur_name;
+                user.phone_number = phone_number;
+                user.email = email;
+                op("nopass.pre_register_user", move || async move { portal.pre_register_user(user).await }, pre_registered)
+            };
+        /// RequestAuthorization: starts `user_id`'s login; show the session's picture and give
+        /// the browser its `handle`.
+        fn request_authorization(user_id: String) using portal =>
+            op("nopass.request_authorization", move || async move { portal.request_authorization(&user_id).await }, session);
+        /// Forgets the registration and every session (back to unregistered).
+        fn reset() using portal =>
+            op("nopass.reset", move || async move { portal.reset().await }, none);
+    }
+}
