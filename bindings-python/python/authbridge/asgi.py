@@ -5,6 +5,13 @@
 
 Every request is answered by :meth:`authbridge.AsyncPortal.handle`; the adapter only moves
 bytes. The body is read up to the portal's limit (plus one byte, so core can refuse it).
+
+The portal's source check uses ``scope["client"]``, the peer as the server reports it, and
+the headers exactly as they came: only the portal's ``trusted_proxies`` make it believe
+``X-Forwarded-For``. Servers that rewrite ``scope["client"]`` from that header themselves
+(uvicorn does for peers in ``forwarded_allow_ips``, 127.0.0.1 by default) decide for the
+portal which proxy to trust; run them with ``--no-proxy-headers`` (``proxy_headers=False``)
+and give the portal ``trusted_proxies`` instead.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable, List, MutableMapping, Tuple
 
 from ._native import Portal
+from ._peer import socket_peer
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -47,7 +55,7 @@ class PortalApp:
         headers: List[Tuple[str, str]] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         client = scope.get("client")
         response = await self._aio.handle(
-            scope["method"], _full_path(scope), headers, bytes(body), peer=client[0] if client else None
+            scope["method"], _full_path(scope), headers, bytes(body), peer=socket_peer(client[0] if client else None)
         )
         out: List[Tuple[bytes, bytes]] = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
         if response.content_type:

@@ -5,6 +5,12 @@
 
 Each request is answered by the blocking :meth:`authbridge.Portal.handle`, which releases the
 GIL while the portal works, so a threaded server keeps serving other requests.
+
+The portal's source check uses ``REMOTE_ADDR``, the socket peer, and the headers exactly as
+they came: only the portal's ``trusted_proxies`` make it believe ``X-Forwarded-For`` (do not
+put werkzeug's ``ProxyFix`` or similar in front of this app, which rewrites ``REMOTE_ADDR``).
+With gunicorn ``--preload`` the portal is built before the workers fork; its SQLite store
+opens a connection of its own in each worker.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from http import HTTPStatus
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from ._native import Portal
+from ._peer import socket_peer
 
 StartResponse = Callable[..., Any]
 
@@ -42,7 +49,7 @@ class PortalApp:
         body = stream.read(min(length, self._limit)) if length is not None else stream.read(self._limit)
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         response = self.portal.handle(
-            environ["REQUEST_METHOD"], path, headers, body, peer=environ.get("REMOTE_ADDR") or None
+            environ["REQUEST_METHOD"], path, headers, body, peer=socket_peer(environ.get("REMOTE_ADDR"))
         )
         out = list(response.headers)
         if response.content_type:
