@@ -78,11 +78,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(app: Any) -> Iterator[str]:
+def uvicorn_server(app: Any, **options: Any) -> Iterator[str]:
+    """`options` are more `uvicorn.Config` settings (e.g. `proxy_headers=False`)."""
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
