@@ -1,7 +1,7 @@
 # Type stubs of the native module. Keep in step with src/ (checked by mypy --strict on the
 # tests' example code).
 
-from typing import Any, Coroutine, Dict, Generator, List, Optional, Sequence, Tuple, Union, final
+from typing import Any, Coroutine, Dict, Generator, List, Optional, Tuple, Union, final
 
 from typing_extensions import Self
 
@@ -1064,8 +1064,8 @@ class Portal:
         admin_id: str,
         s_code: str,
         *,
-        allowed_sources: Sequence[str] = ...,
-        trusted_proxies: Sequence[str] = ...,
+        allowed_sources: Union[List[str], Tuple[str, ...]] = ...,
+        trusted_proxies: Union[List[str], Tuple[str, ...]] = ...,
         shared_secret_header: Optional[Tuple[str, str]] = None,
         shared_secret_bearer: Optional[str] = None,
         require_client_certificate: bool = False,
