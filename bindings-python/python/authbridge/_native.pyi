@@ -1057,7 +1057,27 @@ class EmbeddedServer:
 
 @final
 class Portal:
-    """The NoPass portal (blocking methods; ``.aio`` for asyncio)."""
+    """The NoPass portal (blocking methods; ``.aio`` for asyncio). Mount ``handle`` in your web
+    framework (or use ``authbridge.asgi.PortalApp`` / ``authbridge.wsgi.PortalApp``, or ``serve()``).
+
+    A portal with the ``adminId`` and ``sCode`` entered in the NoPass console.
+
+    Who may call it is required (a ``ConfigError`` otherwise): ``allowed_sources`` (the
+    NoPass server's addresses or CIDR ranges; ``trusted_proxies`` are the reverse proxies
+    whose ``X-Forwarded-For`` is believed), ``shared_secret_header=(name, secret)`` or
+    ``shared_secret_bearer=secret`` (a header your reverse proxy adds; at least 16
+    characters), ``require_client_certificate=True`` (a TLS client certificate verified by
+    the embedded receiver; no ASGI or WSGI server can vouch for one, so there every
+    callback is refused), or ``accept_any_source=True`` alone (only for a network where
+    nothing but the NoPass server reaches the portal; logged as a warning). Checks given
+    together must all pass.
+
+    ``server_url`` is the NoPass server (for ``pre_register_user`` / ``request_authorization``);
+    ``store`` is a SQLite file (durable, shared by processes, safe across ``fork``) or None for
+    memory; ``hooks`` is a ``PortalHooks`` object. Durations are seconds: ``redeem_ttl`` (an
+    authorised login must be redeemed within it), ``pre_registration_ttl`` (a
+    pre-registration lapses unless confirmed within it), ``hook_timeout`` (a slower hook
+    gets the NoPass server a 503 with ``Retry-After`` and changes nothing)."""
 
     def __new__(
         cls,

@@ -44,8 +44,27 @@ fn head(method: &str, path: &str, headers: Vec<(String, String)>, peer: Option<&
     Ok(head)
 }
 
-/// The NoPass portal (blocking methods). Mount `handle` in your web framework (or use
-/// `authbridge.asgi.PortalApp` / `authbridge.wsgi.PortalApp`, or `serve()`).
+/// The NoPass portal (blocking methods; `.aio` for asyncio). Mount `handle` in your web
+/// framework (or use `authbridge.asgi.PortalApp` / `authbridge.wsgi.PortalApp`, or `serve()`).
+///
+/// A portal with the `adminId` and `sCode` entered in the NoPass console.
+///
+/// Who may call it is required (a `ConfigError` otherwise): `allowed_sources` (the
+/// NoPass server's addresses or CIDR ranges; `trusted_proxies` are the reverse proxies
+/// whose `X-Forwarded-For` is believed), `shared_secret_header=(name, secret)` or
+/// `shared_secret_bearer=secret` (a header your reverse proxy adds; at least 16
+/// characters), `require_client_certificate=True` (a TLS client certificate verified by
+/// the embedded receiver; no ASGI or WSGI server can vouch for one, so there every
+/// callback is refused), or `accept_any_source=True` alone (only for a network where
+/// nothing but the NoPass server reaches the portal; logged as a warning). Checks given
+/// together must all pass.
+///
+/// `server_url` is the NoPass server (for `pre_register_user` / `request_authorization`);
+/// `store` is a SQLite file (durable, shared by processes, safe across `fork`) or None for
+/// memory; `hooks` is a `PortalHooks` object. Durations are seconds: `redeem_ttl` (an
+/// authorised login must be redeemed within it), `pre_registration_ttl` (a
+/// pre-registration lapses unless confirmed within it), `hook_timeout` (a slower hook
+/// gets the NoPass server a 503 with `Retry-After` and changes nothing).
 #[pyclass(module = "authbridge", frozen)]
 pub struct Portal {
     inner: Core,
@@ -61,23 +80,7 @@ twin_clients! {
     Portal, AsyncPortal,
     common {}
     sync {
-    /// A portal with the `adminId` and `sCode` entered in the NoPass console.
-    ///
-    /// Who may call it is required (a `ConfigError` otherwise): `allowed_sources` (the
-    /// NoPass server's addresses or CIDR ranges; `trusted_proxies` are the reverse proxies
-    /// whose `X-Forwarded-For` is believed), `shared_secret_header=(name, secret)` or
-    /// `shared_secret_bearer=secret` (a header your reverse proxy adds; at least 16
-    /// characters), `require_client_certificate=True` (TLS client certificates verified by
-    /// the embedded receiver), or `accept_any_source=True` alone (only for a network where
-    /// nothing but the NoPass server reaches the portal; logged as a warning). Checks given
-    /// together must all pass.
-    ///
-    /// `server_url` is the NoPass server (for `pre_register_user` / `request_authorization`);
-    /// `store` is a SQLite file (durable, shared by processes, safe across `fork`) or None for
-    /// memory; `hooks` is a `PortalHooks` object. Durations are seconds: `redeem_ttl` (an
-    /// authorised login must be redeemed within it), `pre_registration_ttl` (a
-    /// pre-registration lapses unless confirmed within it), `hook_timeout` (a slower hook
-    /// gets the NoPass server a 503 with `Retry-After` and changes nothing).
+    /// See the class documentation (Python shows no constructor docstring of its own).
     #[new]
     #[pyo3(signature = (admin_id, s_code, *, allowed_sources = Vec::new(), trusted_proxies = Vec::new(), shared_secret_header = None, shared_secret_bearer = None, require_client_certificate = false, accept_any_source = false, server_url = None, server_transport = None, hooks = None, store = None, response_mode = "envelope", mount_path = None, max_body_bytes = None, registration_ttl = None, login_ttl = None, redeem_ttl = None, pre_registration_ttl = None, hook_timeout = None, session_retention = None))]
     #[allow(clippy::too_many_arguments)]
