@@ -102,6 +102,11 @@ def test_full_flow_over_http(kind: str, sandbox: authbridge.Sandbox) -> None:
         current = portal.session(login.handle)
         assert current is not None and current.state is SessionState.REDEEMED and current.finished
 
+        # No event and no session shows the authId; none shows the handle that redeems a login.
+        for shown in [*map(repr, hooks.events), repr(login), repr(session), repr(started)]:
+            assert auth_id not in shown and reg_auth_id not in shown and started.otp not in shown
+            assert login.handle not in shown and started.handle not in shown
+
         # Session close, user changes, deletion, additions.
         assert nopass.close_session(auth_id)["success"]
         assert hooks.of(authbridge.SessionClosing)[0].handle == login.handle

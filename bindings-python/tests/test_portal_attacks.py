@@ -12,6 +12,7 @@ each of those would make one of these tests fail.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import urllib.error
@@ -227,6 +228,18 @@ def test_a_login_is_redeemed_once(kind: str, policy: Policy, sandbox: authbridge
         portal.redeem_login(login.handle)
     refused(adapter.post(policy.nopass, "AuthorizedUser", approval(auth_id)), 409, "session_finished")
     assert snapshot(portal, login.handle) == before
+
+    # The asyncio twin: four coroutines at once, one user signed in.
+    second, second_id = start_login(portal, sandbox, "lee")
+    assert adapter.post(policy.nopass, "AuthorizedUser", approval(second_id)).status == 200
+
+    async def redeem_together() -> List[Any]:
+        calls = [portal.aio.redeem_login(second.handle) for _ in range(4)]
+        return list(await asyncio.gather(*calls, return_exceptions=True))
+
+    outcomes = asyncio.run(redeem_together())
+    assert [o.user_id for o in outcomes if isinstance(o, authbridge.RedeemedLogin)] == ["lee"]
+    assert sum(isinstance(o, authbridge.Conflict) for o in outcomes) == 3
 
 
 class SlowDecider(Recorder):
