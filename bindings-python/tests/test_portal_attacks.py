@@ -129,14 +129,14 @@ def test_a_login_picture_cannot_be_swapped(kind: str, policy: Policy, sandbox: a
 @pytest.mark.parametrize("kind", ADAPTERS)
 def test_a_half_registered_portal_cannot_be_taken_over(kind: str, policy: Policy, sandbox: authbridge.Sandbox) -> None:
     """A pre-registration nobody confirmed lapses: a late ConfirmRegistration binds nothing."""
-    portal = new_portal(sandbox, policy, Recorder(), pre_registration_ttl=0.3)
+    portal = new_portal(sandbox, policy, Recorder(), pre_registration_ttl=0.5)
     adapter = Adapter(kind, portal)
     hijack = {"portalId": "attacker-portal", "authToken": "attacker-token", "settings": "{}"}
     assert adapter.post(policy.nopass, "ConfirmPreRegistration", {"adminId": ADMIN_ID, "r": 1}).status == 200
     assert portal.status().phase is PortalPhase.PRE_REGISTERED
     for outsider in policy.outsiders:
         assert adapter.post(outsider, "ConfirmRegistration", hijack).error_code in REFUSED_CALLER
-    time.sleep(0.45)
+    time.sleep(0.7)
     before = snapshot(portal)
     assert before[:2] == (PortalPhase.UNREGISTERED, None)
     refused(adapter.post(policy.nopass, "ConfirmRegistration", hijack), 409, "not_pre_registered")
@@ -249,17 +249,19 @@ class SlowDecider(Recorder):
         super().__init__()
         self.calls: Dict[str, int] = {}
 
-    def _count(self, hook: str) -> None:
+    def _count(self, hook: str, seconds: float) -> None:
         with self.lock:
             self.calls[hook] = self.calls.get(hook, 0) + 1
-        time.sleep(0.3)
+        time.sleep(seconds)
 
     def authorized_user(self, event: authbridge.AuthorizationResult) -> None:
-        self._count("authorized_user")
+        # A copy arriving later finds the login decided: 409 either way.
+        self._count("authorized_user", 0.3)
         super().authorized_user(event)
 
     def delete_user(self, event: authbridge.UserDeletion) -> bool:
-        self._count("delete_user")
+        # Nothing is stored, so only an overlapping copy is refused: overlap generously.
+        self._count("delete_user", 0.6)
         return super().delete_user(event)
 
 
