@@ -393,18 +393,20 @@ export declare class OtpOneServer {
  */
 export declare class Portal {
   /**
-   * A portal with `options`; `hooks` are the host's functions by callback name
-   * (`validateUserRegistration`, `authorizedUser`, …), each may be `async`.
+   * A portal with `options` (`access` is required); `hooks` are the host's functions by
+   * callback name (`validateUserRegistration`, `authorizedUser`, …), each may be `async`.
    */
   constructor(options: PortalOptions, hooks?: PortalHooks)
   /** The path prefix the callbacks are mounted under (empty by default). */
   get mountPath(): string
   /**
-   * Handles one callback: method, path, headers (as Node gives them) and the whole body.
-   * Never rejects for a bad request: every problem is an answer in the seed's envelope.
-   * `remoteAddress` feeds the optional allow-list.
+   * Handles one callback: method, path, headers (as Node gives them, all of them) and the
+   * whole body. Never rejects for a bad request: every problem is an answer in the seed's
+   * envelope. `peerAddress` must be the connection's peer (`req.socket.remoteAddress`),
+   * never an address taken from a header: core alone decides whether `X-Forwarded-For` is
+   * believed (only from `trustedProxies`). Without it a source check fails.
    */
-  handle(method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, remoteAddress?: string | null): Promise<PortalResponse>
+  handle(method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, peerAddress?: string | null): Promise<PortalResponse>
   /**
    * Whether `path` lies under the portal's callback base path
    * (`<mountPath>/api/PortalCommunication/`, any letter case), so a framework adapter can
@@ -415,20 +417,31 @@ export declare class Portal {
   get maxBodyBytes(): number
   /** The portal's registration and phase. */
   status(): Promise<PortalStatus>
-  /** The session with this `authId` as of now, or `null`. */
-  session(authId: string): Promise<PortalSession | null>
+  /** The session with this browser handle as of now, or `null`. */
+  session(handle: string): Promise<PortalSession | null>
   /**
    * Waits until the session changes past `seenVersion` (default 0: resolves at once with
    * the current session), or expires: a login page's long-poll. Options: `seenVersion`,
    * `timeoutMs`, `intervalMs` (how often the store is re-read for other processes' changes)
    * and `signal` (an `AbortSignal`).
    */
-  waitSession(authId: string, options?: { seenVersion?: number; timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<PortalSession>
-  /** PreRegisterUser: starts a user's registration with the NoPass server. */
+  waitSession(handle: string, options?: { seenVersion?: number; timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<PortalSession>
+  /**
+   * Completes an authorised login: resolves with its user exactly once, and the session
+   * becomes `redeemed`. Call it when the browser comes back with its handle and sign the
+   * user in only when it resolves. Rejects with `not_found` (unknown handle), `conflict`
+   * (still pending, or redeemed already) or `authentication_failed` (denied, closed or
+   * expired).
+   */
+  redeemLogin(handle: string): Promise<RedeemedLogin>
+  /**
+   * PreRegisterUser: starts a user's registration with the NoPass server; resolves with
+   * the link to send the person to and the handle of the session it authorises.
+   */
   preRegisterUser(user: PortalUser): Promise<PreRegisteredUser>
   /**
-   * RequestAuthorization: starts a login for `userId`; resolves with its session (by
-   * `authId`, with the first picture).
+   * RequestAuthorization: starts a login for `userId`; resolves with its session: the
+   * `handle` to give the browser and the first picture.
    */
   requestAuthorization(userId: string): Promise<PortalSession>
   /**
@@ -962,17 +975,48 @@ export interface PinVerification {
   message?: string
 }
 
-/** Optional checks on who may call (off by default: the seed defines no authentication). */
+/**
+ * Who may call the portal. The NoPass protocol signs nothing, so whoever reaches the callback
+ * URL could otherwise answer for a login: a portal is not made without at least one check.
+ * Every check given must pass, and all are made before the body is read.
+ */
 export interface PortalAccess {
-  sharedSecret?: PortalSharedSecret
-  /** Addresses or CIDR ranges allowed to call; empty allows everyone. */
+  /**
+   * Addresses or CIDR ranges the NoPass server calls from (`203.0.113.7`, `10.0.0.0/8`);
+   * any other caller is answered 403 `forbidden_source`. The caller is the socket peer, or,
+   * when the peer is one of `trustedProxies`, the right-most `X-Forwarded-For` entry that
+   * is not a trusted proxy itself.
+   */
   allowedSources?: Array<string>
+  /**
+   * The reverse proxies in front of the portal (addresses or CIDR ranges): only their
+   * `X-Forwarded-For` is believed. Needs `allowedSources`.
+   */
+  trustedProxies?: Array<string>
+  /**
+   * A secret header the reverse proxy adds to every callback it forwards; a missing or
+   * wrong one is answered 401 `unauthorized`.
+   */
+  sharedSecret?: PortalSharedSecret
+  /**
+   * Only callers whose TLS client certificate core's embedded receiver verified (403
+   * `client_certificate_required` otherwise). `node:http`, Express and `portal.serve()` do
+   * not verify client certificates, so behind them every callback is then refused.
+   */
+  requireClientCertificate?: boolean
+  /**
+   * Serves every caller unchecked: only for a network where nothing but the NoPass server
+   * can reach the portal. Logged as a warning; may not be combined with another check.
+   */
+  acceptAnySource?: boolean
 }
 
 /**
  * The host's hooks, by callback (for typings: the portal reads the functions it is given).
- * Notifications may return anything; decisions accept only with `true`. Each may be async;
- * throwing or rejecting refuses the callback. Event fields follow the seed, in camelCase.
+ * Notifications may return anything; decisions accept only with `true`. Each may be async and
+ * must settle within `hookTimeoutMs`; throwing or rejecting refuses the callback. Events name
+ * a login by its browser `handle` and carry no `authId` or `otp`. Decide only on the portal's
+ * own data (`origin === 'portal'`, `userId`): every other field came from the caller.
  */
 export interface PortalHooks {
   /** 1. ConfirmPreRegistration: the NoPass server's challenge arrived. */
@@ -980,13 +1024,24 @@ export interface PortalHooks {
   /** 2. ConfirmRegistration: the portal is being bound to `portalId`. */
   confirmRegistration?: (event: { portalId: string; settings?: string }) => unknown
   /** 3. UpdatePicture: a login has a new picture/code. */
-  updatePicture?: (event: { authId: string; userId?: string; reportedUserId?: string; image: string; nextChangeMs: number }) => unknown
-  /** 4. ValidateUserRegistration: may this user register? Answer `true` to accept. */
-  validateUserRegistration?: (event: { initiatedByPortal: boolean; userId?: string; givenName?: string; surName?: string; phoneNumber?: string; email?: string; login?: string; profileImageUrl?: string }) => boolean | Promise<boolean>
-  /** 5. ConfirmUserRegistration: the user is registered. */
-  confirmUserRegistration?: (event: { userId?: string; initiatedByPortal: boolean; authId?: string; login?: string }) => unknown
-  /** 6. AuthorizedUser: the login is decided. */
-  authorizedUser?: (event: { authId: string; userId?: string; authorized: boolean; reason?: string }) => unknown
+  updatePicture?: (event: { handle: string; userId: string; reportedUserId?: string; image: string; nextChangeMs: number }) => unknown
+  /**
+   * 4. ValidateUserRegistration: may this user register? Answer `true` to accept. `origin`
+   * `portal`: a registration `preRegisterUser` started for `userId`; `nopass_server`: one
+   * the NoPass server started, where every field is the caller's word (and no session is
+   * ever authorised by it).
+   */
+  validateUserRegistration?: (event: { origin: 'portal' | 'nopass_server'; userId?: string; givenName?: string; surName?: string; phoneNumber?: string; email?: string; login?: string; profileImageUrl?: string }) => boolean | Promise<boolean>
+  /**
+   * 5. ConfirmUserRegistration: the user is registered; `handle` is the session a
+   * portal-started registration authorised (redeem it like a login).
+   */
+  confirmUserRegistration?: (event: { userId?: string; origin: 'portal' | 'nopass_server'; handle?: string; login?: string }) => unknown
+  /**
+   * 6. AuthorizedUser: the login is decided. Sign nobody in here: the browser's
+   * `redeemLogin(handle)` does that, once.
+   */
+  authorizedUser?: (event: { handle: string; userId: string; authorized: boolean; reason?: string }) => unknown
   /** 7. UpdateUser: may these changes be made? Answer `true` to accept. */
   updateUser?: (event: { userId: string; changes: Array<{ field: string; newValue?: string; forbiddenStore?: boolean }> }) => boolean | Promise<boolean>
   /** 8. DeleteUser: act on the deletion? Answer `true` to accept. */
@@ -994,7 +1049,7 @@ export interface PortalHooks {
   /** 9. AddUsers: may these users be added? Answer `true` to accept. */
   addUsers?: (event: { users: Array<{ givenName?: string; surName?: string; phoneNumber?: string; email?: string; login?: string; isUseEmailAsLogin?: boolean }> }) => boolean | Promise<boolean>
   /** 10. CloseSession: the user closed the session in NoPass. */
-  closeSession?: (event: { authId: string; userId?: string; reportedUserId?: string }) => unknown
+  closeSession?: (event: { handle: string; userId: string; reportedUserId?: string }) => unknown
   /** 11. DisableService: the portal was deleted in the NoPass console. */
   disableService?: (event: { portalId: string }) => unknown
 }
@@ -1005,6 +1060,8 @@ export interface PortalOptions {
   adminId: string
   /** The sCode the portal answers with (1–64 characters). */
   sCode: string
+  /** Who may call the portal: required (see `PortalAccess`). */
+  access: PortalAccess
   /** Needed for `preRegisterUser` and `requestAuthorization`. */
   server?: NoPassServerOptions
   /**
@@ -1020,9 +1077,23 @@ export interface PortalOptions {
   registrationTtlMs?: number
   /** How long a login may stay pending, in ms (default 360 000). */
   loginTtlMs?: number
+  /**
+   * How long an authorised login waits for `redeemLogin`, in ms (default 300 000); after
+   * that it reads as `expired`.
+   */
+  redeemTtlMs?: number
+  /**
+   * How long a pre-registration (ConfirmPreRegistration) waits for ConfirmRegistration, in
+   * ms (default 600 000); after that the portal reads as unregistered again.
+   */
+  preRegistrationTtlMs?: number
+  /**
+   * How long a hook may take, in ms (default 10 000). One that takes longer gets the NoPass
+   * server a 503 with `Retry-After` and changes nothing.
+   */
+  hookTimeoutMs?: number
   /** How long a session is kept after its last change, in ms (default one day). */
   sessionRetentionMs?: number
-  access?: PortalAccess
   store?: PortalStoreOptions
 }
 
@@ -1036,14 +1107,22 @@ export interface PortalResponse {
   body: Buffer
 }
 
-/** A login (or registration) session the NoPass server reports on. */
+/** A login (or portal-started registration) session, known by its browser handle. */
 export interface PortalSession {
-  authId: string
-  userId?: string
-  /** `login` (RequestAuthorization) or `registration` (ConfirmUserRegistration). */
-  origin: string
-  /** `pending`, `authorized`, `denied`, `closed` or `expired`. */
-  state: string
+  /**
+   * The opaque handle to give the browser: random, unrelated to the NoPass server's
+   * `authId` (which never leaves the portal).
+   */
+  handle: string
+  /** The portal's user id the login was requested (or the registration started) for. */
+  userId: string
+  /** `login` (requestAuthorization) or `registration` (preRegisterUser). */
+  origin: 'login' | 'registration'
+  /**
+   * `authorized` waits for `redeemLogin`; `redeemed` once it was; an authorised login not
+   * redeemed within `redeemTtlMs` reads as `expired`.
+   */
+  state: 'pending' | 'authorized' | 'redeemed' | 'denied' | 'closed' | 'expired'
   /** Why the login was denied. */
   reason?: string
   /** The current picture/code, base64 PNG. */
@@ -1055,23 +1134,27 @@ export interface PortalSession {
   pictureExpiresAtMs?: number
   pictures: number
   createdAtMs: number
+  /** When a pending login runs out, or an authorised one must be redeemed by. */
   expiresAtMs: number
   updatedAtMs: number
   /** Increases with every change: pass it as `seenVersion` to wait for the next one. */
   version: number
-  /** Whether nothing more can happen to the session. */
+  /** Whether nothing more can happen to the session (an authorised one can still be redeemed). */
   finished: boolean
 }
 
-/** A secret every callback must carry, when a gateway or the NoPass server can add one. */
+/**
+ * A secret every callback must carry (at least 16 characters, compared in constant time).
+ * The NoPass server sends none: the reverse proxy in front of the portal adds it.
+ */
 export type PortalSharedSecret =
   | { type: 'bearer'; secret: string }
   | { type: 'header'; name: string; value: string }
 
 /** The portal's registration with the NoPass server. */
 export interface PortalStatus {
-  /** `unregistered`, `pre_registered`, `registered` or `disabled`. */
-  phase: string
+  /** A pre-registration not confirmed within `preRegistrationTtlMs` reads as `unregistered`. */
+  phase: 'unregistered' | 'pre_registered' | 'registered' | 'disabled'
   portalId?: string
   /** Whether the NoPass server gave an `authToken` (the token itself stays inside). */
   hasAuthToken: boolean
@@ -1099,13 +1182,31 @@ export interface PortalUser {
   email?: string
 }
 
-/** A pre-registration: send the person to `registerLink`. */
+/**
+ * A started user registration: send the person to `registerLink`, give the browser
+ * `handle` to wait on. Once the NoPass server confirms the registration the session is
+ * `authorized`; redeem it like a login. (The `otp` the NoPass server issued stays inside the
+ * portal: only ConfirmUserRegistration needs it.)
+ */
 export interface PreRegisteredUser {
   userId: string
-  /** The code ConfirmUserRegistration must later carry (the portal keeps only its digest). */
-  otp: string
+  handle: string
   registerLink: string
+  /** When the registration stops being accepted (Unix ms). */
   expiresAtMs: number
+}
+
+/** An authorised login, handed out once by `redeemLogin`: sign this user in. */
+export interface RedeemedLogin {
+  handle: string
+  /**
+   * The portal's own user id (what `requestAuthorization` or `preRegisterUser` was given),
+   * never a value the NoPass server supplied.
+   */
+  userId: string
+  origin: 'login' | 'registration'
+  /** When the NoPass server authorised it (Unix ms). */
+  authorizedAtMs: number
 }
 
 /** Retry bounds. Which failures may be retried at all is decided by core per request. */

@@ -1,6 +1,7 @@
 // The NoPass portal from Node: mounted in a real node:http server and in Express, called by
-// the sandbox playing the NoPass server over HTTP; hooks as (async) JS functions; sessions,
-// waits, the portal's own server calls, stores.
+// the sandbox playing the NoPass server over HTTP; hooks as (async) JS functions; sessions by
+// browser handle, waits, redeeming, the portal's own server calls, stores. Attacks on the
+// portal are in nopass-attacks.test.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
@@ -17,6 +18,8 @@ import { ab, startSandbox } from './helpers.mjs'
 
 const ADMIN = 'JimTheAdmin'
 const SCODE = 'nDhTZvX82Et'
+/** The sandbox's NoPass server calls from this machine. */
+const LOOPBACK = { allowedSources: ['127.0.0.0/8', '::1'] }
 
 /** Listens on a free local port; the test closes the server when it ends. */
 async function listen (t, handler) {
@@ -64,10 +67,11 @@ function recordingHooks (decide = async () => true) {
 }
 
 function portalFor (sandbox, hooks, options = {}) {
-  return new ab.Portal({ adminId: ADMIN, sCode: SCODE, server: { baseUrl: sandbox.url('nopass') }, ...options }, hooks)
+  const server = { baseUrl: sandbox.url('nopass') }
+  return new ab.Portal({ adminId: ADMIN, sCode: SCODE, access: LOOPBACK, server, ...options }, hooks)
 }
 
-test('a node:http server: registration, user registration, a login long-polled to its end, close, disable', async (t) => {
+test('a node:http server: registration, user registration, a login long-polled and redeemed, close, disable', async (t) => {
   const sandbox = await startSandbox(t)
   const { calls, hooks } = recordingHooks()
   const portal = portalFor(sandbox, hooks)
@@ -82,21 +86,40 @@ test('a node:http server: registration, user registration, a login long-polled t
   await assert.rejects(sandbox.nopass.registerPortal(ADMIN), { code: 'http_status', vendor: 'nopass', status: 404 })
 
   const started = await portal.preRegisterUser({ userId: 'ann@example.com', email: 'ann@example.com', givenName: 'Ann' })
-  assert.equal(sandbox.nopass.preRegistration('ann@example.com').otp, started.otp)
+  const { otp } = sandbox.nopass.preRegistration('ann@example.com')
   assert.ok(started.registerLink.length > 0)
+  assert.equal((await portal.session(started.handle)).state, 'pending')
+  assert.ok(!JSON.stringify(started).includes(otp), 'the otp reached JavaScript')
   await sandbox.nopass.completeUserRegistration('ann@example.com')
   const validation = calls.find(([name]) => name === 'validateUserRegistration')[1]
-  assert.equal(validation.initiatedByPortal, true)
-  assert.equal(calls.find(([name]) => name === 'confirmUserRegistration')[1].userId, 'ann@example.com')
+  assert.equal(validation.origin, 'portal')
+  assert.equal(validation.userId, 'ann@example.com')
+  assert.deepEqual(calls.find(([name]) => name === 'confirmUserRegistration')[1], {
+    userId: 'ann@example.com',
+    origin: 'portal',
+    handle: started.handle,
+    login: 'ann@example.com'
+  })
+  const registered2 = await portal.redeemLogin(started.handle)
+  assert.deepEqual({ ...registered2, authorizedAtMs: 0 }, {
+    handle: started.handle,
+    userId: 'ann@example.com',
+    origin: 'registration',
+    authorizedAtMs: 0
+  })
 
   const login = await portal.requestAuthorization('ann@example.com')
   assert.equal(login.state, 'pending')
+  assert.equal(login.userId, 'ann@example.com')
   assert.ok(login.imageDataUrl.startsWith('data:image/png;base64,'))
-  const phone = sandbox.nopass.driveLogin(login.authId, 2, true)
+  const authId = sandbox.nopass.lastAuthId('ann@example.com')
+  assert.notEqual(login.handle, authId)
+  assert.ok(!JSON.stringify(login).includes(authId), 'the authId reached JavaScript')
+  const phone = sandbox.nopass.driveLogin(authId, 2, true)
   const states = []
   let seen = login.version
   for (;;) {
-    const session = await portal.waitSession(login.authId, { seenVersion: seen, timeoutMs: 10_000 })
+    const session = await portal.waitSession(login.handle, { seenVersion: seen, timeoutMs: 10_000 })
     seen = session.version
     states.push(session.state)
     if (session.state !== 'pending') break
@@ -104,20 +127,30 @@ test('a node:http server: registration, user registration, a login long-polled t
   await phone
   assert.equal(states.at(-1), 'authorized')
   assert.equal(calls.filter(([name]) => name === 'updatePicture').length, 2)
+  assert.equal(calls.find(([name]) => name === 'updatePicture')[1].handle, login.handle)
   assert.deepEqual(calls.find(([name]) => name === 'authorizedUser')[1], {
-    authId: login.authId,
+    handle: login.handle,
     userId: 'ann@example.com',
     authorized: true
   })
+  const redeemed = await portal.redeemLogin(login.handle)
+  assert.equal(redeemed.userId, 'ann@example.com')
+  assert.equal(redeemed.origin, 'login')
+  assert.equal((await portal.session(login.handle)).state, 'redeemed')
 
-  const closed = await sandbox.nopass.closeSession(login.authId)
+  const closed = await sandbox.nopass.closeSession(authId)
   assert.equal(closed.status, 200)
-  assert.equal((await portal.session(login.authId)).state, 'closed')
+  assert.equal((await portal.session(login.handle)).state, 'closed')
+  assert.deepEqual(calls.find(([name]) => name === 'closeSession')[1], {
+    handle: login.handle,
+    userId: 'ann@example.com',
+    reportedUserId: 'ann@example.com'
+  })
 
   const disabled = await sandbox.nopass.disableService()
   assert.equal(disabled.success, true)
   assert.equal((await portal.status()).phase, 'disabled')
-  const refused = await sandbox.nopass.updatePicture(login.authId)
+  const refused = await sandbox.nopass.updatePicture(authId)
   assert.notEqual(refused.status, 200)
   assert.ok(refused.errorCode)
   assert.deepEqual(calls.find(([name]) => name === 'disableService')[1], { portalId: registered.portalId })
@@ -125,7 +158,9 @@ test('a node:http server: registration, user registration, a login long-polled t
 
 test('Express: callbacks under a mount path, other routes untouched, host decisions honoured', async (t) => {
   const sandbox = await startSandbox(t)
-  const { calls, hooks } = recordingHooks(async (event) => (event.email ?? '').endsWith('@example.com'))
+  // Only registrations this portal started: the NoPass server's own carry nothing but the
+  // caller's word.
+  const { calls, hooks } = recordingHooks(async (event) => event.origin === 'portal')
   const portal = portalFor(sandbox, hooks, { mountPath: '/nopass' })
   const app = express()
   app.get('/health', (req, res) => res.json({ ok: true }))
@@ -142,9 +177,12 @@ test('Express: callbacks under a mount path, other routes untouched, host decisi
   const unknown = await fetch(`${url}/nopass/api/PortalCommunication/NoSuchCallback`, { method: 'POST' })
   assert.equal(unknown.status, 404)
 
-  await sandbox.nopass.registerUserFromServer('bob', 'bob@example.com')
-  await assert.rejects(sandbox.nopass.registerUserFromServer('eve', 'eve@elsewhere.test'))
-  assert.equal(calls.filter(([name]) => name === 'validateUserRegistration').length, 2)
+  await assert.rejects(sandbox.nopass.registerUserFromServer('eve', 'eve@example.com'), { status: 200 })
+  const check = calls.find(([name]) => name === 'validateUserRegistration')[1]
+  assert.equal(check.origin, 'nopass_server')
+  assert.equal(check.email, 'eve@example.com')
+  assert.equal(check.userId, undefined)
+  assert.equal(calls.filter(([name]) => name === 'confirmUserRegistration').length, 0)
 
   sandbox.nopass.addUser('bob')
   const rename = await sandbox.nopass.updateUser('bob', { login: { newValue: 'robert' } })
@@ -162,26 +200,53 @@ test('Express: callbacks under a mount path, other routes untouched, host decisi
 
 test('without hooks every decision is refused; with no server configured the calls say so', async (t) => {
   const sandbox = await startSandbox(t)
-  const portal = new ab.Portal({ adminId: ADMIN, sCode: SCODE })
+  const portal = new ab.Portal({ adminId: ADMIN, sCode: SCODE, access: LOOPBACK })
   sandbox.nopass.setPortalUrl(await listen(t, ab.portalListener(portal)))
   await sandbox.nopass.registerPortal(ADMIN)
   await assert.rejects(sandbox.nopass.registerUserFromServer('bob', 'bob@example.com'))
   await assert.rejects(portal.requestAuthorization('bob'), { code: 'config' })
-  await assert.rejects(portal.waitSession('no-such-auth-id'), { code: 'not_found' })
-  assert.equal(await portal.session('no-such-auth-id'), null)
+  await assert.rejects(portal.waitSession('no-such-handle'), { code: 'not_found' })
+  await assert.rejects(portal.redeemLogin('no-such-handle'), { code: 'not_found' })
+  assert.equal(await portal.session('no-such-handle'), null)
 })
 
 test('bad options and unknown hooks are refused when the portal is made', () => {
-  assert.throws(() => new ab.Portal({ adminId: '', sCode: SCODE }), { code: 'invalid_input' })
-  assert.throws(() => new ab.Portal({ adminId: 'x'.repeat(65), sCode: SCODE }), { code: 'invalid_input' })
-  assert.throws(() => new ab.Portal({ adminId: ADMIN, sCode: SCODE, responseMode: 'xml' }), { code: 'invalid_input', field: 'responseMode' })
-  assert.throws(() => new ab.Portal({ adminId: ADMIN, sCode: SCODE }, { validateUserRegistraton: () => true }), {
+  const portal = (options, hooks) => new ab.Portal({ adminId: ADMIN, sCode: SCODE, access: LOOPBACK, ...options }, hooks)
+  assert.throws(() => portal({ adminId: '' }), { code: 'invalid_input' })
+  assert.throws(() => portal({ adminId: 'x'.repeat(65) }), { code: 'invalid_input' })
+  assert.throws(() => portal({ responseMode: 'xml' }), { code: 'invalid_input', field: 'responseMode' })
+  assert.throws(() => portal({}, { validateUserRegistraton: () => true }), {
     code: 'invalid_input',
     field: 'hooks.validateUserRegistraton'
   })
-  assert.throws(() => new ab.Portal({ adminId: ADMIN, sCode: SCODE, access: { allowedSources: ['not an ip'] } }), {
+  assert.throws(() => portal({ hookTimeoutMs: 0 }), { code: 'invalid_input' })
+  assert.throws(() => portal({ redeemTtlMs: 0 }), { code: 'invalid_input' })
+  assert.throws(() => portal({ preRegistrationTtlMs: 0 }), { code: 'invalid_input' })
+})
+
+test('a portal needs an access policy that checks something', () => {
+  const portal = (access) => new ab.Portal({ adminId: ADMIN, sCode: SCODE, access })
+  const missing = /needs `access`.*allowedSources.*sharedSecret.*acceptAnySource/
+  assert.throws(() => new ab.Portal({ adminId: ADMIN, sCode: SCODE }), { code: 'config', message: missing })
+  assert.throws(() => portal(null), { code: 'config', message: missing })
+  assert.throws(() => portal({}), { code: 'invalid_input', field: 'access' })
+  assert.throws(() => portal({ allowedSources: [] }), { code: 'invalid_input', field: 'access' })
+  assert.throws(() => portal({ allowedSources: ['not an ip'] }), { code: 'invalid_input', field: 'access.allowedSources' })
+  assert.throws(() => portal({ allowedSources: ['10.0.0.0/8'], trustedProxies: ['10.0.0.0/33'] }), {
+    code: 'invalid_input',
+    field: 'access.trustedProxies'
+  })
+  assert.throws(() => portal({ trustedProxies: ['10.0.0.1'], sharedSecret: { type: 'bearer', secret: 'x'.repeat(32) } }), {
     code: 'invalid_input'
   })
+  assert.throws(() => portal({ sharedSecret: { type: 'bearer', secret: 'too-short' } }), { code: 'invalid_input' })
+  assert.throws(() => portal({ sharedSecret: { type: 'header', name: 'bad name', value: 'x'.repeat(32) } }), {
+    code: 'invalid_input'
+  })
+  assert.throws(() => portal({ acceptAnySource: true, allowedSources: ['10.0.0.1'] }), { code: 'invalid_input' })
+  assert.ok(portal({ acceptAnySource: true }))
+  assert.ok(portal({ requireClientCertificate: true }))
+  assert.ok(portal({ sharedSecret: { type: 'header', name: 'x-gateway-secret', value: 'x'.repeat(16) } }))
 })
 
 test('handle() directly: the seed envelope, case-insensitive routes, and the allow-list', async () => {
@@ -190,6 +255,12 @@ test('handle() directly: the seed envelope, case-insensitive routes, and the all
   const headers = { 'content-type': 'text/json' }
   const denied = await portal.handle('POST', '/api/portalcommunication/confirmpreregistration', headers, body, '192.0.2.1')
   assert.equal(denied.status, 403)
+  assert.equal(JSON.parse(denied.body).errors[0].code, 'forbidden_source')
+  const unknownPeer = await portal.handle('POST', '/api/portalcommunication/confirmpreregistration', headers, body)
+  assert.equal(unknownPeer.status, 403, 'a request without a peer passed the source check')
+  const forwarded = { ...headers, 'x-forwarded-for': '10.1.2.3' }
+  const forged = await portal.handle('POST', '/api/portalcommunication/confirmpreregistration', forwarded, body, '192.0.2.1')
+  assert.equal(forged.status, 403, 'X-Forwarded-For was believed from a peer that is no trusted proxy')
   const answer = await portal.handle('POST', '/api/portalcommunication/confirmpreregistration', headers, body, '10.1.2.3')
   assert.equal(answer.status, 200)
   assert.equal(answer.contentType.split(';')[0], 'application/json')
@@ -202,7 +273,7 @@ test('handle() directly: the seed envelope, case-insensitive routes, and the all
 })
 
 test('an oversized callback body is answered 413 without being read whole', async (t) => {
-  const portal = new ab.Portal({ adminId: ADMIN, sCode: SCODE, maxBodyBytes: 1024 })
+  const portal = new ab.Portal({ adminId: ADMIN, sCode: SCODE, access: LOOPBACK, maxBodyBytes: 1024 })
   const url = await listen(t, ab.portalListener(portal))
   const response = await fetch(`${url}/api/PortalCommunication/UpdatePicture`, {
     method: 'POST',
@@ -221,11 +292,11 @@ test('waitSession: an AbortSignal cancels, a deadline times out', async (t) => {
   const login = await portal.requestAuthorization('ann')
   const controller = new AbortController()
   setTimeout(() => controller.abort(), 100)
-  await assert.rejects(portal.waitSession(login.authId, { seenVersion: login.version, signal: controller.signal }), {
+  await assert.rejects(portal.waitSession(login.handle, { seenVersion: login.version, signal: controller.signal }), {
     code: 'cancelled'
   })
-  await assert.rejects(portal.waitSession(login.authId, { seenVersion: login.version, timeoutMs: 1100 }), { code: 'timeout' })
-  assert.equal((await portal.waitSession(login.authId)).authId, login.authId)
+  await assert.rejects(portal.waitSession(login.handle, { seenVersion: login.version, timeoutMs: 1100 }), { code: 'timeout' })
+  assert.equal((await portal.waitSession(login.handle)).handle, login.handle)
 })
 
 test('the SQLite store keeps the registration across portal objects; the embedded server serves it too', async (t) => {
@@ -249,7 +320,8 @@ test('the SQLite store keeps the registration across portal objects; the embedde
 test('hooks do not keep the process alive', async () => {
   const script = `
     const ab = require('./lib/index.cjs')
-    const portal = new ab.Portal({ adminId: 'a', sCode: 'b' }, { validateUserRegistration: async () => true, authorizedUser () {} })
+    const portal = new ab.Portal({ adminId: 'a', sCode: 'b', access: { allowedSources: ['127.0.0.1'] } },
+      { validateUserRegistration: async () => true, authorizedUser () {} })
     portal.status().then((status) => console.log(status.phase))
   `
   const cwd = fileURLToPath(new URL('..', import.meta.url))

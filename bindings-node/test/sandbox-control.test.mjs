@@ -88,7 +88,8 @@ test('OtpOne control: expiry, TTLs, HTML as text, the raw query', async (t) => {
 test('NoPass control: registration by hand, raw callbacks, logins and users it knows', async (t) => {
   const sandbox = await startSandbox(t)
   const n = sandbox.nopass
-  const portal = new ab.Portal({ adminId: 'admin', sCode: 'code', server: { baseUrl: sandbox.url('nopass') } })
+  const access = { allowedSources: ['127.0.0.1'] }
+  const portal = new ab.Portal({ adminId: 'admin', sCode: 'code', access, server: { baseUrl: sandbox.url('nopass') } })
   const http = createServer(ab.portalListener(portal))
   http.listen(0, '127.0.0.1')
   await once(http, 'listening')
@@ -109,11 +110,13 @@ test('NoPass control: registration by hand, raw callbacks, logins and users it k
   assert.equal(n.hasUser('carol'), true)
   assert.equal(n.hasUser('dave'), false)
   const login = await portal.requestAuthorization('carol')
-  assert.equal(n.lastAuthId('carol'), login.authId)
-  assert.equal(n.loginUser(login.authId), 'carol')
-  const denied = await n.authorize(login.authId, false, 'not me')
+  const authId = n.lastAuthId('carol')
+  assert.equal(typeof authId, 'string')
+  assert.notEqual(authId, login.handle)
+  assert.equal(n.loginUser(authId), 'carol')
+  const denied = await n.authorize(authId, false, 'not me')
   assert.equal(denied.success, true)
-  const session = await portal.session(login.authId)
+  const session = await portal.session(login.handle)
   assert.equal(session.state, 'denied')
   assert.equal(session.reason, 'not me')
   const bad = await n.send('UpdatePicture', { nonsense: true })

@@ -5,7 +5,7 @@ import {
   AuthxClient, DescopeClient, NevisClient, OtpOneClient, OtpOneServer, Portal, Sandbox, Totp,
   frameBiometric, portalListener, portalMiddleware, version
 } from 'authbridge'
-import type { LoginStatus, PortalSession, SandboxUrls } from 'authbridge'
+import type { LoginStatus, PortalSession, RedeemedLogin, SandboxUrls } from 'authbridge'
 
 async function typed (): Promise<void> {
   const sandbox: Sandbox = await Sandbox.start()
@@ -24,14 +24,28 @@ async function typed (): Promise<void> {
   const txn = await server.getTransactionId('a@example.com', 'RequestWebSession', 'hi')
   const validation = await new OtpOneClient('JS-1').waitForResult(txn.id, { expectedUser: txn.userMail })
   const code: string = Totp.fromBase32('GEZDGNBV').generate()
-  const portal = new Portal({ adminId: 'a', sCode: 'b' }, {
-    validateUserRegistration: async (event) => event.email?.endsWith('@example.com') ?? false,
-    authorizedUser: (event) => { console.log(event.authId, event.authorized) }
+  const portal = new Portal({
+    adminId: 'a',
+    sCode: 'b',
+    access: { allowedSources: ['203.0.113.0/24'], trustedProxies: ['10.0.0.2'] },
+    redeemTtlMs: 60_000,
+    preRegistrationTtlMs: 60_000,
+    hookTimeoutMs: 5_000
+  }, {
+    validateUserRegistration: async (event) => event.origin === 'portal' && event.userId !== undefined,
+    authorizedUser: (event) => { console.log(event.handle, event.userId, event.authorized) }
   })
+  new Portal({ adminId: 'a', sCode: 'b', access: { sharedSecret: { type: 'header', name: 'x-gateway', value: 's' } } })
+  new Portal({ adminId: 'a', sCode: 'b', access: { acceptAnySource: true } })
   createServer(portalListener(portal))
   createServer((req, res) => portalMiddleware(portal)(req, res, () => res.end()))
-  const waited: PortalSession = await portal.waitSession('id', { seenVersion: 1, signal: controller.signal })
-  console.log(status.statusCode, result.outcome, body.length, session.sessionJwt, validation.userValided, code, waited.state, version())
+  const login: PortalSession = await portal.requestAuthorization('alice')
+  const waited: PortalSession = await portal.waitSession(login.handle, { seenVersion: 1, signal: controller.signal })
+  const redeemed: RedeemedLogin = await portal.redeemLogin(waited.handle)
+  const started = await portal.preRegisterUser({ userId: 'bob' })
+  const done: 'login' | 'registration' = redeemed.origin
+  console.log(status.statusCode, result.outcome, body.length, session.sessionJwt, validation.userValided, code, waited.state,
+    redeemed.userId, started.handle, done, version())
 }
 
 void typed

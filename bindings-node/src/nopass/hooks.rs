@@ -5,11 +5,13 @@
 //! and it never keeps the process alive by itself (a portal mounted in an HTTP server is kept
 //! alive by the server, as it should be). A hook may be `async`; a hook that throws or rejects
 //! refuses the callback, as core's hook contract says, and a decision hook accepts only when
-//! it answers `true`.
+//! it answers `true`. Core gives each call `hookTimeoutMs`: a hook still running then is left
+//! to finish on its own, its answer unused, and the NoPass server gets a 503 to call again.
 
 use authbridge::nopass::{
     AuthorizationResult, HookError, HookFuture, PictureUpdate, PortalHooks as CoreHooks, PreRegistration, Registration,
-    ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+    RegistrationOrigin, ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck,
+    UserUpdate, UsersAddition,
 };
 use std::sync::Arc;
 
@@ -120,6 +122,17 @@ fn event_json<E: Serialize>(event: &E) -> Result<Value, HookError> {
     Ok(value)
 }
 
+/// A registration event as JSON, its `origin` spelled as core's `RegistrationOrigin::as_str`
+/// (`portal`, `nopass_server`) as documented; core's serde form spells the second
+/// `no_pass_server`.
+fn registration_json<E: Serialize>(event: &E, origin: RegistrationOrigin) -> Result<Value, HookError> {
+    let mut value = event_json(event)?;
+    if let Value::Object(fields) = &mut value {
+        fields.insert("origin".into(), Value::from(origin.as_str()));
+    }
+    Ok(value)
+}
+
 fn drop_nulls(value: &mut Value) {
     match value {
         Value::Object(fields) => {
@@ -132,11 +145,10 @@ fn drop_nulls(value: &mut Value) {
 }
 
 /// A notification: the hook's answer is not used; a failure refuses the callback.
-fn notify<E: Serialize>(hook: &Option<Hook>, event: E) -> HookFuture<()> {
+fn notify(hook: &Option<Hook>, event: Result<Value, HookError>) -> HookFuture<()> {
     let Some(hook) = hook.clone() else {
         return Box::pin(async { Ok(()) });
     };
-    let event = event_json(&event);
     Box::pin(async move {
         call(&hook, event?).await?;
         Ok(())
@@ -144,11 +156,10 @@ fn notify<E: Serialize>(hook: &Option<Hook>, event: E) -> HookFuture<()> {
 }
 
 /// A decision: `true` accepts; no hook, `false` or `null` refuses; anything else is an error.
-fn decide<E: Serialize>(hook: &Option<Hook>, event: E) -> HookFuture<bool> {
+fn decide(hook: &Option<Hook>, event: Result<Value, HookError>) -> HookFuture<bool> {
     let Some(hook) = hook.clone() else {
         return Box::pin(async { Ok(false) });
     };
-    let event = event_json(&event);
     Box::pin(async move {
         match call(&hook, event?).await? {
             Value::Bool(decision) => Ok(decision),
@@ -160,53 +171,55 @@ fn decide<E: Serialize>(hook: &Option<Hook>, event: E) -> HookFuture<bool> {
 
 impl CoreHooks for JsHooks {
     fn confirm_pre_registration(&self, event: PreRegistration) -> HookFuture<()> {
-        notify(&self.confirm_pre_registration, event)
+        notify(&self.confirm_pre_registration, event_json(&event))
     }
 
     fn confirm_registration(&self, event: Registration) -> HookFuture<()> {
-        notify(&self.confirm_registration, event)
+        notify(&self.confirm_registration, event_json(&event))
     }
 
     fn update_picture(&self, event: PictureUpdate) -> HookFuture<()> {
-        notify(&self.update_picture, event)
+        notify(&self.update_picture, event_json(&event))
     }
 
     fn validate_user_registration(&self, event: UserRegistrationCheck) -> HookFuture<bool> {
-        decide(&self.validate_user_registration, event)
+        decide(&self.validate_user_registration, registration_json(&event, event.origin))
     }
 
     fn confirm_user_registration(&self, event: UserRegistration) -> HookFuture<()> {
-        notify(&self.confirm_user_registration, event)
+        notify(&self.confirm_user_registration, registration_json(&event, event.origin))
     }
 
     fn authorized_user(&self, event: AuthorizationResult) -> HookFuture<()> {
-        notify(&self.authorized_user, event)
+        notify(&self.authorized_user, event_json(&event))
     }
 
     fn update_user(&self, event: UserUpdate) -> HookFuture<bool> {
-        decide(&self.update_user, event)
+        decide(&self.update_user, event_json(&event))
     }
 
     fn delete_user(&self, event: UserDeletion) -> HookFuture<bool> {
-        decide(&self.delete_user, event)
+        decide(&self.delete_user, event_json(&event))
     }
 
     fn add_users(&self, event: UsersAddition) -> HookFuture<bool> {
-        decide(&self.add_users, event)
+        decide(&self.add_users, event_json(&event))
     }
 
     fn close_session(&self, event: SessionClosing) -> HookFuture<()> {
-        notify(&self.close_session, event)
+        notify(&self.close_session, event_json(&event))
     }
 
     fn disable_service(&self, event: ServiceDisabling) -> HookFuture<()> {
-        notify(&self.disable_service, event)
+        notify(&self.disable_service, event_json(&event))
     }
 }
 
 /// The host's hooks, by callback (for typings: the portal reads the functions it is given).
-/// Notifications may return anything; decisions accept only with `true`. Each may be async;
-/// throwing or rejecting refuses the callback. Event fields follow the seed, in camelCase.
+/// Notifications may return anything; decisions accept only with `true`. Each may be async and
+/// must settle within `hookTimeoutMs`; throwing or rejecting refuses the callback. Events name
+/// a login by its browser `handle` and carry no `authId` or `otp`. Decide only on the portal's
+/// own data (`origin === 'portal'`, `userId`): every other field came from the caller.
 #[napi_derive::napi(object)]
 #[allow(dead_code)]
 pub struct PortalHooks {
@@ -218,21 +231,26 @@ pub struct PortalHooks {
     pub confirm_registration: Option<Value>,
     /// 3. UpdatePicture: a login has a new picture/code.
     #[napi(
-        ts_type = "(event: { authId: string; userId?: string; reportedUserId?: string; image: string; nextChangeMs: number }) => unknown"
+        ts_type = "(event: { handle: string; userId: string; reportedUserId?: string; image: string; nextChangeMs: number }) => unknown"
     )]
     pub update_picture: Option<Value>,
-    /// 4. ValidateUserRegistration: may this user register? Answer `true` to accept.
+    /// 4. ValidateUserRegistration: may this user register? Answer `true` to accept. `origin`
+    /// `portal`: a registration `preRegisterUser` started for `userId`; `nopass_server`: one
+    /// the NoPass server started, where every field is the caller's word (and no session is
+    /// ever authorised by it).
     #[napi(
-        ts_type = "(event: { initiatedByPortal: boolean; userId?: string; givenName?: string; surName?: string; phoneNumber?: string; email?: string; login?: string; profileImageUrl?: string }) => boolean | Promise<boolean>"
+        ts_type = "(event: { origin: 'portal' | 'nopass_server'; userId?: string; givenName?: string; surName?: string; phoneNumber?: string; email?: string; login?: string; profileImageUrl?: string }) => boolean | Promise<boolean>"
     )]
     pub validate_user_registration: Option<Value>,
-    /// 5. ConfirmUserRegistration: the user is registered.
+    /// 5. ConfirmUserRegistration: the user is registered; `handle` is the session a
+    /// portal-started registration authorised (redeem it like a login).
     #[napi(
-        ts_type = "(event: { userId?: string; initiatedByPortal: boolean; authId?: string; login?: string }) => unknown"
+        ts_type = "(event: { userId?: string; origin: 'portal' | 'nopass_server'; handle?: string; login?: string }) => unknown"
     )]
     pub confirm_user_registration: Option<Value>,
-    /// 6. AuthorizedUser: the login is decided.
-    #[napi(ts_type = "(event: { authId: string; userId?: string; authorized: boolean; reason?: string }) => unknown")]
+    /// 6. AuthorizedUser: the login is decided. Sign nobody in here: the browser's
+    /// `redeemLogin(handle)` does that, once.
+    #[napi(ts_type = "(event: { handle: string; userId: string; authorized: boolean; reason?: string }) => unknown")]
     pub authorized_user: Option<Value>,
     /// 7. UpdateUser: may these changes be made? Answer `true` to accept.
     #[napi(
@@ -248,7 +266,7 @@ pub struct PortalHooks {
     )]
     pub add_users: Option<Value>,
     /// 10. CloseSession: the user closed the session in NoPass.
-    #[napi(ts_type = "(event: { authId: string; userId?: string; reportedUserId?: string }) => unknown")]
+    #[napi(ts_type = "(event: { handle: string; userId: string; reportedUserId?: string }) => unknown")]
     pub close_session: Option<Value>,
     /// 11. DisableService: the portal was deleted in the NoPass console.
     #[napi(ts_type = "(event: { portalId: string }) => unknown")]

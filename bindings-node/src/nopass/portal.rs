@@ -1,205 +1,18 @@
-//! The `Portal` class.
+//! The `Portal` class: core's portal, its waits and its calls to the NoPass server, as
+//! Promises. Options are read in `options.rs`, results converted in `results.rs`.
 
 use std::net::IpAddr;
-use std::time::Duration;
 
-use authbridge::nopass::{
-    self, AccessPolicy, IpRange, LoginSession, MemoryStore, NoPassServerConfig, PortalConfig, PortalRecord,
-    RequestHead, ResponseMode, SharedSecret, UserPreRegistration,
-};
-use authbridge::Secret;
+use authbridge::nopass::{self, MemoryStore, RequestHead, UserPreRegistration};
 use napi::bindgen_prelude::{Buffer, Either, JsObjectValue, Object, PromiseRaw, Uint8Array};
 use napi::Env;
 use napi_derive::napi;
 
 use super::hooks::JsHooks;
+use super::options::{portal_config, PortalOptions, PortalStoreOptions};
+use super::results::{PortalSession, PortalStatus, PreRegisteredUser, RedeemedLogin};
 use crate::error::check;
 use crate::runtime::{promise, wait_promise};
-use crate::transport::{self, TransportOptions};
-
-/// Where the NoPass server is, for the portal's own calls.
-#[napi(object)]
-pub struct NoPassServerOptions {
-    /// e.g. `https://console.nopass.us`.
-    pub base_url: String,
-    pub transport: Option<TransportOptions>,
-}
-
-/// A secret every callback must carry, when a gateway or the NoPass server can add one.
-#[napi(discriminant = "type", discriminant_case = "camelCase")]
-pub enum PortalSharedSecret {
-    /// `Authorization: Bearer <secret>`.
-    Bearer { secret: String },
-    /// Any header carrying exactly this value.
-    Header { name: String, value: String },
-}
-
-/// Optional checks on who may call (off by default: the seed defines no authentication).
-#[napi(object)]
-pub struct PortalAccess {
-    pub shared_secret: Option<PortalSharedSecret>,
-    /// Addresses or CIDR ranges allowed to call; empty allows everyone.
-    pub allowed_sources: Option<Vec<String>>,
-}
-
-/// Where the portal keeps its state.
-#[napi(discriminant = "type", discriminant_case = "camelCase")]
-pub enum PortalStoreOptions {
-    /// In memory only (the default): gone when the process ends.
-    Memory,
-    /// The durable default: a SQLite file, written before each 200 goes out.
-    Sqlite { path: String },
-}
-
-/// How the portal is set up.
-#[napi(object)]
-pub struct PortalOptions {
-    /// The AdminId entered in the NoPass console (1–64 characters, case sensitive).
-    pub admin_id: String,
-    /// The sCode the portal answers with (1–64 characters).
-    pub s_code: String,
-    /// Needed for `preRegisterUser` and `requestAuthorization`.
-    pub server: Option<NoPassServerOptions>,
-    /// A path prefix the callbacks are mounted under (`/nopass` serves
-    /// `/nopass/api/PortalCommunication/…`).
-    pub mount_path: Option<String>,
-    /// `envelope` (the seed's `{"errors":[],"result":…}`, default) or `bare`.
-    pub response_mode: Option<String>,
-    /// Largest callback body accepted (default 1 MiB).
-    pub max_body_bytes: Option<u32>,
-    /// How long a user registration's `otp` stays valid, in ms (default 120 000).
-    pub registration_ttl_ms: Option<u32>,
-    /// How long a login may stay pending, in ms (default 360 000).
-    pub login_ttl_ms: Option<u32>,
-    /// How long a session is kept after its last change, in ms (default one day).
-    pub session_retention_ms: Option<u32>,
-    pub access: Option<PortalAccess>,
-    pub store: Option<PortalStoreOptions>,
-}
-
-fn ms(value: u32) -> Duration {
-    Duration::from_millis(u64::from(value))
-}
-
-fn portal_config(options: PortalOptions) -> authbridge::Result<PortalConfig> {
-    let mut config = PortalConfig::new(options.admin_id.as_str(), options.s_code.as_str())?;
-    if let Some(server) = options.server {
-        let transport = transport::config(server.transport);
-        config = config.server(NoPassServerConfig::new(&server.base_url)?.transport(transport));
-    }
-    if let Some(mount) = &options.mount_path {
-        config = config.mount_path(mount.clone());
-    }
-    match options.response_mode.as_deref() {
-        None | Some("envelope") => {}
-        Some("bare") => config = config.response_mode(ResponseMode::Bare),
-        Some(_) => return Err(authbridge::Error::invalid("responseMode", "must be 'envelope' or 'bare'")),
-    }
-    if let Some(limit) = options.max_body_bytes {
-        config = config.max_body_bytes(limit as usize);
-    }
-    if let Some(ttl) = options.registration_ttl_ms {
-        config = config.registration_ttl(ms(ttl));
-    }
-    if let Some(ttl) = options.login_ttl_ms {
-        config = config.login_ttl(ms(ttl));
-    }
-    if let Some(retention) = options.session_retention_ms {
-        config = config.session_retention(ms(retention));
-    }
-    if let Some(access) = &options.access {
-        let shared_secret = access.shared_secret.as_ref().map(|secret| match secret {
-            PortalSharedSecret::Bearer { secret } => SharedSecret::Bearer(Secret::new(secret.as_str())),
-            PortalSharedSecret::Header { name, value } => {
-                SharedSecret::Header { name: name.clone(), value: Secret::new(value.as_str()) }
-            }
-        });
-        let mut policy = AccessPolicy { shared_secret, ..AccessPolicy::default() };
-        for range in access.allowed_sources.iter().flatten() {
-            policy.allowed_sources.push(IpRange::parse(range)?);
-        }
-        config = config.access(policy);
-    }
-    config.validate()?;
-    Ok(config)
-}
-
-/// The portal's registration with the NoPass server.
-#[napi(object)]
-pub struct PortalStatus {
-    /// `unregistered`, `pre_registered`, `registered` or `disabled`.
-    pub phase: String,
-    pub portal_id: Option<String>,
-    /// Whether the NoPass server gave an `authToken` (the token itself stays inside).
-    pub has_auth_token: bool,
-    /// The settings the NoPass server sent (a string, as in the seed).
-    pub settings: Option<String>,
-    pub version: f64,
-    pub changed_at_ms: f64,
-}
-
-impl From<PortalRecord> for PortalStatus {
-    fn from(record: PortalRecord) -> Self {
-        Self {
-            phase: record.phase.as_str().to_string(),
-            portal_id: record.portal_id,
-            has_auth_token: record.auth_token.is_some(),
-            settings: record.settings,
-            version: record.version as f64,
-            changed_at_ms: record.changed_at_ms as f64,
-        }
-    }
-}
-
-/// A login (or registration) session the NoPass server reports on.
-#[napi(object)]
-pub struct PortalSession {
-    pub auth_id: String,
-    pub user_id: Option<String>,
-    /// `login` (RequestAuthorization) or `registration` (ConfirmUserRegistration).
-    pub origin: String,
-    /// `pending`, `authorized`, `denied`, `closed` or `expired`.
-    pub state: String,
-    /// Why the login was denied.
-    pub reason: Option<String>,
-    /// The current picture/code, base64 PNG.
-    pub image: Option<String>,
-    /// The picture as a `data:` URL for an `<img src>`.
-    pub image_data_url: Option<String>,
-    /// How long the current picture is valid, in ms (`nextChange`).
-    pub next_change_ms: Option<f64>,
-    pub picture_expires_at_ms: Option<f64>,
-    pub pictures: u32,
-    pub created_at_ms: f64,
-    pub expires_at_ms: f64,
-    pub updated_at_ms: f64,
-    /// Increases with every change: pass it as `seenVersion` to wait for the next one.
-    pub version: f64,
-    /// Whether nothing more can happen to the session.
-    pub finished: bool,
-}
-
-impl From<LoginSession> for PortalSession {
-    fn from(session: LoginSession) -> Self {
-        Self {
-            image_data_url: session.image_data_url(),
-            finished: session.is_finished(),
-            auth_id: session.auth_id,
-            user_id: session.user_id,
-            origin: session.origin.as_str().to_string(),
-            state: session.state.as_str().to_string(),
-            reason: session.reason,
-            image: session.image,
-            next_change_ms: session.next_change_ms.map(|v| v as f64),
-            picture_expires_at_ms: session.picture_expires_at_ms.map(|v| v as f64),
-            pictures: session.pictures,
-            created_at_ms: session.created_at_ms as f64,
-            expires_at_ms: session.expires_at_ms as f64,
-            updated_at_ms: session.updated_at_ms as f64,
-            version: session.version as f64,
-        }
-    }
-}
 
 /// A user to pre-register with the NoPass server.
 #[napi(object)]
@@ -213,16 +26,6 @@ pub struct PortalUser {
     pub sur_name: Option<String>,
     pub phone_number: Option<String>,
     pub email: Option<String>,
-}
-
-/// A pre-registration: send the person to `registerLink`.
-#[napi(object)]
-pub struct PreRegisteredUser {
-    pub user_id: String,
-    /// The code ConfirmUserRegistration must later carry (the portal keeps only its digest).
-    pub otp: String,
-    pub register_link: String,
-    pub expires_at_ms: f64,
 }
 
 /// The portal's answer to one callback.
@@ -262,10 +65,11 @@ fn header_pairs(headers: Option<Object>) -> napi::Result<Vec<(String, String)>> 
 
 #[napi]
 impl Portal {
-    /// A portal with `options`; `hooks` are the host's functions by callback name
-    /// (`validateUserRegistration`, `authorizedUser`, …), each may be `async`.
+    /// A portal with `options` (`access` is required); `hooks` are the host's functions by
+    /// callback name (`validateUserRegistration`, `authorizedUser`, …), each may be `async`.
     #[napi(constructor, catch_unwind, ts_args_type = "options: PortalOptions, hooks?: PortalHooks")]
-    pub fn new(env: Env, mut options: PortalOptions, hooks: Option<Object>) -> napi::Result<Self> {
+    pub fn new(env: Env, options: Object, hooks: Option<Object>) -> napi::Result<Self> {
+        let mut options = PortalOptions::from_js(&env, options)?;
         let store = options.store.take();
         let config = check(&env, portal_config(options))?;
         let mut builder = nopass::Portal::builder(config);
@@ -290,12 +94,14 @@ impl Portal {
         self.inner.config().mount_path.clone()
     }
 
-    /// Handles one callback: method, path, headers (as Node gives them) and the whole body.
-    /// Never rejects for a bad request: every problem is an answer in the seed's envelope.
-    /// `remoteAddress` feeds the optional allow-list.
+    /// Handles one callback: method, path, headers (as Node gives them, all of them) and the
+    /// whole body. Never rejects for a bad request: every problem is an answer in the seed's
+    /// envelope. `peerAddress` must be the connection's peer (`req.socket.remoteAddress`),
+    /// never an address taken from a header: core alone decides whether `X-Forwarded-For` is
+    /// believed (only from `trustedProxies`). Without it a source check fails.
     #[napi(
         catch_unwind,
-        ts_args_type = "method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, remoteAddress?: string | null",
+        ts_args_type = "method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, peerAddress?: string | null",
         ts_return_type = "Promise<PortalResponse>"
     )]
     pub fn handle<'env>(
@@ -305,13 +111,13 @@ impl Portal {
         path: String,
         headers: Option<Object>,
         body: Either<Uint8Array, String>,
-        remote_address: Option<String>,
+        peer_address: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, PortalResponse>> {
         let mut head = RequestHead::new(method, path);
         head.headers = header_pairs(headers)?;
-        if let Some(address) = remote_address.as_deref().and_then(|a| a.parse::<IpAddr>().ok()) {
-            head = head.peer(address);
-        }
+        // An address Node cannot give as an IP (a closed socket) leaves the peer unknown, which
+        // core refuses wherever a source is checked.
+        head.peer = peer_address.as_deref().and_then(|a| a.parse::<IpAddr>().ok());
         let body = match body {
             Either::A(bytes) => bytes.to_vec(),
             Either::B(text) => text.into_bytes(),
@@ -351,15 +157,15 @@ impl Portal {
         promise(env, async move { portal.status().await }, |_, record| Ok(record.into()))
     }
 
-    /// The session with this `authId` as of now, or `null`.
+    /// The session with this browser handle as of now, or `null`.
     #[napi(catch_unwind, ts_return_type = "Promise<PortalSession | null>")]
     pub fn session<'env>(
         &self,
         env: &'env Env,
-        auth_id: String,
+        handle: String,
     ) -> napi::Result<PromiseRaw<'env, Option<PortalSession>>> {
         let portal = self.inner.clone();
-        promise(env, async move { portal.session(&auth_id).await }, |_, session| Ok(session.map(Into::into)))
+        promise(env, async move { portal.session(&handle).await }, |_, session| Ok(session.map(Into::into)))
     }
 
     /// Waits until the session changes past `seenVersion` (default 0: resolves at once with
@@ -368,13 +174,13 @@ impl Portal {
     /// and `signal` (an `AbortSignal`).
     #[napi(
         catch_unwind,
-        ts_args_type = "authId: string, options?: { seenVersion?: number; timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }",
+        ts_args_type = "handle: string, options?: { seenVersion?: number; timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }",
         ts_return_type = "Promise<PortalSession>"
     )]
     pub fn wait_session<'env>(
         &self,
         env: &'env Env,
-        auth_id: String,
+        handle: String,
         options: Option<Object>,
     ) -> napi::Result<PromiseRaw<'env, PortalSession>> {
         let seen = match &options {
@@ -388,12 +194,24 @@ impl Portal {
         wait_promise(
             env,
             options.as_ref(),
-            move |wait| async move { portal.wait_session(&auth_id, seen as u64, &wait).await },
+            move |wait| async move { portal.wait_session(&handle, seen as u64, &wait).await },
             |_, session| Ok(session.into()),
         )
     }
 
-    /// PreRegisterUser: starts a user's registration with the NoPass server.
+    /// Completes an authorised login: resolves with its user exactly once, and the session
+    /// becomes `redeemed`. Call it when the browser comes back with its handle and sign the
+    /// user in only when it resolves. Rejects with `not_found` (unknown handle), `conflict`
+    /// (still pending, or redeemed already) or `authentication_failed` (denied, closed or
+    /// expired).
+    #[napi(catch_unwind, ts_return_type = "Promise<RedeemedLogin>")]
+    pub fn redeem_login<'env>(&self, env: &'env Env, handle: String) -> napi::Result<PromiseRaw<'env, RedeemedLogin>> {
+        let portal = self.inner.clone();
+        promise(env, async move { portal.redeem_login(&handle).await }, |_, login| Ok(login.into()))
+    }
+
+    /// PreRegisterUser: starts a user's registration with the NoPass server; resolves with
+    /// the link to send the person to and the handle of the session it authorises.
     #[napi(catch_unwind, ts_return_type = "Promise<PreRegisteredUser>")]
     pub fn pre_register_user<'env>(
         &self,
@@ -409,18 +227,11 @@ impl Portal {
         request.phone_number = user.phone_number;
         request.email = user.email;
         let portal = self.inner.clone();
-        promise(env, async move { portal.pre_register_user(request).await }, |_, started| {
-            Ok(PreRegisteredUser {
-                user_id: started.user_id,
-                otp: started.otp.expose().to_string(),
-                register_link: started.register_link,
-                expires_at_ms: started.expires_at_ms as f64,
-            })
-        })
+        promise(env, async move { portal.pre_register_user(request).await }, |_, started| Ok(started.into()))
     }
 
-    /// RequestAuthorization: starts a login for `userId`; resolves with its session (by
-    /// `authId`, with the first picture).
+    /// RequestAuthorization: starts a login for `userId`; resolves with its session: the
+    /// `handle` to give the browser and the first picture.
     #[napi(catch_unwind, ts_return_type = "Promise<PortalSession>")]
     pub fn request_authorization<'env>(
         &self,
