@@ -1,6 +1,6 @@
 'use strict'
 // A NoPass Portal mounted in `node:http` and in Express. Conversion only: every decision
-// (routing, validation, state, the answer) is the portal's `handle()`.
+// (routing, who may call, validation, state, the answer) is the portal's `handle()`.
 
 /**
  * Reads a request body, at most `limit + 1` bytes: enough for the portal to answer an
@@ -56,7 +56,11 @@ function fail (res, error, onError) {
 }
 
 async function handle (portal, req, res, path, body) {
-  const answer = await portal.handle(req.method, path, req.headers, body, req.socket && req.socket.remoteAddress)
+  // The socket's peer, never `req.ip` or a header: behind a proxy Express's `req.ip` follows
+  // the app's own `trust proxy` setting; the portal believes `X-Forwarded-For` only from its
+  // `access.trustedProxies`, and gets every header as it came to decide that itself.
+  const peer = req.socket ? req.socket.remoteAddress : undefined
+  const answer = await portal.handle(req.method, path, req.headers, body, peer)
   send(res, answer)
   // An oversized body was not read to its end: close rather than leave it on the socket.
   if (!req.readableEnded && answer.status === 413) req.destroy()
