@@ -4,7 +4,6 @@
 // portal are in nopass-attacks.test.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
 import { once } from 'node:events'
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -15,21 +14,10 @@ import { fileURLToPath } from 'node:url'
 import express from 'express'
 
 import { ab, startSandbox } from './helpers.mjs'
+import { ADMIN, SCODE, listen, sendCallback, snapshot } from './nopass-helpers.mjs'
 
-const ADMIN = 'JimTheAdmin'
-const SCODE = 'nDhTZvX82Et'
 /** The sandbox's NoPass server calls from this machine. */
 const LOOPBACK = { allowedSources: ['127.0.0.0/8', '::1'] }
-
-/** Listens on a free local port; the test closes the server when it ends. */
-async function listen (t, handler) {
-  const server = createServer(handler)
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  t.after(() => new Promise((resolve) => server.close(resolve)))
-  server.closeIdleConnections?.()
-  return `http://127.0.0.1:${server.address().port}`
-}
 
 /** Records every hook call; decisions answer as `decide` says (possibly asynchronously). */
 function recordingHooks (decide = async () => true) {
@@ -196,6 +184,36 @@ test('Express: callbacks under a mount path, other routes untouched, host decisi
   const three = await sandbox.nopass.addUsers([...two, { login: 'c3' }])
   assert.equal(three.status, 200)
   assert.equal(three.result, false, 'AddUsers answers the decision as its result')
+})
+
+test('a hook that misses hookTimeoutMs gets the NoPass server a 503 with Retry-After, and nothing changes', async (t) => {
+  const sandbox = await startSandbox(t)
+  let calls = 0
+  const portal = portalFor(sandbox, {
+    // The first call never settles; the NoPass server's retry finds the hook answering.
+    authorizedUser: () => (++calls === 1 ? new Promise(() => {}) : undefined)
+  }, { hookTimeoutMs: 300 })
+  const url = await listen(t, ab.portalListener(portal))
+  sandbox.nopass.setPortalUrl(url)
+  await sandbox.nopass.registerPortal(ADMIN)
+  sandbox.nopass.addUser('ann')
+  const login = await portal.requestAuthorization('ann')
+  const authId = sandbox.nopass.lastAuthId('ann')
+  const before = await snapshot(portal, login.handle)
+
+  const started = performance.now()
+  const late = await sendCallback(url, 'AuthorizedUser', { authId, isAuthorized: true })
+  assert.equal(late.status, 503)
+  assert.equal(late.code, 'hook_timeout')
+  assert.ok(Number(late.headers['retry-after']) >= 1)
+  assert.ok(performance.now() - started < 5_000)
+  assert.deepEqual(await snapshot(portal, login.handle), before)
+  await assert.rejects(portal.redeemLogin(login.handle), { code: 'conflict' })
+
+  const retried = await sendCallback(url, 'AuthorizedUser', { authId, isAuthorized: true })
+  assert.equal(retried.status, 200)
+  assert.equal(calls, 2)
+  assert.equal((await portal.redeemLogin(login.handle)).userId, 'ann')
 })
 
 test('without hooks every decision is refused; with no server configured the calls say so', async (t) => {
