@@ -10,8 +10,7 @@
 
 use authbridge::nopass::{
     AuthorizationResult, HookError, HookFuture, PictureUpdate, PortalHooks as CoreHooks, PreRegistration, Registration,
-    RegistrationOrigin, ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck,
-    UserUpdate, UsersAddition,
+    ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
 };
 use std::sync::Arc;
 
@@ -122,17 +121,6 @@ fn event_json<E: Serialize>(event: &E) -> Result<Value, HookError> {
     Ok(value)
 }
 
-/// A registration event as JSON, its `origin` spelled as core's `RegistrationOrigin::as_str`
-/// (`portal`, `nopass_server`) as documented; core's serde form spells the second
-/// `no_pass_server`.
-fn registration_json<E: Serialize>(event: &E, origin: RegistrationOrigin) -> Result<Value, HookError> {
-    let mut value = event_json(event)?;
-    if let Value::Object(fields) = &mut value {
-        fields.insert("origin".into(), Value::from(origin.as_str()));
-    }
-    Ok(value)
-}
-
 fn drop_nulls(value: &mut Value) {
     match value {
         Value::Object(fields) => {
@@ -183,11 +171,11 @@ impl CoreHooks for JsHooks {
     }
 
     fn validate_user_registration(&self, event: UserRegistrationCheck) -> HookFuture<bool> {
-        decide(&self.validate_user_registration, registration_json(&event, event.origin))
+        decide(&self.validate_user_registration, event_json(&event))
     }
 
     fn confirm_user_registration(&self, event: UserRegistration) -> HookFuture<()> {
-        notify(&self.confirm_user_registration, registration_json(&event, event.origin))
+        notify(&self.confirm_user_registration, event_json(&event))
     }
 
     fn authorized_user(&self, event: AuthorizationResult) -> HookFuture<()> {

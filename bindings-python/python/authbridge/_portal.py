@@ -211,16 +211,10 @@ def _snake(fields: Dict[str, Any]) -> Dict[str, Any]:
     return {_CAMEL.sub("_", name).lower(): value for name, value in fields.items()}
 
 
-def _origin(name: str) -> RegistrationOrigin:
-    # Core's event JSON spells NOPASS_SERVER "no_pass_server" (serde's snake_case of
-    # `NoPassServer`), while its `as_str()` and documentation say "nopass_server".
-    return RegistrationOrigin.NOPASS_SERVER if name == "no_pass_server" else RegistrationOrigin(name)
-
-
 def _event(hook: str, payload: str) -> Any:
     fields = _snake(json.loads(payload))
     if "origin" in fields:
-        fields["origin"] = _origin(fields["origin"])
+        fields["origin"] = RegistrationOrigin(fields["origin"])
     if hook == "update_user":
         fields["changes"] = [FieldChange(**_snake(c)) for c in fields.get("changes", [])]
     elif hook == "add_users":
