@@ -288,9 +288,15 @@ enum ab_portal_session_state
   AB_PORTAL_SESSION_STATE_DENIED = 3,
   AB_PORTAL_SESSION_STATE_CLOSED = 4,
   /**
-   * Still pending when the login time ran out.
+   * Still pending when the login time ran out, or authorised and not redeemed within the
+   * redeem time (`ab_portal_config_set_redeem_ttl`).
    */
   AB_PORTAL_SESSION_STATE_EXPIRED = 5,
+  /**
+   * Authorised, then redeemed by the host (`ab_portal_redeem_login`): nothing more can
+   * happen to it.
+   */
+  AB_PORTAL_SESSION_STATE_REDEEMED = 6,
 };
 #ifndef __cplusplus
 typedef uint32_t ab_portal_session_state;
@@ -318,6 +324,32 @@ enum ab_portal_callback
 };
 #ifndef __cplusplus
 typedef uint32_t ab_portal_callback;
+#endif // __cplusplus
+
+/**
+ * Who started a user registration (ValidateUserRegistration, ConfirmUserRegistration).
+ */
+enum ab_portal_registration_origin
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Not a registration callback.
+   */
+  AB_PORTAL_REGISTRATION_ORIGIN_NONE = 0,
+  /**
+   * This portal, with `ab_portal_pre_register_user`: `user_id` is the portal's own.
+   */
+  AB_PORTAL_REGISTRATION_ORIGIN_PORTAL = 1,
+  /**
+   * The NoPass server (seed 4): every detail came from the caller and proves nothing. Such a
+   * registration never authorises a session; decide on the portal's own data only.
+   */
+  AB_PORTAL_REGISTRATION_ORIGIN_NOPASS_SERVER = 2,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_portal_registration_origin;
 #endif // __cplusplus
 
 /**
@@ -645,8 +677,8 @@ typedef struct ab_otpone_server ab_otpone_server;
 typedef struct ab_portal ab_portal;
 
 /**
- * Portal settings: `adminId` and `sCode`, where the NoPass server is, response shape, limits
- * and time limits, optional access checks.
+ * Portal settings: `adminId` and `sCode`, who may call the portal (its access policy, which
+ * is required), where the NoPass server is, response shape, limits and time limits.
  *
  * Thread-safe (setters lock the handle).
  */
@@ -877,13 +909,18 @@ typedef struct ab_descope_notp_options {
 } ab_descope_notp_options;
 
 /**
- * A login session by `authId`: what a login page shows and waits on. Filled by the library;
- * free its strings with `ab_portal_session_free`.
+ * A login session: what a login page shows and waits on. Filled by the library; free its
+ * strings with `ab_portal_session_free`.
  */
 typedef struct ab_portal_session {
-  char *auth_id;
   /**
-   * The portal's user id the login was requested for, or NULL.
+   * The session's opaque, random handle: what the host gives the browser and later passes to
+   * `ab_portal_session_get`, `ab_portal_wait_session` and `ab_portal_redeem_login`. It is not
+   * the NoPass server's `authId`, which no function hands out.
+   */
+  char *handle;
+  /**
+   * The portal's user id the login was requested (or the registration started) for.
    */
   char *user_id;
   ab_portal_session_origin origin;
@@ -910,7 +947,8 @@ typedef struct ab_portal_session {
   uint32_t pictures;
   uint64_t created_at_ms;
   /**
-   * When a pending login runs out (Unix milliseconds).
+   * When a pending login runs out, or an authorised one must have been redeemed by (Unix
+   * milliseconds).
    */
   uint64_t expires_at_ms;
   uint64_t updated_at_ms;
@@ -921,11 +959,17 @@ typedef struct ab_portal_session {
 } ab_portal_session;
 
 /**
- * A started user registration (PreRegisterUser): send the user to `register_link`. Free its
+ * A started user registration (PreRegisterUser): send the user to `register_link` and give the
+ * browser `handle`; once the NoPass server confirms the registration, the session under that
+ * handle is authorised and is redeemed like a login (`ab_portal_redeem_login`). Free its
  * strings with `ab_portal_pre_registered_free` (the `otp` is wiped).
  */
 typedef struct ab_portal_pre_registered {
   char *user_id;
+  /**
+   * The opaque handle of the registration's session.
+   */
+  char *handle;
   /**
    * The code ConfirmUserRegistration must carry.
    */
@@ -936,6 +980,31 @@ typedef struct ab_portal_pre_registered {
    */
   uint64_t expires_at_ms;
 } ab_portal_pre_registered;
+
+/**
+ * An authorised login, given once by `ab_portal_redeem_login`: sign in `user_id`. Free its
+ * strings with `ab_portal_redeemed_login_free`.
+ */
+typedef struct ab_portal_redeemed_login {
+  /**
+   * The session's handle (the one redeemed).
+   */
+  char *handle;
+  /**
+   * The portal's user id the login was requested (or the registration started) for: the
+   * portal's own data, never a value the NoPass server supplied.
+   */
+  char *user_id;
+  /**
+   * A login (`ab_portal_request_authorization`) or a registration the portal started
+   * (`ab_portal_pre_register_user`).
+   */
+  ab_portal_session_origin origin;
+  /**
+   * When the NoPass server authorised it (Unix milliseconds).
+   */
+  uint64_t authorized_at_ms;
+} ab_portal_redeemed_login;
 
 /**
  * The portal's answer to one callback, for the host's web framework to send. Free with
@@ -963,14 +1032,21 @@ typedef struct ab_portal_response {
 typedef struct ab_portal_event {
   ab_portal_callback callback;
   /**
-   * `authId` of the login or registration session (UpdatePicture, ConfirmUserRegistration,
-   * AuthorizedUser, CloseSession).
+   * The browser handle of the login or registration session (UpdatePicture, AuthorizedUser,
+   * CloseSession, and ConfirmUserRegistration of a registration the portal started). The
+   * NoPass server's `authId` is never shown.
    */
-  const char *auth_id;
+  const char *handle;
   /**
-   * The portal's user id the session or registration belongs to.
+   * The portal's user id the session or registration belongs to (for a registration the
+   * NoPass server started: the `login` the caller sent).
    */
   const char *user_id;
+  /**
+   * ValidateUserRegistration, ConfirmUserRegistration: who started the registration;
+   * `AB_PORTAL_REGISTRATION_ORIGIN_NONE` for other callbacks.
+   */
+  ab_portal_registration_origin origin;
   /**
    * `portalId` (ConfirmRegistration, DisableService).
    */
@@ -992,7 +1068,9 @@ typedef struct ab_portal_event {
    */
   uint64_t next_change_ms;
   /**
-   * The whole event as camelCase JSON (field changes of UpdateUser, users of AddUsers, …).
+   * The whole event as camelCase JSON (field changes of UpdateUser, users of AddUsers, the
+   * `userId` the NoPass server reported, …; `"origin": "portal"` for a registration the portal
+   * started).
    */
   const char *json;
 } ab_portal_event;
@@ -1001,7 +1079,9 @@ typedef struct ab_portal_event {
  * A hook: called with the `user_data` given in `ab_portal_hooks` and the event; returns an
  * `ab_hook_answer` value. Called from library threads, possibly several at once: it must be
  * thread-safe. It may call non-blocking authbridge functions; blocking ones (network calls,
- * waits) fail there with `AB_STATUS_CONFIG`.
+ * waits) fail there with `AB_STATUS_CONFIG`. A hook that takes longer than the hook timeout
+ * (`ab_portal_config_set_hook_timeout`) decides nothing, but it is not interrupted: what it
+ * uses must stay valid until it returns.
  */
 typedef uint32_t (*ab_portal_hook_fn)(void *user_data, const struct ab_portal_event *event);
 
@@ -1784,6 +1864,12 @@ void ab_portal_session_free(struct ab_portal_session *session);
 void ab_portal_pre_registered_free(struct ab_portal_pre_registered *registration);
 
 /**
+ * Frees the strings inside a redeemed login and sets them to NULL; the struct is the caller's.
+ * `NULL` does nothing, and so does a second call.
+ */
+void ab_portal_redeemed_login_free(struct ab_portal_redeemed_login *login);
+
+/**
  * Frees the content type, headers and body of a response and sets them to NULL/0. `NULL`
  * does nothing, and so does a second call.
  */
@@ -1792,8 +1878,10 @@ void ab_portal_response_free(struct ab_portal_response *response);
 /**
  * Creates portal settings with the `adminId` entered in the NoPass console and the portal's
  * `sCode` (each 1–64 characters). Defaults: envelope answers, 1 MiB bodies, 120 s
- * registration codes, 360 s logins, no NoPass server (needed only for the portal's own
- * calls).
+ * registration codes, 360 s logins, 300 s to redeem an authorised login, 600 s for a
+ * pre-registration to complete, 10 s per hook, no NoPass server (needed only for the portal's
+ * own calls), and no access policy: set one (`ab_portal_config_allow_source`,
+ * `ab_portal_config_require_header`, …) or `ab_portal_new` fails.
  */
 ab_status ab_portal_config_new(const char *admin_id,
                                const char *s_code,
@@ -1832,21 +1920,87 @@ ab_status ab_portal_config_set_limits(const struct ab_portal_config *config,
                                       uint64_t session_retention_ms);
 
 /**
- * Requires every callback to carry a shared secret: as `Authorization: Bearer <value>` when
- * `header_name_or_null` is NULL, else in that header. A missing or wrong one is answered 401.
+ * How long an authorised login waits to be redeemed (`ab_portal_redeem_login`) before it
+ * expires, in milliseconds (default 300 000). Checked (above zero) when the portal is
+ * created.
  */
-ab_status ab_portal_config_set_shared_secret(const struct ab_portal_config *config,
-                                             const char *header_name_or_null,
-                                             const char *value);
+ab_status ab_portal_config_set_redeem_ttl(const struct ab_portal_config *config,
+                                          uint64_t redeem_ttl_ms);
 
 /**
- * Serves only callers from these addresses or CIDR ranges (`"10.0.0.0/8"`, …), 403
- * otherwise; 0 ranges serves everyone. The caller's address is the `peer_ip_or_null` given to
- * `ab_portal_handle`, or the peer of the embedded server.
+ * How long a pre-registration (ConfirmPreRegistration) waits for ConfirmRegistration before
+ * the portal reads as unregistered again, in milliseconds (default 600 000). Checked (above
+ * zero) when the portal is created.
  */
-ab_status ab_portal_config_set_allowed_sources(const struct ab_portal_config *config,
-                                               const char *const *ranges,
-                                               size_t ranges_len);
+ab_status ab_portal_config_set_pre_registration_ttl(const struct ab_portal_config *config,
+                                                    uint64_t pre_registration_ttl_ms);
+
+/**
+ * How long a hook may take, in milliseconds (default 10 000). A hook that takes longer gets
+ * the NoPass server a 503 with `Retry-After` (it calls again) and changes nothing; the hook
+ * itself is not interrupted, so it must still return. Checked (above zero) when the portal is
+ * created.
+ */
+ab_status ab_portal_config_set_hook_timeout(const struct ab_portal_config *config,
+                                            uint64_t hook_timeout_ms);
+
+/**
+ * Access policy: serves only callers from this address or CIDR range (`"10.0.0.0/8"`,
+ * `"2001:db8::/32"`, `"192.0.2.7"`), in addition to those allowed already; any other caller,
+ * and a caller whose address is unknown, is answered 403 `forbidden_source`. The caller's
+ * address is the peer given to `ab_portal_handle` or the embedded server's peer; behind a
+ * reverse proxy, see `ab_portal_config_trust_proxy`. `AB_STATUS_INVALID_INPUT` for a range
+ * that does not parse.
+ */
+ab_status ab_portal_config_allow_source(const struct ab_portal_config *config, const char *range);
+
+/**
+ * Access policy: serves only callers on this machine (127.0.0.0/8 and ::1), in addition to
+ * those allowed already: a portal whose NoPass server, or reverse proxy, runs on the same host.
+ */
+ab_status ab_portal_config_allow_loopback(const struct ab_portal_config *config);
+
+/**
+ * Access policy: peers in this address or CIDR range are reverse proxies in front of the
+ * portal, whose `X-Forwarded-For` is believed when checking the allowed sources (read from the
+ * right, skipping trusted proxies; entries a caller wrote itself further left prove nothing).
+ * `X-Forwarded-For` from any other peer is ignored. Only with `ab_portal_config_allow_source`.
+ * `AB_STATUS_INVALID_INPUT` for a range that does not parse.
+ */
+ab_status ab_portal_config_trust_proxy(const struct ab_portal_config *config, const char *range);
+
+/**
+ * Access policy: every callback must carry the header `name` with exactly `value` (at least
+ * 16 characters), which the reverse proxy in front of the portal adds; a missing or wrong one
+ * is answered 401 `unauthorized`. Compared in constant time. Replaces a secret set before.
+ */
+ab_status ab_portal_config_require_header(const struct ab_portal_config *config,
+                                          const char *name,
+                                          const char *value);
+
+/**
+ * Access policy: every callback must carry `Authorization: Bearer <token>` (`token` at least
+ * 16 characters), which the reverse proxy in front of the portal adds; a missing or wrong one
+ * is answered 401 with `WWW-Authenticate: Bearer`. Compared in constant time. Replaces a
+ * secret set before.
+ */
+ab_status ab_portal_config_require_bearer_token(const struct ab_portal_config *config,
+                                                const char *token);
+
+/**
+ * Access policy: only callers whose TLS client certificate the embedded receiver verified
+ * against its client CA; others are answered 403 `client_certificate_required`. Neither
+ * `ab_portal_handle` nor the embedded receiver of this version verifies client certificates,
+ * so a portal that requires one refuses every callback until the receiver's TLS options come.
+ */
+ab_status ab_portal_config_require_client_certificate(const struct ab_portal_config *config);
+
+/**
+ * Access policy: no check at all, every caller is served. Only for a network where nothing
+ * but the NoPass server can reach the portal; the portal logs a warning when it is created,
+ * and refuses to be created if another check is set too.
+ */
+ab_status ab_portal_config_accept_any_source(const struct ab_portal_config *config);
 
 /**
  * Frees portal settings. `NULL` does nothing.
@@ -1858,6 +2012,11 @@ void ab_portal_config_free(struct ab_portal_config *config);
  * hooks, so every decision is refused) and its state kept in memory, or in the SQLite file at
  * `sqlite_path_or_null` (libraries built with the `sqlite` feature), which has committed a
  * change before the 200 goes out.
+ *
+ * `AB_STATUS_CONFIG` when the settings have no access policy; `AB_STATUS_INVALID_INPUT` when
+ * they are invalid (a policy that accepts any source and checks something too, trusted proxies
+ * without allowed sources, a secret shorter than 16 characters, a time limit of zero, …). The
+ * last error says which.
  */
 ab_status ab_portal_new(const struct ab_portal_config *config,
                         const struct ab_portal_hooks *hooks_or_null,
@@ -1874,8 +2033,17 @@ void ab_portal_free(struct ab_portal *portal);
  * Handles one callback from the NoPass server, for hosts with their own web server: method,
  * path, `headers_len` request headers (two parallel arrays) and the whole body in; the
  * answer to send in `*out_response` (free with `ab_portal_response_free`). Every problem of
- * the request is an answer in the seed's error envelope, not a failed call.
- * `peer_ip_or_null` is the caller's address, for `ab_portal_config_set_allowed_sources`.
+ * the request is an answer in the seed's error envelope, not a failed call; the access policy
+ * is checked before the body is read.
+ *
+ * `peer_addr_or_null` is the address of the connection's peer as the socket reports it
+ * (`getpeername`, or your server's remote address): an IP address, with or without a port
+ * (`"192.0.2.7"`, `"192.0.2.7:4711"`, `"[2001:db8::1]:4711"`). Never take it from a header: pass
+ * every header unchanged, and the portal itself decides whether `X-Forwarded-For` is believed
+ * (only from a peer given to `ab_portal_config_trust_proxy`). NULL means unknown, which fails
+ * a source check. `AB_STATUS_INVALID_INPUT` when it is not an address.
+ *
+ * Thread-safe: any number of threads may handle callbacks at once.
  */
 ab_status ab_portal_handle(const struct ab_portal *portal,
                            const char *method,
@@ -1885,7 +2053,7 @@ ab_status ab_portal_handle(const struct ab_portal *portal,
                            size_t headers_len,
                            const uint8_t *body,
                            size_t body_len,
-                           const char *peer_ip_or_null,
+                           const char *peer_addr_or_null,
                            struct ab_portal_response *out_response);
 
 /**
@@ -1899,22 +2067,22 @@ ab_status ab_portal_status(const struct ab_portal *portal,
                            char **out_settings_or_null);
 
 /**
- * The session with this `authId` as of now, in `*out_session` (free with
- * `ab_portal_session_free`); `AB_STATUS_NOT_FOUND` for an unknown `authId`.
+ * The session with this handle as of now, in `*out_session` (free with
+ * `ab_portal_session_free`); `AB_STATUS_NOT_FOUND` for an unknown handle.
  */
 ab_status ab_portal_session_get(const struct ab_portal *portal,
-                                const char *auth_id,
+                                const char *session_handle,
                                 struct ab_portal_session *out_session);
 
 /**
  * Waits until the session's `version` is above `seen_version` (0: return it now), or it
  * expires: what a login page's long-poll needs. `AB_STATUS_TIMEOUT` after `timeout_ms`,
  * `AB_STATUS_CANCELLED` once `cancel_or_null` is cancelled, `AB_STATUS_NOT_FOUND` for an
- * unknown `authId`. `interval_ms` (0: 2 s) is how often the store is re-read for changes made
+ * unknown handle. `interval_ms` (0: 2 s) is how often the store is re-read for changes made
  * by other processes; changes in this process wake the wait at once.
  */
 ab_status ab_portal_wait_session(const struct ab_portal *portal,
-                                 const char *auth_id,
+                                 const char *session_handle,
                                  uint64_t seen_version,
                                  uint64_t timeout_ms,
                                  uint64_t interval_ms,
@@ -1922,9 +2090,27 @@ ab_status ab_portal_wait_session(const struct ab_portal *portal,
                                  struct ab_portal_session *out_session);
 
 /**
+ * Completes an authorised login (or portal-started registration): writes its user to
+ * `*out_login` exactly once (free with `ab_portal_redeemed_login_free`), and the session is
+ * redeemed. Call it when the browser comes back with its handle, and sign the user in only on
+ * `AB_STATUS_OK`.
+ *
+ * `AB_STATUS_NOT_FOUND` for an unknown handle; `AB_STATUS_CONFLICT` while the login is still
+ * pending, or when it was redeemed already; `AB_STATUS_AUTHENTICATION_FAILED` when it was
+ * denied, closed or expired (an authorised login must be redeemed within the redeem time,
+ * `ab_portal_config_set_redeem_ttl`). Of several threads or processes redeeming the same
+ * handle, one succeeds.
+ */
+ab_status ab_portal_redeem_login(const struct ab_portal *portal,
+                                 const char *session_handle,
+                                 struct ab_portal_redeemed_login *out_login);
+
+/**
  * Starts a user's registration with the NoPass server (PreRegisterUser): `user_id` (≤ 256
  * characters) and optional details. Fills `*out_registration` (free with
- * `ab_portal_pre_registered_free`); send the user to its `register_link`.
+ * `ab_portal_pre_registered_free`); send the user to its `register_link`, give the browser its
+ * `handle` to wait on, and redeem that handle (`ab_portal_redeem_login`) once the session is
+ * authorised.
  */
 ab_status ab_portal_pre_register_user(const struct ab_portal *portal,
                                       const char *user_id,
@@ -1939,7 +2125,8 @@ ab_status ab_portal_pre_register_user(const struct ab_portal *portal,
 
 /**
  * Starts a login for `user_id` with the NoPass server (RequestAuthorization). Fills
- * `*out_session` with the new pending session: its `auth_id` and first picture.
+ * `*out_session` with the new pending session: its `handle` for the browser and its first
+ * picture. Wait on it (`ab_portal_wait_session`), then redeem it (`ab_portal_redeem_login`).
  */
 ab_status ab_portal_request_authorization(const struct ab_portal *portal,
                                           const char *user_id,
@@ -1953,8 +2140,9 @@ ab_status ab_portal_reset(const struct ab_portal *portal);
 
 /**
  * Serves the portal's callbacks over HTTP on `listen_addr` (`"127.0.0.1:0"` picks a free
- * port), for hosts with no web stack (libraries built with the `server` feature). Stop and
- * free it with `ab_portal_server_free`.
+ * port), for hosts with no web stack (libraries built with the `server` feature). The access
+ * policy sees each connection's peer address and the headers as sent. Stop and free it with
+ * `ab_portal_server_free`.
  */
 ab_status ab_portal_server_start(const struct ab_portal *portal,
                                  const char *listen_addr,

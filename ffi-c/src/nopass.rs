@@ -1,20 +1,22 @@
-//! The NoPass portal (seed `nopass-portal-api.txt`): configuration, the portal handle that
-//! answers the NoPass server's callbacks, its state (phase, login sessions and waits on them),
-//! its own calls to the NoPass server (PreRegisterUser, RequestAuthorization) and the embedded
-//! server for hosts with no web stack. Hooks are in `nopass_hooks.rs`.
+//! The NoPass portal (seed `nopass-portal-api.txt`): configuration with its required access
+//! policy, the portal handle that answers the NoPass server's callbacks, its state (phase,
+//! login sessions by browser handle, waits on them, redeeming an authorised login once), its
+//! own calls to the NoPass server (PreRegisterUser, RequestAuthorization) and the embedded
+//! server for hosts with no web stack. Hooks are in `nopass_hooks.rs`. Every rule is the core's
+//! (`authbridge::nopass`); this file only converts.
 
 #![cfg(feature = "nopass")]
 
 use std::ffi::c_char;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::ptr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use authbridge::nopass::{
-    BlockingHooks, IpRange, LoginSession, NoHooks, NoPassServerConfig, Portal, PortalConfig, PortalRecord,
-    PortalResponse, PreRegisteredUser, RequestHead, ResponseMode, SessionOrigin, SessionState, SharedSecret,
-    UserPreRegistration,
+    AccessPolicy, BlockingHooks, IpRange, LoginSession, NoHooks, NoPassServerConfig, Portal, PortalConfig,
+    PortalRecord, PortalResponse, PreRegisteredUser, RedeemedLogin, RequestHead, ResponseMode, SessionOrigin,
+    SessionState, SharedSecret, UserPreRegistration,
 };
 use authbridge::{Error, Secret};
 
@@ -48,8 +50,12 @@ pub enum ab_portal_session_state {
     /// `reason` says why.
     Denied = 3,
     Closed = 4,
-    /// Still pending when the login time ran out.
+    /// Still pending when the login time ran out, or authorised and not redeemed within the
+    /// redeem time (`ab_portal_config_set_redeem_ttl`).
     Expired = 5,
+    /// Authorised, then redeemed by the host (`ab_portal_redeem_login`): nothing more can
+    /// happen to it.
+    Redeemed = 6,
 }
 
 /// How a session began.
@@ -72,12 +78,15 @@ pub enum ab_portal_response_mode {
     Bare = 2,
 }
 
-/// A login session by `authId`: what a login page shows and waits on. Filled by the library;
-/// free its strings with `ab_portal_session_free`.
+/// A login session: what a login page shows and waits on. Filled by the library; free its
+/// strings with `ab_portal_session_free`.
 #[repr(C)]
 pub struct ab_portal_session {
-    pub auth_id: *mut c_char,
-    /// The portal's user id the login was requested for, or NULL.
+    /// The session's opaque, random handle: what the host gives the browser and later passes to
+    /// `ab_portal_session_get`, `ab_portal_wait_session` and `ab_portal_redeem_login`. It is not
+    /// the NoPass server's `authId`, which no function hands out.
+    pub handle: *mut c_char,
+    /// The portal's user id the login was requested (or the registration started) for.
     pub user_id: *mut c_char,
     pub origin: ab_portal_session_origin,
     pub state: ab_portal_session_state,
@@ -92,18 +101,39 @@ pub struct ab_portal_session {
     /// How many pictures the session has had.
     pub pictures: u32,
     pub created_at_ms: u64,
-    /// When a pending login runs out (Unix milliseconds).
+    /// When a pending login runs out, or an authorised one must have been redeemed by (Unix
+    /// milliseconds).
     pub expires_at_ms: u64,
     pub updated_at_ms: u64,
     /// Increases with every change: pass it to `ab_portal_wait_session` to wait for the next.
     pub version: u64,
 }
 
-/// A started user registration (PreRegisterUser): send the user to `register_link`. Free its
+/// An authorised login, given once by `ab_portal_redeem_login`: sign in `user_id`. Free its
+/// strings with `ab_portal_redeemed_login_free`.
+#[repr(C)]
+pub struct ab_portal_redeemed_login {
+    /// The session's handle (the one redeemed).
+    pub handle: *mut c_char,
+    /// The portal's user id the login was requested (or the registration started) for: the
+    /// portal's own data, never a value the NoPass server supplied.
+    pub user_id: *mut c_char,
+    /// A login (`ab_portal_request_authorization`) or a registration the portal started
+    /// (`ab_portal_pre_register_user`).
+    pub origin: ab_portal_session_origin,
+    /// When the NoPass server authorised it (Unix milliseconds).
+    pub authorized_at_ms: u64,
+}
+
+/// A started user registration (PreRegisterUser): send the user to `register_link` and give the
+/// browser `handle`; once the NoPass server confirms the registration, the session under that
+/// handle is authorised and is redeemed like a login (`ab_portal_redeem_login`). Free its
 /// strings with `ab_portal_pre_registered_free` (the `otp` is wiped).
 #[repr(C)]
 pub struct ab_portal_pre_registered {
     pub user_id: *mut c_char,
+    /// The opaque handle of the registration's session.
+    pub handle: *mut c_char,
     /// The code ConfirmUserRegistration must carry.
     pub otp: *mut c_char,
     pub register_link: *mut c_char,
@@ -124,8 +154,8 @@ pub struct ab_portal_response {
     pub body_len: usize,
 }
 
-/// Portal settings: `adminId` and `sCode`, where the NoPass server is, response shape, limits
-/// and time limits, optional access checks.
+/// Portal settings: `adminId` and `sCode`, who may call the portal (its access policy, which
+/// is required), where the NoPass server is, response shape, limits and time limits.
 ///
 /// Thread-safe (setters lock the handle).
 pub struct ab_portal_config {
@@ -135,6 +165,14 @@ pub struct ab_portal_config {
 impl ab_portal_config {
     fn change(&self, f: impl FnOnce(&mut PortalConfig) -> FfiResult) -> FfiResult {
         f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Changes the access policy, starting one (that checks nothing yet) if there is none.
+    fn change_access(&self, f: impl FnOnce(&mut AccessPolicy)) -> FfiResult {
+        self.change(|c| {
+            f(c.access.get_or_insert_with(AccessPolicy::default));
+            Ok(())
+        })
     }
 }
 
@@ -189,18 +227,16 @@ impl Drop for Allocated {
 fn session_to_c(s: &LoginSession) -> FfiResult<ab_portal_session> {
     let mut a = Allocated(Vec::new());
     let session = ab_portal_session {
-        auth_id: a.keep(text(&s.auth_id, "authId"))?,
-        user_id: a.keep(opt_text(s.user_id.as_deref(), "userId"))?,
-        origin: match s.origin {
-            SessionOrigin::Login => ab_portal_session_origin::Login,
-            SessionOrigin::Registration => ab_portal_session_origin::Registration,
-        },
+        handle: a.keep(text(&s.handle, "handle"))?,
+        user_id: a.keep(text(&s.user_id, "userId"))?,
+        origin: origin_to_c(s.origin),
         state: match s.state {
             SessionState::Pending => ab_portal_session_state::Pending,
             SessionState::Authorized => ab_portal_session_state::Authorized,
             SessionState::Denied => ab_portal_session_state::Denied,
             SessionState::Closed => ab_portal_session_state::Closed,
             SessionState::Expired => ab_portal_session_state::Expired,
+            SessionState::Redeemed => ab_portal_session_state::Redeemed,
         },
         reason: a.keep(opt_text(s.reason.as_deref(), "reason"))?,
         image: a.keep(opt_text(s.image.as_deref(), "image"))?,
@@ -214,6 +250,13 @@ fn session_to_c(s: &LoginSession) -> FfiResult<ab_portal_session> {
     };
     a.release();
     Ok(session)
+}
+
+fn origin_to_c(origin: SessionOrigin) -> ab_portal_session_origin {
+    match origin {
+        SessionOrigin::Login => ab_portal_session_origin::Login,
+        SessionOrigin::Registration => ab_portal_session_origin::Registration,
+    }
 }
 
 fn write_session(session: FfiResult<LoginSession>, out_session: *mut ab_portal_session) -> FfiResult {
@@ -230,7 +273,7 @@ pub unsafe extern "C" fn ab_portal_session_free(session: *mut ab_portal_session)
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(s) = (unsafe { session.as_mut() }) else { return };
-        for field in [&mut s.auth_id, &mut s.user_id, &mut s.reason, &mut s.image] {
+        for field in [&mut s.handle, &mut s.user_id, &mut s.reason, &mut s.image] {
             // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
             unsafe { ab_string_free(*field) };
             *field = ptr::null_mut();
@@ -245,7 +288,22 @@ pub unsafe extern "C" fn ab_portal_pre_registered_free(registration: *mut ab_por
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(r) = (unsafe { registration.as_mut() }) else { return };
-        for field in [&mut r.user_id, &mut r.otp, &mut r.register_link] {
+        for field in [&mut r.user_id, &mut r.handle, &mut r.otp, &mut r.register_link] {
+            // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+            unsafe { ab_string_free(*field) };
+            *field = ptr::null_mut();
+        }
+    });
+}
+
+/// Frees the strings inside a redeemed login and sets them to NULL; the struct is the caller's.
+/// `NULL` does nothing, and so does a second call.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_redeemed_login_free(login: *mut ab_portal_redeemed_login) {
+    ffi_void(|| {
+        // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
+        let Some(l) = (unsafe { login.as_mut() }) else { return };
+        for field in [&mut l.handle, &mut l.user_id] {
             // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
             unsafe { ab_string_free(*field) };
             *field = ptr::null_mut();
@@ -278,8 +336,10 @@ pub unsafe extern "C" fn ab_portal_response_free(response: *mut ab_portal_respon
 
 /// Creates portal settings with the `adminId` entered in the NoPass console and the portal's
 /// `sCode` (each 1–64 characters). Defaults: envelope answers, 1 MiB bodies, 120 s
-/// registration codes, 360 s logins, no NoPass server (needed only for the portal's own
-/// calls).
+/// registration codes, 360 s logins, 300 s to redeem an authorised login, 600 s for a
+/// pre-registration to complete, 10 s per hook, no NoPass server (needed only for the portal's
+/// own calls), and no access policy: set one (`ab_portal_config_allow_source`,
+/// `ab_portal_config_require_header`, …) or `ab_portal_new` fails.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_config_new(
     admin_id: *const c_char,
@@ -382,48 +442,172 @@ pub unsafe extern "C" fn ab_portal_config_set_limits(
     })
 }
 
-/// Requires every callback to carry a shared secret: as `Authorization: Bearer <value>` when
-/// `header_name_or_null` is NULL, else in that header. A missing or wrong one is answered 401.
+/// How long an authorised login waits to be redeemed (`ab_portal_redeem_login`) before it
+/// expires, in milliseconds (default 300 000). Checked (above zero) when the portal is
+/// created.
 #[no_mangle]
-pub unsafe extern "C" fn ab_portal_config_set_shared_secret(
+pub unsafe extern "C" fn ab_portal_config_set_redeem_ttl(
     config: *const ab_portal_config,
-    header_name_or_null: *const c_char,
-    value: *const c_char,
+    redeem_ttl_ms: u64,
 ) -> ab_status {
     ffi_status(|| {
-        // SAFETY: a live handle or NULL; C strings or NULL.
+        // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let name = unsafe { opt_string(header_name_or_null, "header_name_or_null") }?;
-        let value = Secret::new(unsafe { string(value, "value") }?);
-        let secret = match name {
-            Some(name) => SharedSecret::Header { name: name.to_string(), value },
-            None => SharedSecret::Bearer(value),
-        };
         config.change(|c| {
-            c.access.shared_secret = Some(secret);
+            c.redeem_ttl = Duration::from_millis(redeem_ttl_ms);
             Ok(())
         })
     })
 }
 
-/// Serves only callers from these addresses or CIDR ranges (`"10.0.0.0/8"`, …), 403
-/// otherwise; 0 ranges serves everyone. The caller's address is the `peer_ip_or_null` given to
-/// `ab_portal_handle`, or the peer of the embedded server.
+/// How long a pre-registration (ConfirmPreRegistration) waits for ConfirmRegistration before
+/// the portal reads as unregistered again, in milliseconds (default 600 000). Checked (above
+/// zero) when the portal is created.
 #[no_mangle]
-pub unsafe extern "C" fn ab_portal_config_set_allowed_sources(
+pub unsafe extern "C" fn ab_portal_config_set_pre_registration_ttl(
     config: *const ab_portal_config,
-    ranges: *const *const c_char,
-    ranges_len: usize,
+    pre_registration_ttl_ms: u64,
 ) -> ab_status {
     ffi_status(|| {
-        // SAFETY: a live handle or NULL; `ranges_len` C strings.
+        // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let ranges = unsafe { strings(ranges, ranges_len, "ranges") }?;
-        let ranges = ranges.into_iter().map(IpRange::parse).collect::<Result<Vec<_>, _>>()?;
         config.change(|c| {
-            c.access.allowed_sources = ranges;
+            c.pre_registration_ttl = Duration::from_millis(pre_registration_ttl_ms);
             Ok(())
         })
+    })
+}
+
+/// How long a hook may take, in milliseconds (default 10 000). A hook that takes longer gets
+/// the NoPass server a 503 with `Retry-After` (it calls again) and changes nothing; the hook
+/// itself is not interrupted, so it must still return. Checked (above zero) when the portal is
+/// created.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_set_hook_timeout(
+    config: *const ab_portal_config,
+    hook_timeout_ms: u64,
+) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        config.change(|c| {
+            c.hook_timeout = Duration::from_millis(hook_timeout_ms);
+            Ok(())
+        })
+    })
+}
+
+// The access policy. A portal is not created without one: the NoPass protocol signs nothing, so
+// without a check anyone who reaches the portal can answer for a login. Every check set must
+// pass, and all are made before the body is read. The combinations are checked when the portal
+// is created (`ab_portal_new`).
+
+/// Access policy: serves only callers from this address or CIDR range (`"10.0.0.0/8"`,
+/// `"2001:db8::/32"`, `"192.0.2.7"`), in addition to those allowed already; any other caller,
+/// and a caller whose address is unknown, is answered 403 `forbidden_source`. The caller's
+/// address is the peer given to `ab_portal_handle` or the embedded server's peer; behind a
+/// reverse proxy, see `ab_portal_config_trust_proxy`. `AB_STATUS_INVALID_INPUT` for a range
+/// that does not parse.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_allow_source(
+    config: *const ab_portal_config,
+    range: *const c_char,
+) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL; a C string or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        let range = IpRange::parse(unsafe { string(range, "range") }?)?;
+        config.change_access(|access| access.allowed_sources.push(range))
+    })
+}
+
+/// Access policy: serves only callers on this machine (127.0.0.0/8 and ::1), in addition to
+/// those allowed already: a portal whose NoPass server, or reverse proxy, runs on the same host.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_allow_loopback(config: *const ab_portal_config) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        let loopback = AccessPolicy::loopback().allowed_sources;
+        config.change_access(|access| access.allowed_sources.extend(loopback))
+    })
+}
+
+/// Access policy: peers in this address or CIDR range are reverse proxies in front of the
+/// portal, whose `X-Forwarded-For` is believed when checking the allowed sources (read from the
+/// right, skipping trusted proxies; entries a caller wrote itself further left prove nothing).
+/// `X-Forwarded-For` from any other peer is ignored. Only with `ab_portal_config_allow_source`.
+/// `AB_STATUS_INVALID_INPUT` for a range that does not parse.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_trust_proxy(
+    config: *const ab_portal_config,
+    range: *const c_char,
+) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL; a C string or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        let range = IpRange::parse(unsafe { string(range, "range") }?)?;
+        config.change_access(|access| access.trusted_proxies.push(range))
+    })
+}
+
+/// Access policy: every callback must carry the header `name` with exactly `value` (at least
+/// 16 characters), which the reverse proxy in front of the portal adds; a missing or wrong one
+/// is answered 401 `unauthorized`. Compared in constant time. Replaces a secret set before.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_require_header(
+    config: *const ab_portal_config,
+    name: *const c_char,
+    value: *const c_char,
+) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL; C strings or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        let name = unsafe { string(name, "name") }?.to_string();
+        let value = Secret::new(unsafe { string(value, "value") }?);
+        config.change_access(|access| access.shared_secret = Some(SharedSecret::Header { name, value }))
+    })
+}
+
+/// Access policy: every callback must carry `Authorization: Bearer <token>` (`token` at least
+/// 16 characters), which the reverse proxy in front of the portal adds; a missing or wrong one
+/// is answered 401 with `WWW-Authenticate: Bearer`. Compared in constant time. Replaces a
+/// secret set before.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_require_bearer_token(
+    config: *const ab_portal_config,
+    token: *const c_char,
+) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL; a C string or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        let token = Secret::new(unsafe { string(token, "token") }?);
+        config.change_access(|access| access.shared_secret = Some(SharedSecret::Bearer(token)))
+    })
+}
+
+/// Access policy: only callers whose TLS client certificate the embedded receiver verified
+/// against its client CA; others are answered 403 `client_certificate_required`. Neither
+/// `ab_portal_handle` nor the embedded receiver of this version verifies client certificates,
+/// so a portal that requires one refuses every callback until the receiver's TLS options come.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_require_client_certificate(config: *const ab_portal_config) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        config.change_access(|access| access.client_certificate = true)
+    })
+}
+
+/// Access policy: no check at all, every caller is served. Only for a network where nothing
+/// but the NoPass server can reach the portal; the portal logs a warning when it is created,
+/// and refuses to be created if another check is set too.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_config_accept_any_source(config: *const ab_portal_config) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL.
+        let config = unsafe { handle(config, "config") }?;
+        config.change_access(|access| access.any_source = true)
     })
 }
 
@@ -438,6 +622,11 @@ pub unsafe extern "C" fn ab_portal_config_free(config: *mut ab_portal_config) {
 /// hooks, so every decision is refused) and its state kept in memory, or in the SQLite file at
 /// `sqlite_path_or_null` (libraries built with the `sqlite` feature), which has committed a
 /// change before the 200 goes out.
+///
+/// `AB_STATUS_CONFIG` when the settings have no access policy; `AB_STATUS_INVALID_INPUT` when
+/// they are invalid (a policy that accepts any source and checks something too, trusted proxies
+/// without allowed sources, a secret shorter than 16 characters, a time limit of zero, …). The
+/// last error says which.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_new(
     config: *const ab_portal_config,
@@ -487,8 +676,17 @@ pub unsafe extern "C" fn ab_portal_free(portal: *mut ab_portal) {
 /// Handles one callback from the NoPass server, for hosts with their own web server: method,
 /// path, `headers_len` request headers (two parallel arrays) and the whole body in; the
 /// answer to send in `*out_response` (free with `ab_portal_response_free`). Every problem of
-/// the request is an answer in the seed's error envelope, not a failed call.
-/// `peer_ip_or_null` is the caller's address, for `ab_portal_config_set_allowed_sources`.
+/// the request is an answer in the seed's error envelope, not a failed call; the access policy
+/// is checked before the body is read.
+///
+/// `peer_addr_or_null` is the address of the connection's peer as the socket reports it
+/// (`getpeername`, or your server's remote address): an IP address, with or without a port
+/// (`"192.0.2.7"`, `"192.0.2.7:4711"`, `"[2001:db8::1]:4711"`). Never take it from a header: pass
+/// every header unchanged, and the portal itself decides whether `X-Forwarded-For` is believed
+/// (only from a peer given to `ab_portal_config_trust_proxy`). NULL means unknown, which fails
+/// a source check. `AB_STATUS_INVALID_INPUT` when it is not an address.
+///
+/// Thread-safe: any number of threads may handle callbacks at once.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_handle(
     portal: *const ab_portal,
@@ -499,7 +697,7 @@ pub unsafe extern "C" fn ab_portal_handle(
     headers_len: usize,
     body: *const u8,
     body_len: usize,
-    peer_ip_or_null: *const c_char,
+    peer_addr_or_null: *const c_char,
     out_response: *mut ab_portal_response,
 ) -> ab_status {
     ffi_status(|| {
@@ -510,14 +708,12 @@ pub unsafe extern "C" fn ab_portal_handle(
         let names = unsafe { strings(header_names, headers_len, "header_names") }?;
         let values = unsafe { strings(header_values, headers_len, "header_values") }?;
         let body = unsafe { bytes(body, body_len, "body") }?;
-        let peer = unsafe { opt_string(peer_ip_or_null, "peer_ip_or_null") }?;
+        let peer = unsafe { opt_string(peer_addr_or_null, "peer_addr_or_null") }?;
         let slot = out(out_response, "out_response")?;
+        let peer = peer.map(peer_ip).transpose()?;
         let mut head = RequestHead::new(method, path);
         head.headers = names.iter().zip(&values).map(|(n, v)| (n.to_string(), v.to_string())).collect();
-        if let Some(peer) = peer {
-            head.peer =
-                Some(peer.parse::<IpAddr>().map_err(|_| Error::invalid("peer_ip_or_null", "must be an IP address"))?);
-        }
+        head.peer = peer;
         let response: PortalResponse = block_on(portal.inner.handle_request(head, body))?;
         let headers: String = response.headers.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
         let mut a = Allocated(Vec::new());
@@ -528,6 +724,14 @@ pub unsafe extern "C" fn ab_portal_handle(
         let body = Box::into_raw(response.body.into_boxed_slice()).cast::<u8>();
         slot.write(ab_portal_response { status: response.status, content_type, headers, body, body_len });
         Ok(())
+    })
+}
+
+/// A socket peer as C servers write it: an IP address, or an address and port.
+fn peer_ip(text: &str) -> Result<IpAddr, Error> {
+    let text = text.trim();
+    text.parse::<IpAddr>().or_else(|_| text.parse::<SocketAddr>().map(|a| a.ip())).map_err(|_| {
+        Error::invalid("peer_addr_or_null", "must be an IP address, with or without a port (192.0.2.7:4711)")
     })
 }
 
@@ -567,22 +771,22 @@ pub unsafe extern "C" fn ab_portal_status(
     })
 }
 
-/// The session with this `authId` as of now, in `*out_session` (free with
-/// `ab_portal_session_free`); `AB_STATUS_NOT_FOUND` for an unknown `authId`.
+/// The session with this handle as of now, in `*out_session` (free with
+/// `ab_portal_session_free`); `AB_STATUS_NOT_FOUND` for an unknown handle.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_session_get(
     portal: *const ab_portal,
-    auth_id: *const c_char,
+    session_handle: *const c_char,
     out_session: *mut ab_portal_session,
 ) -> ab_status {
     ffi_status(|| {
         // SAFETY: a live handle or NULL; a C string or NULL.
         let portal = unsafe { handle(portal, "portal") }?;
-        let auth_id = unsafe { string(auth_id, "auth_id") }?;
+        let session_handle = unsafe { string(session_handle, "session_handle") }?;
         out(out_session, "out_session")?;
-        let session = block_on(portal.inner.session(auth_id))??.ok_or_else(|| {
+        let session = block_on(portal.inner.session(session_handle))??.ok_or_else(|| {
             Error::NotFound(Box::new(
-                authbridge::VendorDetail::new(authbridge::Vendor::NoPass).message("no session with this authId"),
+                authbridge::VendorDetail::new(authbridge::Vendor::NoPass).message("no session with this handle"),
             ))
         });
         write_session(session.map_err(Into::into), out_session)
@@ -592,12 +796,12 @@ pub unsafe extern "C" fn ab_portal_session_get(
 /// Waits until the session's `version` is above `seen_version` (0: return it now), or it
 /// expires: what a login page's long-poll needs. `AB_STATUS_TIMEOUT` after `timeout_ms`,
 /// `AB_STATUS_CANCELLED` once `cancel_or_null` is cancelled, `AB_STATUS_NOT_FOUND` for an
-/// unknown `authId`. `interval_ms` (0: 2 s) is how often the store is re-read for changes made
+/// unknown handle. `interval_ms` (0: 2 s) is how often the store is re-read for changes made
 /// by other processes; changes in this process wake the wait at once.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_wait_session(
     portal: *const ab_portal,
-    auth_id: *const c_char,
+    session_handle: *const c_char,
     seen_version: u64,
     timeout_ms: u64,
     interval_ms: u64,
@@ -607,17 +811,54 @@ pub unsafe extern "C" fn ab_portal_wait_session(
     ffi_status(|| {
         // SAFETY: live handles or NULL; a C string or NULL.
         let portal = unsafe { handle(portal, "portal") }?;
-        let auth_id = unsafe { string(auth_id, "auth_id") }?;
+        let session_handle = unsafe { string(session_handle, "session_handle") }?;
         let options = wait_options(timeout_ms, interval_ms, unsafe { opt_handle(cancel_or_null) });
         out(out_session, "out_session")?;
-        let session = block_on(portal.inner.wait_session(auth_id, seen_version, &options))?;
+        let session = block_on(portal.inner.wait_session(session_handle, seen_version, &options))?;
         write_session(session.map_err(Into::into), out_session)
+    })
+}
+
+/// Completes an authorised login (or portal-started registration): writes its user to
+/// `*out_login` exactly once (free with `ab_portal_redeemed_login_free`), and the session is
+/// redeemed. Call it when the browser comes back with its handle, and sign the user in only on
+/// `AB_STATUS_OK`.
+///
+/// `AB_STATUS_NOT_FOUND` for an unknown handle; `AB_STATUS_CONFLICT` while the login is still
+/// pending, or when it was redeemed already; `AB_STATUS_AUTHENTICATION_FAILED` when it was
+/// denied, closed or expired (an authorised login must be redeemed within the redeem time,
+/// `ab_portal_config_set_redeem_ttl`). Of several threads or processes redeeming the same
+/// handle, one succeeds.
+#[no_mangle]
+pub unsafe extern "C" fn ab_portal_redeem_login(
+    portal: *const ab_portal,
+    session_handle: *const c_char,
+    out_login: *mut ab_portal_redeemed_login,
+) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL; a C string or NULL.
+        let portal = unsafe { handle(portal, "portal") }?;
+        let session_handle = unsafe { string(session_handle, "session_handle") }?;
+        let slot = out(out_login, "out_login")?;
+        let login: RedeemedLogin = block_on(portal.inner.redeem_login(session_handle))??;
+        let mut a = Allocated(Vec::new());
+        let value = ab_portal_redeemed_login {
+            handle: a.keep(text(&login.handle, "handle"))?,
+            user_id: a.keep(text(&login.user_id, "userId"))?,
+            origin: origin_to_c(login.origin),
+            authorized_at_ms: login.authorized_at_ms,
+        };
+        a.release();
+        slot.write(value);
+        Ok(())
     })
 }
 
 /// Starts a user's registration with the NoPass server (PreRegisterUser): `user_id` (≤ 256
 /// characters) and optional details. Fills `*out_registration` (free with
-/// `ab_portal_pre_registered_free`); send the user to its `register_link`.
+/// `ab_portal_pre_registered_free`); send the user to its `register_link`, give the browser its
+/// `handle` to wait on, and redeem that handle (`ab_portal_redeem_login`) once the session is
+/// authorised.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_pre_register_user(
     portal: *const ab_portal,
@@ -650,6 +891,7 @@ pub unsafe extern "C" fn ab_portal_pre_register_user(
         let mut a = Allocated(Vec::new());
         let value = ab_portal_pre_registered {
             user_id: a.keep(text(&registered.user_id, "userId"))?,
+            handle: a.keep(text(&registered.handle, "handle"))?,
             otp: a.keep(text(registered.otp.expose(), "otp"))?,
             register_link: a.keep(text(&registered.register_link, "registerLink"))?,
             expires_at_ms: registered.expires_at_ms,
@@ -661,7 +903,8 @@ pub unsafe extern "C" fn ab_portal_pre_register_user(
 }
 
 /// Starts a login for `user_id` with the NoPass server (RequestAuthorization). Fills
-/// `*out_session` with the new pending session: its `auth_id` and first picture.
+/// `*out_session` with the new pending session: its `handle` for the browser and its first
+/// picture. Wait on it (`ab_portal_wait_session`), then redeem it (`ab_portal_redeem_login`).
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_request_authorization(
     portal: *const ab_portal,
@@ -691,8 +934,9 @@ pub unsafe extern "C" fn ab_portal_reset(portal: *const ab_portal) -> ab_status 
 }
 
 /// Serves the portal's callbacks over HTTP on `listen_addr` (`"127.0.0.1:0"` picks a free
-/// port), for hosts with no web stack (libraries built with the `server` feature). Stop and
-/// free it with `ab_portal_server_free`.
+/// port), for hosts with no web stack (libraries built with the `server` feature). The access
+/// policy sees each connection's peer address and the headers as sent. Stop and free it with
+/// `ab_portal_server_free`.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_server_start(
     portal: *const ab_portal,

@@ -2,7 +2,8 @@
 //!
 //! The core runs blocking hooks on tokio's blocking pool ([`BlockingHooks`]), so a slow C hook
 //! never stalls the runtime, and calls them before a change is committed: a hook that fails
-//! refuses the callback and nothing changes.
+//! refuses the callback and nothing changes, and so does a hook that misses the portal's hook
+//! timeout (the NoPass server gets a 503 and calls again).
 
 #![cfg(feature = "nopass")]
 
@@ -11,7 +12,8 @@ use std::ptr;
 
 use authbridge::nopass::{
     AuthorizationResult, BlockingPortalHooks, HookError, HookResult, PictureUpdate, PreRegistration, Registration,
-    ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+    RegistrationOrigin, ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck,
+    UserUpdate, UsersAddition,
 };
 use serde::Serialize;
 
@@ -46,17 +48,35 @@ pub enum ab_hook_answer {
     Fail = 2,
 }
 
+/// Who started a user registration (ValidateUserRegistration, ConfirmUserRegistration).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ab_portal_registration_origin {
+    /// Not a registration callback.
+    None = 0,
+    /// This portal, with `ab_portal_pre_register_user`: `user_id` is the portal's own.
+    Portal = 1,
+    /// The NoPass server (seed 4): every detail came from the caller and proves nothing. Such a
+    /// registration never authorises a session; decide on the portal's own data only.
+    NopassServer = 2,
+}
+
 /// One callback as a hook sees it. Every pointer is borrowed for the duration of the hook
 /// call only (copy what you keep) and is NULL when the callback has no such field. None
 /// carries a secret.
 #[repr(C)]
 pub struct ab_portal_event {
     pub callback: ab_portal_callback,
-    /// `authId` of the login or registration session (UpdatePicture, ConfirmUserRegistration,
-    /// AuthorizedUser, CloseSession).
-    pub auth_id: *const c_char,
-    /// The portal's user id the session or registration belongs to.
+    /// The browser handle of the login or registration session (UpdatePicture, AuthorizedUser,
+    /// CloseSession, and ConfirmUserRegistration of a registration the portal started). The
+    /// NoPass server's `authId` is never shown.
+    pub handle: *const c_char,
+    /// The portal's user id the session or registration belongs to (for a registration the
+    /// NoPass server started: the `login` the caller sent).
     pub user_id: *const c_char,
+    /// ValidateUserRegistration, ConfirmUserRegistration: who started the registration;
+    /// `AB_PORTAL_REGISTRATION_ORIGIN_NONE` for other callbacks.
+    pub origin: ab_portal_registration_origin,
     /// `portalId` (ConfirmRegistration, DisableService).
     pub portal_id: *const c_char,
     /// AuthorizedUser: whether the person approved.
@@ -67,14 +87,18 @@ pub struct ab_portal_event {
     pub image: *const c_char,
     /// UpdatePicture: how long the picture is valid, in milliseconds.
     pub next_change_ms: u64,
-    /// The whole event as camelCase JSON (field changes of UpdateUser, users of AddUsers, …).
+    /// The whole event as camelCase JSON (field changes of UpdateUser, users of AddUsers, the
+    /// `userId` the NoPass server reported, …; `"origin": "portal"` for a registration the portal
+    /// started).
     pub json: *const c_char,
 }
 
 /// A hook: called with the `user_data` given in `ab_portal_hooks` and the event; returns an
 /// `ab_hook_answer` value. Called from library threads, possibly several at once: it must be
 /// thread-safe. It may call non-blocking authbridge functions; blocking ones (network calls,
-/// waits) fail there with `AB_STATUS_CONFIG`.
+/// waits) fail there with `AB_STATUS_CONFIG`. A hook that takes longer than the hook timeout
+/// (`ab_portal_config_set_hook_timeout`) decides nothing, but it is not interrupted: what it
+/// uses must stay valid until it returns.
 pub type ab_portal_hook_fn = Option<unsafe extern "C" fn(user_data: *mut c_void, event: *const ab_portal_event) -> u32>;
 
 /// The host's hooks, copied by `ab_portal_new`. A NULL hook takes the safe default:
@@ -108,8 +132,9 @@ unsafe impl Sync for CHooks {}
 /// The typed fields of an event, before they become C strings.
 #[derive(Default)]
 struct Fields<'a> {
-    auth_id: Option<&'a str>,
+    handle: Option<&'a str>,
     user_id: Option<&'a str>,
+    origin: Option<RegistrationOrigin>,
     portal_id: Option<&'a str>,
     authorized: bool,
     reason: Option<&'a str>,
@@ -136,11 +161,16 @@ impl CHooks {
     ) -> Option<u32> {
         let hook = hook?;
         let json = c(Some(&serde_json::to_string(event).unwrap_or_default()));
-        let strings = [fields.auth_id, fields.user_id, fields.portal_id, fields.reason, fields.image].map(c);
+        let strings = [fields.handle, fields.user_id, fields.portal_id, fields.reason, fields.image].map(c);
         let event = ab_portal_event {
             callback,
-            auth_id: ptr_of(&strings[0]),
+            handle: ptr_of(&strings[0]),
             user_id: ptr_of(&strings[1]),
+            origin: match fields.origin {
+                None => ab_portal_registration_origin::None,
+                Some(RegistrationOrigin::Portal) => ab_portal_registration_origin::Portal,
+                Some(RegistrationOrigin::NoPassServer) => ab_portal_registration_origin::NopassServer,
+            },
             portal_id: ptr_of(&strings[2]),
             authorized: fields.authorized,
             reason: ptr_of(&strings[3]),
@@ -194,8 +224,8 @@ impl BlockingPortalHooks for CHooks {
 
     fn update_picture(&self, event: PictureUpdate) -> HookResult<()> {
         let fields = Fields {
-            auth_id: Some(&event.auth_id),
-            user_id: event.user_id.as_deref(),
+            handle: Some(&event.handle),
+            user_id: Some(&event.user_id),
             image: Some(&event.image),
             next_change_ms: event.next_change_ms,
             ..Fields::default()
@@ -204,20 +234,24 @@ impl BlockingPortalHooks for CHooks {
     }
 
     fn validate_user_registration(&self, event: UserRegistrationCheck) -> HookResult<bool> {
-        let fields = Fields { user_id: event.user_id.as_deref(), ..Fields::default() };
+        let fields = Fields { user_id: event.user_id.as_deref(), origin: Some(event.origin), ..Fields::default() };
         self.decide(self.0.validate_user_registration, ab_portal_callback::ValidateUserRegistration, &event, fields)
     }
 
     fn confirm_user_registration(&self, event: UserRegistration) -> HookResult<()> {
-        let fields =
-            Fields { auth_id: event.auth_id.as_deref(), user_id: event.user_id.as_deref(), ..Fields::default() };
+        let fields = Fields {
+            handle: event.handle.as_deref(),
+            user_id: event.user_id.as_deref(),
+            origin: Some(event.origin),
+            ..Fields::default()
+        };
         self.notify(self.0.confirm_user_registration, ab_portal_callback::ConfirmUserRegistration, &event, fields)
     }
 
     fn authorized_user(&self, event: AuthorizationResult) -> HookResult<()> {
         let fields = Fields {
-            auth_id: Some(&event.auth_id),
-            user_id: event.user_id.as_deref(),
+            handle: Some(&event.handle),
+            user_id: Some(&event.user_id),
             authorized: event.authorized,
             reason: event.reason.as_deref(),
             ..Fields::default()
@@ -240,7 +274,7 @@ impl BlockingPortalHooks for CHooks {
     }
 
     fn close_session(&self, event: SessionClosing) -> HookResult<()> {
-        let fields = Fields { auth_id: Some(&event.auth_id), user_id: event.user_id.as_deref(), ..Fields::default() };
+        let fields = Fields { handle: Some(&event.handle), user_id: Some(&event.user_id), ..Fields::default() };
         self.notify(self.0.close_session, ab_portal_callback::CloseSession, &event, fields)
     }
 

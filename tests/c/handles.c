@@ -77,7 +77,10 @@ void *ab_test_handle(const char *type) {
     return otpone_client;
   }
   if (!strcmp(type, "ab_portal_config")) {
-    if (!portal_config) need(ab_portal_config_new("admin", "scode", &portal_config), type);
+    if (!portal_config) {
+      need(ab_portal_config_new("admin", "scode", &portal_config), type);
+      need(ab_portal_config_allow_loopback(portal_config), "portal access policy");
+    }
     return portal_config;
   }
   if (!strcmp(type, "ab_portal")) {

@@ -1,6 +1,7 @@
 /* The NoPass portal through the C ABI: hooks as C function pointers with user_data, the
- * embedded server, the portal's own calls to the NoPass server, sessions and waits, and
- * ab_portal_handle for hosts with their own web server; the sandbox plays the NoPass server. */
+ * embedded server, the portal's own calls to the NoPass server, sessions by browser handle,
+ * waits, redeeming a login, and ab_portal_handle for hosts with their own web server; the
+ * sandbox plays the NoPass server. What an attacker can try is in nopass_attack_test.c. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <unistd.h>
@@ -9,9 +10,11 @@
 
 struct seen {
   pthread_mutex_t lock;
-  int pictures, authorized, denied, closed, validated, registered_users;
+  int pictures, authorized, denied, closed;
+  int validated_by_portal, validated_by_server, registered_by_portal, registered_by_server;
   char portal_id[300];
-  char last_auth_id[64];
+  char last_handle[128];
+  char registered_handle[128];
 };
 
 static uint32_t on_registration(void *user_data, const ab_portal_event *event) {
@@ -25,7 +28,8 @@ static uint32_t on_registration(void *user_data, const ab_portal_event *event) {
 static uint32_t on_picture(void *user_data, const ab_portal_event *event) {
   struct seen *seen = user_data;
   pthread_mutex_lock(&seen->lock);
-  if (event->image && event->image[0] && event->auth_id && event->next_change_ms > 0) seen->pictures++;
+  if (event->image && event->image[0] && event->handle && event->user_id && event->next_change_ms > 0)
+    seen->pictures++;
   pthread_mutex_unlock(&seen->lock);
   return AB_HOOK_ANSWER_ACCEPT;
 }
@@ -35,23 +39,39 @@ static uint32_t on_authorized(void *user_data, const ab_portal_event *event) {
   pthread_mutex_lock(&seen->lock);
   if (event->authorized) seen->authorized++;
   else seen->denied++;
-  snprintf(seen->last_auth_id, sizeof seen->last_auth_id, "%s", event->auth_id);
+  snprintf(seen->last_handle, sizeof seen->last_handle, "%s", event->handle ? event->handle : "(null)");
   pthread_mutex_unlock(&seen->lock);
   return AB_HOOK_ANSWER_ACCEPT;
 }
 
+/* Accepts registrations the portal started for its own user ids, and (this test's policy) the
+ * NoPass server's own ones; the origin is in the struct and in the JSON. */
 static uint32_t accept_registration(void *user_data, const ab_portal_event *event) {
   struct seen *seen = user_data;
+  uint32_t answer = AB_HOOK_ANSWER_FAIL;
   pthread_mutex_lock(&seen->lock);
-  seen->validated++;
+  if (event->origin == AB_PORTAL_REGISTRATION_ORIGIN_PORTAL && event->user_id &&
+      strstr(event->json, "\"origin\":\"portal\"")) {
+    seen->validated_by_portal++;
+    answer = AB_HOOK_ANSWER_ACCEPT;
+  } else if (event->origin == AB_PORTAL_REGISTRATION_ORIGIN_NOPASS_SERVER && !event->user_id &&
+             strstr(event->json, "\"origin\":") && !strstr(event->json, "\"origin\":\"portal\"")) {
+    seen->validated_by_server++;
+    answer = AB_HOOK_ANSWER_ACCEPT;
+  }
   pthread_mutex_unlock(&seen->lock);
-  return strstr(event->json, "\"initiatedByPortal\"") ? AB_HOOK_ANSWER_ACCEPT : AB_HOOK_ANSWER_FAIL;
+  return answer;
 }
 
 static uint32_t on_user_registered(void *user_data, const ab_portal_event *event) {
   struct seen *seen = user_data;
   pthread_mutex_lock(&seen->lock);
-  if (event->auth_id) seen->registered_users++;
+  if (event->origin == AB_PORTAL_REGISTRATION_ORIGIN_PORTAL && event->handle) {
+    seen->registered_by_portal++;
+    snprintf(seen->registered_handle, sizeof seen->registered_handle, "%s", event->handle);
+  } else if (event->origin == AB_PORTAL_REGISTRATION_ORIGIN_NOPASS_SERVER && !event->handle) {
+    seen->registered_by_server++;
+  }
   pthread_mutex_unlock(&seen->lock);
   return AB_HOOK_ANSWER_ACCEPT;
 }
@@ -93,45 +113,73 @@ static void *drive_login(void *arg) {
 }
 
 /* Long-polls the session until it leaves `pending`, as a login page would. */
-static ab_portal_session wait_decided(const char *auth_id) {
+static ab_portal_session wait_decided(const char *handle) {
   ab_portal_session s;
   memset(&s, 0, sizeof s);
   uint64_t seen = 0;
   for (int i = 0; i < 20; i++) {
     ab_portal_session_free(&s);
-    EXPECT_OK(ab_portal_wait_session(portal, auth_id, seen, 30000, 1000, NULL, &s));
+    EXPECT_OK(ab_portal_wait_session(portal, handle, seen, 30000, 1000, NULL, &s));
     if (s.state != AB_PORTAL_SESSION_STATE_PENDING) break;
     seen = s.version;
   }
   return s;
 }
 
-static void login(struct seen *seen, bool authorized) {
+/* A login as a host runs it: the browser gets the handle and long-polls it while the NoPass
+ * server (which knows the login by its authId) drives it; then the host redeems the handle.
+ * Returns the handle (free it). */
+static char *login(struct seen *seen, bool authorized) {
   ab_portal_session s;
   memset(&s, 0, sizeof s);
   EXPECT_OK(ab_portal_request_authorization(portal, "bob", &s));
   CHECK(s.state == AB_PORTAL_SESSION_STATE_PENDING && s.origin == AB_PORTAL_SESSION_ORIGIN_LOGIN, "pending login");
   CHECK(s.image && s.image[0] && s.pictures == 1 && s.next_change_ms > 0, "first picture");
   EXPECT_STR(s.user_id, "bob", "session user");
-  char *auth_id = strdup(s.auth_id);
+  char *handle = strdup(s.handle);
   ab_portal_session_free(&s);
+  char *auth_id = NULL;
+  EXPECT_OK(ab_sandbox_nopass_last_auth_id(sb, "bob", &auth_id));
+  CHECK(auth_id && strcmp(auth_id, handle) != 0, "the browser's handle is not the NoPass server's authId");
+
+  ab_portal_redeemed_login redeemed;
+  memset(&redeemed, 0, sizeof redeemed);
+  EXPECT_STATUS(ab_portal_redeem_login(portal, handle, &redeemed), AB_STATUS_CONFLICT, "pending: nothing to redeem");
 
   struct drive d = {auth_id, authorized, AB_STATUS_PANIC};
   pthread_t thread;
   pthread_create(&thread, NULL, drive_login, &d);
-  ab_portal_session done = wait_decided(auth_id);
+  ab_portal_session done = wait_decided(handle);
   pthread_join(thread, NULL);
   EXPECT_OK(d.status);
   CHECK(done.state == (authorized ? AB_PORTAL_SESSION_STATE_AUTHORIZED : AB_PORTAL_SESSION_STATE_DENIED),
         "the wait sees the decision");
   ab_portal_session_free(&done);
-  EXPECT_OK(ab_portal_session_get(portal, auth_id, &done));
+  EXPECT_OK(ab_portal_session_get(portal, handle, &done));
   CHECK(done.pictures == 3, "two more pictures came");
   ab_portal_session_free(&done);
   pthread_mutex_lock(&seen->lock);
-  CHECK(strcmp(seen->last_auth_id, auth_id) == 0, "the hook saw this login");
+  CHECK(strcmp(seen->last_handle, handle) == 0, "the hook saw this login by its handle");
   pthread_mutex_unlock(&seen->lock);
-  free(auth_id);
+
+  if (authorized) {
+    EXPECT_OK(ab_portal_redeem_login(portal, handle, &redeemed));
+    EXPECT_STR(redeemed.user_id, "bob", "redeemed user");
+    EXPECT_STR(redeemed.handle, handle, "redeemed handle");
+    CHECK(redeemed.origin == AB_PORTAL_SESSION_ORIGIN_LOGIN && redeemed.authorized_at_ms > 0, "redeemed login");
+    ab_portal_redeemed_login_free(&redeemed);
+    ab_portal_redeemed_login_free(&redeemed);
+    CHECK(redeemed.handle == NULL && redeemed.user_id == NULL, "free clears the strings");
+    EXPECT_OK(ab_portal_session_get(portal, handle, &done));
+    CHECK(done.state == AB_PORTAL_SESSION_STATE_REDEEMED, "redeemed");
+    ab_portal_session_free(&done);
+  } else {
+    EXPECT_STATUS(ab_portal_redeem_login(portal, handle, &redeemed), AB_STATUS_AUTHENTICATION_FAILED,
+                  "a denied login is not redeemed");
+    CHECK(redeemed.user_id == NULL, "nothing written");
+  }
+  ab_string_free(auth_id);
+  return handle;
 }
 
 static bool body_has(const ab_portal_response *r, const char *needle) {
@@ -151,6 +199,15 @@ static void direct_handle(void) {
                              (const uint8_t *)body, strlen(body), "127.0.0.1", &r));
   CHECK(r.status >= 400 && r.status < 500, "pre-registration is refused once registered");
   ab_portal_response_free(&r);
+  /* the peer as a socket address, with a port */
+  EXPECT_OK(ab_portal_handle(portal, "POST", "/api/PortalCommunication/ConfirmPreRegistration", names, values, 1,
+                             (const uint8_t *)body, strlen(body), "[::1]:4711", &r));
+  CHECK(r.status == 404, "a loopback IPv6 peer with a port passes the policy and reaches the portal");
+  ab_portal_response_free(&r);
+  EXPECT_OK(ab_portal_handle(portal, "POST", "/api/PortalCommunication/ConfirmPreRegistration", names, values, 1,
+                             (const uint8_t *)body, strlen(body), "192.0.2.7:4711", &r));
+  CHECK(r.status == 403 && body_has(&r, "forbidden_source"), "a peer outside the policy is refused");
+  ab_portal_response_free(&r);
   EXPECT_OK(ab_portal_handle(portal, "GET", "/api/PortalCommunication/CloseSession", NULL, NULL, 0, NULL, 0, NULL,
                              &r));
   CHECK(r.status == 405 && strstr(r.headers, "Allow: POST"), "405 with Allow");
@@ -161,6 +218,7 @@ static void direct_handle(void) {
   ab_portal_response_free(&r);
   EXPECT_STATUS(ab_portal_handle(portal, "POST", "/x", NULL, NULL, 0, NULL, 0, "not-an-ip", &r),
                 AB_STATUS_INVALID_INPUT, "peer address checked");
+  CHECK(strstr(ab_error_message(), "peer_addr_or_null") != NULL, "the error names the peer argument");
 }
 
 int main(void) {
@@ -177,10 +235,10 @@ int main(void) {
   EXPECT_OK(ab_portal_config_set_limits(config, 1024 * 1024, 120000, 360000, 3600000));
   EXPECT_OK(ab_portal_config_set_response_mode(config, AB_PORTAL_RESPONSE_MODE_ENVELOPE));
   EXPECT_STATUS(ab_portal_config_set_response_mode(config, 9), AB_STATUS_INVALID_INPUT, "unknown mode");
-  const char *anywhere[] = {"0.0.0.0/0", "::/0"};
-  EXPECT_OK(ab_portal_config_set_allowed_sources(config, anywhere, 2));
-  const char *bad_range[] = {"10.0.0.0/99"};
-  EXPECT_STATUS(ab_portal_config_set_allowed_sources(config, bad_range, 1), AB_STATUS_INVALID_INPUT, "CIDR checked");
+  /* the sandbox's NoPass server calls from this machine */
+  EXPECT_OK(ab_portal_config_allow_loopback(config));
+  EXPECT_STATUS(ab_portal_config_allow_source(config, "10.0.0.0/99"), AB_STATUS_INVALID_INPUT, "CIDR checked");
+  EXPECT_STATUS(ab_portal_config_trust_proxy(config, "proxy.example"), AB_STATUS_INVALID_INPUT, "CIDR checked");
 
   ab_portal_hooks hooks;
   memset(&hooks, 0, sizeof hooks);
@@ -227,7 +285,14 @@ int main(void) {
   memset(&pre, 0, sizeof pre);
   EXPECT_OK(ab_portal_pre_register_user(portal, "alice", "10.0.0.7", NULL, NULL, "Alice", NULL, NULL,
                                         "alice@example.com", &pre));
-  CHECK(pre.otp && pre.otp[0] && pre.register_link && pre.expires_at_ms > 0, "otp and link");
+  CHECK(pre.otp && pre.otp[0] && pre.register_link && pre.expires_at_ms > 0 && pre.handle && pre.handle[0],
+        "otp, link and handle");
+  char *registration = strdup(pre.handle);
+  EXPECT_OK(ab_portal_session_get(portal, registration, &s));
+  CHECK(s.state == AB_PORTAL_SESSION_STATE_PENDING && s.origin == AB_PORTAL_SESSION_ORIGIN_REGISTRATION,
+        "the registration's session waits for the NoPass server");
+  EXPECT_STR(s.user_id, "alice", "registration user");
+  ab_portal_session_free(&s);
   char *link = NULL;
   EXPECT_OK(ab_sandbox_nopass_pre_registration(sb, "alice", &link));
   EXPECT_STR(link, pre.register_link, "the NoPass server got the registration");
@@ -237,20 +302,30 @@ int main(void) {
                 AB_STATUS_INVALID_INPUT, "userId required");
   char *auth_id = NULL;
   EXPECT_OK(ab_sandbox_nopass_complete_user_registration(sb, "alice", &auth_id));
-  EXPECT_OK(ab_portal_session_get(portal, auth_id, &s));
+  EXPECT_OK(ab_portal_session_get(portal, registration, &s));
   CHECK(s.state == AB_PORTAL_SESSION_STATE_AUTHORIZED && s.origin == AB_PORTAL_SESSION_ORIGIN_REGISTRATION,
-        "registration opened an authorised session");
+        "the registration authorised its session");
   ab_portal_session_free(&s);
-  CHECK(seen.validated == 1 && seen.registered_users == 1, "registration hooks ran");
+  CHECK(seen.validated_by_portal == 1 && seen.registered_by_portal == 1, "registration hooks ran, origin portal");
+  EXPECT_STR(seen.registered_handle, registration, "the hook saw the registration's handle");
+  EXPECT_STATUS(ab_portal_session_get(portal, auth_id, &s), AB_STATUS_NOT_FOUND, "an authId is not a handle");
+  ab_portal_redeemed_login redeemed;
+  memset(&redeemed, 0, sizeof redeemed);
+  EXPECT_OK(ab_portal_redeem_login(portal, registration, &redeemed));
+  EXPECT_STR(redeemed.user_id, "alice", "the registered user is redeemed");
+  CHECK(redeemed.origin == AB_PORTAL_SESSION_ORIGIN_REGISTRATION, "redeemed registration");
+  ab_portal_redeemed_login_free(&redeemed);
   ab_string_free(auth_id);
+  auth_id = NULL;
+  free(registration);
 
   /* logins, approved and denied, waited on while the NoPass server drives them */
   EXPECT_OK(ab_sandbox_nopass_add_user(sb, "bob"));
   bool exists = false;
   EXPECT_OK(ab_sandbox_nopass_has_user(sb, "bob", &exists));
   CHECK(exists, "bob is a NoPass user");
-  login(&seen, true);
-  login(&seen, false);
+  free(login(&seen, true));
+  char *denied = login(&seen, false);
   CHECK(seen.authorized == 1 && seen.denied == 1 && seen.pictures == 4, "hooks saw pictures and decisions");
 
   char *last = NULL, *user = NULL;
@@ -262,11 +337,12 @@ int main(void) {
   EXPECT_OK(ab_sandbox_nopass_send(sb, "CloseSession", last, NULL, NULL, &http, &reply));
   CHECK(http == 200 && seen.closed == 1, "CloseSession reached the hook");
   ab_string_free(reply);
-  EXPECT_OK(ab_portal_session_get(portal, last, &s));
+  EXPECT_OK(ab_portal_session_get(portal, denied, &s));
   CHECK(s.state == AB_PORTAL_SESSION_STATE_CLOSED, "closed");
   ab_portal_session_free(&s);
   ab_string_free(user);
   ab_string_free(last);
+  free(denied);
 
   /* decisions: refused, failed */
   EXPECT_OK(ab_sandbox_nopass_send(sb, "AddUsers", "[{\"givenName\":\"C\",\"email\":\"c@example.com\"}]", NULL, NULL,
@@ -278,7 +354,7 @@ int main(void) {
 
   /* waits: timeout and cancellation */
   EXPECT_OK(ab_portal_request_authorization(portal, "bob", &s));
-  char *pending = strdup(s.auth_id);
+  char *pending = strdup(s.handle);
   uint64_t version = s.version;
   ab_portal_session_free(&s);
   EXPECT_STATUS(ab_portal_wait_session(portal, pending, version, 1500, 1000, NULL, &s), AB_STATUS_TIMEOUT,
@@ -289,8 +365,13 @@ int main(void) {
   EXPECT_STATUS(ab_portal_wait_session(portal, pending, version, 60000, 1000, cancel, &s), AB_STATUS_CANCELLED,
                 "cancelled");
   ab_cancel_free(cancel);
-  EXPECT_STATUS(ab_portal_session_get(portal, "no-such-auth-id", &s), AB_STATUS_NOT_FOUND, "unknown authId");
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "UpdatePicture", pending, NULL, NULL, NULL, NULL));
+  EXPECT_STATUS(ab_portal_session_get(portal, "no-such-handle", &s), AB_STATUS_NOT_FOUND, "unknown handle");
+  ab_portal_redeemed_login none;
+  memset(&none, 0, sizeof none);
+  EXPECT_STATUS(ab_portal_redeem_login(portal, "no-such-handle", &none), AB_STATUS_NOT_FOUND, "unknown handle");
+  EXPECT_OK(ab_sandbox_nopass_last_auth_id(sb, "bob", &last));
+  EXPECT_OK(ab_sandbox_nopass_send(sb, "UpdatePicture", last, NULL, NULL, NULL, NULL));
+  ab_string_free(last);
   EXPECT_OK(ab_portal_wait_session(portal, pending, version, 30000, 1000, NULL, &s));
   CHECK(s.version > version && s.pictures == 2, "a new picture wakes the wait");
   ab_portal_session_free(&s);
@@ -298,8 +379,10 @@ int main(void) {
 
   direct_handle();
 
-  /* the NoPass server registers a user itself; the hook accepts */
+  /* the NoPass server registers a user itself; the hook accepts, and no session opens */
   EXPECT_OK(ab_sandbox_nopass_register_user_from_server(sb, "carol", "carol@example.com", &auth_id));
+  CHECK(seen.validated_by_server == 1 && seen.registered_by_server == 1, "hooks saw origin nopass_server");
+  EXPECT_STATUS(ab_portal_session_get(portal, auth_id, &s), AB_STATUS_NOT_FOUND, "no session opened");
   ab_string_free(auth_id);
 
   EXPECT_OK(ab_sandbox_nopass_send(sb, "DisableService", NULL, NULL, NULL, &http, NULL));
