@@ -2711,6 +2711,17 @@ ab_status ab_sandbox_nopass_register_portal(const struct ab_sandbox *sandbox,
                                             char **out_portal_id);
 
 /**
+ * Takes the portal as registered with this `portalId`, `authToken` and `sCode` without
+ * calling it: for a portal registered by callbacks handed to it directly (`ab_portal_handle`)
+ * or through a policy the stand-in's own calls do not pass. The stand-in then accepts the
+ * portal's calls (PreRegisterUser, RequestAuthorization) with that `authToken`.
+ */
+ab_status ab_sandbox_nopass_set_registration(const struct ab_sandbox *sandbox,
+                                             const char *portal_id,
+                                             const char *auth_token,
+                                             const char *s_code);
+
+/**
  * Makes `user_id` a NoPass user who can log in (as if registered earlier).
  */
 ab_status ab_sandbox_nopass_add_user(const struct ab_sandbox *sandbox, const char *user_id);

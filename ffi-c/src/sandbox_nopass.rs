@@ -8,7 +8,7 @@
 
 use std::ffi::c_char;
 
-use authbridge::sandbox::{CallbackReply, NoPassSim};
+use authbridge::sandbox::{CallbackReply, NoPassSim, SimPortal};
 use authbridge::{Error, Vendor, VendorDetail};
 
 use crate::args::{handle, opt_out, opt_string, out, string, OwnedString};
@@ -78,6 +78,27 @@ pub unsafe extern "C" fn ab_sandbox_nopass_register_portal(
         out(out_portal_id, "out_portal_id")?;
         let portal = block_on(sim.register_portal(admin_id))??;
         write_id(&portal.portal_id, out_portal_id, "out_portal_id")
+    })
+}
+
+/// Takes the portal as registered with this `portalId`, `authToken` and `sCode` without
+/// calling it: for a portal registered by callbacks handed to it directly (`ab_portal_handle`)
+/// or through a policy the stand-in's own calls do not pass. The stand-in then accepts the
+/// portal's calls (PreRegisterUser, RequestAuthorization) with that `authToken`.
+#[no_mangle]
+pub unsafe extern "C" fn ab_sandbox_nopass_set_registration(
+    sandbox: *const ab_sandbox,
+    portal_id: *const c_char,
+    auth_token: *const c_char,
+    s_code: *const c_char,
+) -> ab_status {
+    control(sandbox, |sim| {
+        // SAFETY: C strings or NULL.
+        let portal_id = unsafe { string(portal_id, "portal_id") }?.to_string();
+        let auth_token = unsafe { string(auth_token, "auth_token") }?.to_string();
+        let s_code = unsafe { string(s_code, "s_code") }?.to_string();
+        sim.set_registration(SimPortal { portal_id, auth_token, s_code });
+        Ok(())
     })
 }
 
