@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The C ABI: the committed header must be what the pinned cbindgen generates; then the C tests
-# (and a C++ translation unit, and the README's C example) are compiled with
+# (and a C++ translation unit, and the examples the README shows) are compiled with
 # -std=c11 -Wall -Wextra -Werror, linked once against the shared and once against the static
 # library, and run plainly, under AddressSanitizer, and under valgrind (no definite leaks).
 set -euo pipefail
@@ -51,6 +51,7 @@ SHARED=(-L"$abs_lib" -lauthbridge_ffi -Wl,-rpath,"$abs_lib" -lpthread)
 # Debug info of the static library is dropped at link time: it only slows the link.
 STATIC=(-Wl,--gc-sections -Wl,--strip-debug "$abs_lib/libauthbridge_ffi.a" $(pkg-config --libs-only-l --static authbridge | sed 's/-lauthbridge_ffi//'))
 TESTS=(null_args nevis_test authx_test descope_test otpone_test nopass_test nopass_attack_test threads_test panic_test)
+EXAMPLES=(nevis_login nopass_portal)
 src() { if [ "$1" = null_args ]; then echo "$out/null_args.c"; else echo "tests/c/$1.c"; fi; }
 
 build() { # variant extra-flags... -- link-flags...
@@ -61,34 +62,36 @@ build() { # variant extra-flags... -- link-flags...
   for t in "${TESTS[@]}"; do
     cc "${CFLAGS[@]}" "${flags[@]}" "$(src "$t")" tests/c/abtest.c tests/c/handles.c "${link[@]}" -o "$out/$t.$variant"
   done
-  # The README example, built the way it says: with pkg-config.
-  cc -std=c11 -Wall -Wextra -Werror "${flags[@]}" examples/c/nevis_login.c \
-    $(pkg-config --cflags authbridge) "${link[@]}" -o "$out/nevis_login.$variant"
+  # The README examples, built the way it says: with pkg-config.
+  for e in "${EXAMPLES[@]}"; do
+    cc -std=c11 -Wall -Wextra -Werror "${flags[@]}" "examples/c/$e.c" \
+      $(pkg-config --cflags authbridge) "${link[@]}" -o "$out/$e.$variant"
+  done
   c++ -std=c++17 -Wall -Wextra -Werror "${flags[@]}" -Iinclude tests/c/cxx_include.cpp "${link[@]}" -o "$out/cxx_include.$variant"
 }
 
 run() { # variant [runner...]
   local variant=$1; shift
-  for t in "${TESTS[@]}" nevis_login cxx_include; do
+  for t in "${TESTS[@]}" "${EXAMPLES[@]}" cxx_include; do
     say "$t ($variant)"
     "$@" "$out/$t.$variant"
   done
 }
 
-# The README shows the example's source as it is.
-python3 - <<'PY'
+# The README shows the examples' source as it is: each C block is part of one example.
+python3 - "${EXAMPLES[@]}" <<'PY'
 import re, sys
 readme = open("README.md").read()
 start = readme.index("## Use from C and C++")
 section = readme[start:readme.index("\n## ", start + 1)]
-example = open("examples/c/nevis_login.c").read()
+examples = [open(f"examples/c/{name}.c").read() for name in sys.argv[1:]]
 blocks = re.findall(r"```c\n(.*?)```", section, re.S)
 if not blocks:
     sys.exit("README's C section shows no C example")
 for block in blocks:
-    for part in block.split('#include "authbridge.h"\n'):
-        if part.strip() and part.strip() not in example:
-            sys.exit("README's C example differs from examples/c/nevis_login.c")
+    parts = [p.strip() for p in block.split('#include "authbridge.h"\n') if p.strip()]
+    if not any(all(p in example for p in parts) for example in examples):
+        sys.exit("a C example in the README differs from every file in examples/c: " + block[:60])
 PY
 
 say "compile: shared, static, AddressSanitizer"
