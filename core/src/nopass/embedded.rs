@@ -12,7 +12,7 @@ use hyper::body::Incoming;
 use super::portal::Portal;
 use super::request::RequestHead;
 use super::response::PortalResponse;
-use crate::serve::{full, serve, ResponseBody, ServerHandle};
+use crate::serve::{full, serve, Peer, ResponseBody, ServerHandle};
 use crate::Result;
 
 /// A running embedded receiver. Stops when [`EmbeddedServer::stop`] is called or it is
@@ -64,10 +64,10 @@ impl EmbeddedServer {
 async fn answer(
     portal: Portal,
     request: http::Request<Incoming>,
-    peer: SocketAddr,
+    peer: Peer,
 ) -> std::io::Result<http::Response<ResponseBody>> {
     let (parts, mut body) = request.into_parts();
-    let head = RequestHead::from_parts(&parts, Some(peer.ip()));
+    let head = RequestHead::from_parts(&parts, Some(peer.addr.ip()));
     let response = match portal.begin(head) {
         Err(response) => response,
         Ok(mut inbound) => loop {
