@@ -1,4 +1,4 @@
-//! One accepted connection, from its accept to its close: hyper serves it,
+//! One accepted connection, from its TLS handshake (if any) to its close: hyper serves it,
 //! and it ends early when it goes idle, when the server drains (after the request in hand),
 //! or when the server aborts.
 
@@ -22,7 +22,12 @@ use super::{Peer, ResponseBody, ServeOptions};
 pub(super) struct Context<H> {
     handler: H,
     http: http1::Builder,
+    /// The TLS handshake's time limit too.
+    #[cfg(feature = "server")]
+    header_read_timeout: Option<Duration>,
     idle_timeout: Option<Duration>,
+    #[cfg(feature = "server")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
     /// Finish the request in hand, then close.
     pub(super) drain: CancellationToken,
     /// Close now.
@@ -34,7 +39,17 @@ impl<H> Context<H> {
         let mut http = http1::Builder::new();
         // hyper needs a timer for its header read timeout; `None` turns its default 30 s off.
         http.keep_alive(true).timer(TokioTimer::new()).header_read_timeout(options.header_read_timeout);
-        Self { handler, http, idle_timeout: options.idle_timeout, drain, abort }
+        Self {
+            handler,
+            http,
+            #[cfg(feature = "server")]
+            header_read_timeout: options.header_read_timeout,
+            idle_timeout: options.idle_timeout,
+            #[cfg(feature = "server")]
+            tls: options.tls.as_ref().map(super::ServerTls::acceptor),
+            drain,
+            abort,
+        }
     }
 }
 
@@ -46,7 +61,31 @@ where
 {
     let activity = Activity::new();
     let stream = Tracked::new(stream, activity.clone());
-    serve_http(stream, Peer { addr }, activity, &context).await;
+    #[cfg(feature = "server")]
+    if let Some(acceptor) = &context.tls {
+        let handshake = within(context.header_read_timeout, acceptor.accept(stream));
+        let tls = tokio::select! {
+            biased;
+            _ = context.drain.cancelled() => return,
+            handshake = handshake => match handshake {
+                Some(Ok(tls)) => tls,
+                Some(Err(error)) => {
+                    tracing::debug!(%addr, %error, "TLS handshake failed");
+                    return;
+                }
+                None => {
+                    tracing::debug!(%addr, "TLS handshake timed out");
+                    return;
+                }
+            },
+        };
+        // rustls completes a handshake only when its verifier accepted the certificate, and
+        // asks for one only when client CAs are configured.
+        let client_certificate_verified = tls.get_ref().1.peer_certificates().is_some_and(|c| !c.is_empty());
+        let peer = Peer { addr, client_certificate_verified };
+        return serve_http(tls, peer, activity, &context).await;
+    }
+    serve_http(stream, Peer { addr, client_certificate_verified: false }, activity, &context).await;
 }
 
 async fn serve_http<I, H, F>(io: I, peer: Peer, activity: Arc<Activity>, context: &Context<H>)
@@ -83,7 +122,8 @@ where
                 connection.as_mut().graceful_shutdown();
             }
             // Dropped, not shut down: with nothing in hand there is nothing to finish, and a
-            // client that stopped reading cannot hold it open.
+            // client that stopped reading cannot hold it open. (Over TLS no close_notify is
+            // sent; HTTP/1.1 frames its messages, so nothing is lost by that.)
             _ = &mut idle => {
                 tracing::debug!(addr = %peer.addr, "idle connection closed");
                 return;
@@ -95,5 +135,14 @@ where
                 return;
             }
         }
+    }
+}
+
+/// `future`, or `None` if it takes longer than `limit` (when there is one).
+#[cfg(feature = "server")]
+async fn within<T>(limit: Option<Duration>, future: impl Future<Output = T>) -> Option<T> {
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, future).await.ok(),
+        None => Some(future.await),
     }
 }

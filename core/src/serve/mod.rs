@@ -2,12 +2,14 @@
 //!
 //! The loop accepts connections up to a cap and serves each on its own task
 //! (`connection.rs`) under the limits of [`ServeOptions`]: a header read timeout (hyper's),
-//! an idle timeout (`activity.rs`), and a stop that lets requests in flight finish within a
-//! grace period.
+//! an idle timeout (`activity.rs`), optional TLS (`tls.rs`, feature `server`), and a stop that
+//! lets requests in flight finish within a grace period.
 
 mod activity;
 mod connection;
 mod options;
+#[cfg(feature = "server")]
+mod tls;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -28,6 +30,8 @@ use crate::{Error, Result};
 
 use connection::Context;
 pub use options::ServeOptions;
+#[cfg(feature = "server")]
+pub use tls::ServerTls;
 
 /// The body type every handler answers with.
 pub type ResponseBody = BoxBody<Bytes, std::io::Error>;
@@ -43,6 +47,9 @@ pub fn full(bytes: impl Into<Bytes>) -> ResponseBody {
 pub struct Peer {
     /// The client's address.
     pub addr: SocketAddr,
+    /// The connection is TLS and the client presented a certificate that was verified against
+    /// the client CAs of `ServeOptions::tls` (see `ServerTls::require_client_certificates`).
+    pub client_certificate_verified: bool,
 }
 
 /// A running server. Dropping the handle closes it and every connection at once;

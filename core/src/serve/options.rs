@@ -6,17 +6,18 @@ use tokio::sync::Semaphore;
 
 use crate::{Error, Result};
 
-/// Timeouts, a connection cap and the stop grace for [`super::serve_with`].
+/// Timeouts, a connection cap, the stop grace and TLS for [`super::serve_with`].
 ///
 /// The default is the loop as a local test double needs it (what the sandbox runs with): no
-/// timeouts, no cap, and [`super::ServerHandle::stop`] closes connections at once. A
+/// timeouts, no cap, no TLS, and [`super::ServerHandle::stop`] closes connections at once. A
 /// server facing a network sets every limit; the NoPass receiver's `ReceiverOptions` does.
 #[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
     /// How long a client has to send a whole request head, counted from the moment the
     /// connection is ready for one: accepted, or done with its previous answer (hyper starts
     /// the clock there, so this also bounds the wait for the next request on a kept-alive
-    /// connection). On expiry the connection is closed without an answer. `None`: no limit.
+    /// connection). With TLS the handshake has this long too, before the head's own clock
+    /// starts. On expiry the connection is closed without an answer. `None`: no limit.
     pub header_read_timeout: Option<Duration>,
     /// A connection on which no request is being handled and no byte has moved for this long
     /// is closed: an idle keep-alive connection, or one opened and never used. `None`: no
@@ -31,6 +32,9 @@ pub struct ServeOptions {
     /// How long [`super::ServerHandle::stop`] lets requests in flight finish before it closes
     /// their connections. Idle connections are closed at once either way.
     pub shutdown_grace: Duration,
+    /// Serve HTTPS instead of HTTP.
+    #[cfg(feature = "server")]
+    pub tls: Option<super::ServerTls>,
 }
 
 impl ServeOptions {
