@@ -22,7 +22,8 @@
 //! [`Portal::handle`] takes method, path, headers and body and gives status, content type and
 //! body, so any web framework can mount it; [`Portal::begin`] is the streaming entry that
 //! refuses an oversized body before it is buffered; the embedded server (feature `server`)
-//! serves it for hosts with no web stack.
+//! serves it for hosts with no web stack, with timeouts, a connection cap and optional
+//! (mutual) TLS set by `ReceiverOptions`.
 //!
 //! Incoming calls carry no authentication (VENDOR-NOTES), so the portal makes sure of its
 //! callers itself (DESIGN "Trust model"):
@@ -68,6 +69,8 @@ mod throttle;
 
 #[cfg(feature = "server")]
 mod embedded;
+#[cfg(feature = "server")]
+mod receiver_options;
 
 pub use blocking::BlockingPortal;
 pub use config::{AccessPolicy, IpRange, NoPassServerConfig, PortalConfig, ResponseMode, SharedSecret};
@@ -90,7 +93,11 @@ pub use store::{conflict as store_conflict, Change, MemoryStore, PortalStore, Se
 pub use store::SqliteStore;
 
 #[cfg(feature = "server")]
+pub use crate::serve::ServerTls;
+#[cfg(feature = "server")]
 pub use embedded::EmbeddedServer;
+#[cfg(feature = "server")]
+pub use receiver_options::ReceiverOptions;
 
 #[cfg(all(feature = "sandbox", test))]
 pub(crate) use png::check_png;
