@@ -11,7 +11,7 @@ mod receiver_support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use authbridge::nopass::{Callback, EmbeddedServer, NoHooks, ReceiverOptions, ServerTls};
+use authbridge::nopass::{AccessPolicy, Callback, EmbeddedServer, NoHooks, Portal, ReceiverOptions, ServerTls};
 use authbridge::serve::{full, serve_with, Peer, ServeOptions};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use receiver_support::*;
@@ -189,6 +189,34 @@ async fn requests_are_marked_verified_only_on_mutual_tls_connections() {
     let tls_only = ServeOptions { tls: Some(server_tls(&pki)), ..ServeOptions::default() };
     assert_eq!(verified(tls_only, client.clone(), "https").await, "false");
     assert_eq!(verified(ServeOptions::default(), client, "http").await, "false");
+}
+
+#[tokio::test]
+async fn the_client_certificate_policy_admits_only_callers_the_receiver_verified() {
+    let pki = pki();
+    let portal = Portal::builder(nopass_support::config().access(AccessPolicy::client_certificate())).build().unwrap();
+    let start =
+        |tls: ServerTls| EmbeddedServer::start_with(portal.clone(), localhost(), ReceiverOptions::default().tls(tls));
+
+    // Mutual TLS: the NoPass server's certificate gets the callback served.
+    let mutual = start(mutual_tls(&pki)).await.unwrap();
+    let answer = pre_register(&https_client(&pki, Some(&pki.client)), &mutual.url()).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    mutual.stop().await;
+    portal.reset().await.unwrap();
+
+    // TLS without a client CA: a certificate the client presents proves nothing, so an
+    // attacker's callback is refused before it is parsed, and nothing changes.
+    let plain = start(server_tls(&pki)).await.unwrap();
+    let before = portal.status().await.unwrap();
+    for identity in [None, Some(&pki.client), Some(&pki.stranger)] {
+        let answer = pre_register(&https_client(&pki, identity), &plain.url()).await.unwrap();
+        assert_eq!(answer.status(), 403);
+        let body: serde_json::Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+        assert_eq!(body["errors"][0]["code"], "client_certificate_required");
+    }
+    assert_eq!(portal.status().await.unwrap(), before);
+    plain.stop().await;
 }
 
 #[tokio::test]
