@@ -87,7 +87,10 @@ pub use server_calls::{PreRegisteredUser, UserPreRegistration};
 pub use state::{
     LoginSession, PendingRegistration, PortalPhase, PortalRecord, RedeemedLogin, SessionOrigin, SessionState,
 };
-pub use store::{conflict as store_conflict, Change, MemoryStore, PortalStore, SessionKey, StoreFuture, StoreOp};
+pub use store::{
+    conflict as store_conflict, silent_feed, Change, ChangeBroadcast, ChangeFeed, MemoryStore, PortalStore, SessionKey,
+    StoreEvent, StoreFuture, StoreOp,
+};
 
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;

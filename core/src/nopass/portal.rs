@@ -9,8 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::FutureExt;
-use tokio::sync::watch;
+use futures_util::{FutureExt, StreamExt};
 use tracing::Instrument;
 
 use super::blocking::BlockingPortal;
@@ -39,7 +38,6 @@ pub(crate) struct Inner {
     pub(crate) store: Arc<dyn PortalStore>,
     pub(crate) hooks: Arc<dyn PortalHooks>,
     pub(super) server: Option<ServerClient>,
-    changes: watch::Sender<u64>,
     last_purge_ms: AtomicU64,
     pub(crate) subjects: Subjects,
     pub(crate) admin_throttle: AdminThrottle,
@@ -99,14 +97,12 @@ impl PortalBuilder {
             );
         }
         let server = self.config.server.as_ref().map(ServerClient::new).transpose()?;
-        let (changes, _) = watch::channel(0);
         Ok(Portal {
             inner: Arc::new(Inner {
                 config: self.config,
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 hooks: self.hooks.unwrap_or_else(|| Arc::new(NoHooks)),
                 server,
-                changes,
                 last_purge_ms: AtomicU64::new(0),
                 subjects: Subjects::default(),
                 admin_throttle: AdminThrottle::default(),
@@ -204,15 +200,18 @@ impl Portal {
     /// Waits until the session's version is above `seen_version` (pass 0 for "now"), or it
     /// expires, and returns it: what a login page's long-poll needs. Fails with `timeout`
     /// after `options.timeout`, `cancelled` if cancelled, `not_found` for an unknown handle.
-    /// Changes made in this process wake the wait at once; the store is also read every
-    /// `options.interval` for changes made by other processes sharing it.
+    ///
+    /// The store's change feed wakes the wait when its own session changes, in this process
+    /// or (with a shared store that notifies, such as Redis) in another; the session is also
+    /// read every `options.interval` as a safety net.
     pub async fn wait_session(&self, handle: &str, seen_version: u64, options: &WaitOptions) -> Result<LoginSession> {
         let deadline = tokio::time::Instant::now() + options.timeout;
         let interval = options.interval.max(WaitOptions::MIN_INTERVAL);
         let cancel = options.cancel.clone().unwrap_or_default();
-        let mut changes = self.inner.changes.subscribe();
+        // Subscribed before the first read, so no change between the read and the wait is lost.
+        let mut feed = self.inner.store.subscribe();
+        let mut feed_open = true;
         loop {
-            changes.borrow_and_update();
             let now = now_ms();
             let session = self.session(handle).await?.ok_or_else(unknown_handle)?;
             if session.version > seen_version || session.state == SessionState::Expired {
@@ -223,15 +222,18 @@ impl Portal {
                 let left = Duration::from_millis(session.expires_at_ms.saturating_sub(now));
                 wake = wake.min(tokio::time::Instant::now() + left);
             }
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                changed = changes.changed() => {
-                    if changed.is_err() {
-                        tokio::time::sleep_until(wake).await;
-                    }
+            // Sleep until this session may have changed, or the next poll is due.
+            loop {
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return Err(Error::Cancelled),
+                    event = feed.next(), if feed_open => match event {
+                        Some(event) if event.touches(handle) => break,
+                        Some(_) => continue,
+                        None => feed_open = false,
+                    },
+                    _ = tokio::time::sleep_until(wake) => break,
                 }
-                _ = tokio::time::sleep_until(wake) => {}
             }
             if tokio::time::Instant::now() >= deadline {
                 return Err(Error::Timeout { what: "nopass session change".into(), after: options.timeout });
@@ -343,7 +345,8 @@ impl Inner {
         })
     }
 
-    /// Applies a change (with a purge now and then) and wakes session waiters.
+    /// Applies a change (with a purge now and then); the store's change feed wakes the waits
+    /// of the sessions it touched.
     pub(crate) async fn apply(&self, mut change: Change) -> Result<()> {
         let now = now_ms();
         let last = self.last_purge_ms.load(Ordering::Relaxed);
@@ -359,7 +362,6 @@ impl Inner {
         if purge {
             self.last_purge_ms.store(now, Ordering::Relaxed);
         }
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
         Ok(())
     }
 

@@ -8,14 +8,18 @@
 //! refuses a change whose expectations no longer hold with a `conflict` error. That makes an
 //! `otp` usable once and a state transition happen once even when several processes share one
 //! store. The portal answers the NoPass server only after [`PortalStore::apply`] returned, so
-//! a durable store has the change on disk before the 200 is sent.
+//! a durable store has the change on disk before the 200 is sent. A store also tells its
+//! subscribers which sessions each change touched ([`PortalStore::subscribe`]), so a wait
+//! wakes for its own session only.
 
+mod feed;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 use futures_util::future::BoxFuture;
 
+pub use feed::{silent_feed, ChangeBroadcast, ChangeFeed, StoreEvent};
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
@@ -74,8 +78,15 @@ pub trait PortalStore: Send + Sync + 'static {
     fn registration(&self, digest: [u8; 32]) -> StoreFuture<'_, Option<PendingRegistration>>;
     /// The session with this handle or `authId` digest, as stored.
     fn session(&self, key: SessionKey) -> StoreFuture<'_, Option<LoginSession>>;
-    /// Applies every operation of `change`, or none.
+    /// Applies every operation of `change`, or none; once applied, tells the subscribers
+    /// ([`PortalStore::subscribe`]) what it touched.
     fn apply(&self, change: Change) -> StoreFuture<'_, ()>;
+    /// The changes committed from now on, by this process and — for a store several processes
+    /// share and that can tell — by the others. The default tells nothing; the portal's waits
+    /// then find changes by polling alone.
+    fn subscribe(&self) -> ChangeFeed {
+        silent_feed()
+    }
 }
 
 /// The error a store gives when a change's expectations no longer hold.

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use futures_util::future;
 
-use super::{conflict, Change, PortalStore, SessionKey, StoreFuture, StoreOp};
+use super::{conflict, Change, ChangeBroadcast, ChangeFeed, PortalStore, SessionKey, StoreEvent, StoreFuture, StoreOp};
 use crate::nopass::state::{LoginSession, PendingRegistration, PortalRecord};
 use crate::Result;
 
@@ -44,6 +44,7 @@ impl State {
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    changes: ChangeBroadcast,
 }
 
 impl MemoryStore {
@@ -56,6 +57,13 @@ impl MemoryStore {
     }
 
     fn apply_now(&self, change: Change) -> Result<()> {
+        let event = StoreEvent::of(&change);
+        self.apply_locked(change)?;
+        self.changes.publish(event);
+        Ok(())
+    }
+
+    fn apply_locked(&self, change: Change) -> Result<()> {
         let mut state = self.state();
         if state.portal.version != change.portal_version {
             return Err(conflict("the portal record changed"));
@@ -129,5 +137,9 @@ impl PortalStore for MemoryStore {
 
     fn apply(&self, change: Change) -> StoreFuture<'_, ()> {
         Box::pin(future::ready(self.apply_now(change)))
+    }
+
+    fn subscribe(&self) -> ChangeFeed {
+        self.changes.subscribe()
     }
 }

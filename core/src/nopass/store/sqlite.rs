@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use super::{conflict, Change, PortalStore, SessionKey, StoreFuture, StoreOp};
+use super::{conflict, Change, ChangeBroadcast, ChangeFeed, PortalStore, SessionKey, StoreEvent, StoreFuture, StoreOp};
 use crate::nopass::state::{LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState};
 use crate::{Error, Result, Secret};
 
@@ -70,6 +70,9 @@ CREATE INDEX IF NOT EXISTS registrations_expires_at ON registrations (expires_at
 pub struct SqliteStore {
     conn: Arc<Mutex<Owned>>,
     path: Option<PathBuf>,
+    /// Tells this process's subscribers; another process sharing the file is not told (its
+    /// waits poll).
+    changes: ChangeBroadcast,
 }
 
 /// A connection and the process that opened it.
@@ -104,7 +107,8 @@ impl SqliteStore {
 
     fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         prepare(&conn, path.is_some())?;
-        Ok(Self { conn: Arc::new(Mutex::new(Owned { pid: std::process::id(), conn })), path })
+        let conn = Arc::new(Mutex::new(Owned { pid: std::process::id(), conn }));
+        Ok(Self { conn, path, changes: ChangeBroadcast::default() })
     }
 
     /// Runs `work` on the connection on tokio's blocking pool (SQLite calls block, and a
@@ -424,6 +428,16 @@ impl PortalStore for SqliteStore {
     }
 
     fn apply(&self, change: Change) -> StoreFuture<'_, ()> {
-        self.run(move |conn| apply_change(conn, change))
+        let event = StoreEvent::of(&change);
+        let applied = self.run(move |conn| apply_change(conn, change));
+        Box::pin(async move {
+            applied.await?;
+            self.changes.publish(event);
+            Ok(())
+        })
+    }
+
+    fn subscribe(&self) -> ChangeFeed {
+        self.changes.subscribe()
     }
 }
