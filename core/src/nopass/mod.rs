@@ -95,6 +95,9 @@ pub use store::{
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 
+#[cfg(feature = "store-contract")]
+pub use store::contract as store_contract;
+
 #[cfg(feature = "server")]
 pub use crate::serve::ServerTls;
 #[cfg(feature = "server")]

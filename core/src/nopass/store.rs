@@ -12,6 +12,8 @@
 //! subscribers which sessions each change touched ([`PortalStore::subscribe`]), so a wait
 //! wakes for its own session only.
 
+#[cfg(feature = "store-contract")]
+pub mod contract;
 mod feed;
 mod memory;
 #[cfg(feature = "sqlite")]
