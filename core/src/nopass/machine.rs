@@ -18,8 +18,14 @@ use super::fields::Fields;
 use super::portal::Inner;
 use super::response::{Outcome, Refusal};
 use super::routes::Callback;
-use super::state::{PortalPhase, PortalRecord};
+use super::state::{now_ms, LoginSession, PortalPhase, PortalRecord};
+use super::store::{Change, SessionKey, StoreOp};
 use super::subjects::{Subject, SubjectGuard};
+use crate::Error;
+
+/// How often a session's change is decided again when concurrent changes keep getting in
+/// first.
+const COMMIT_ATTEMPTS: usize = 8;
 
 pub(crate) async fn dispatch(
     inner: &Inner,
@@ -95,6 +101,38 @@ async fn claim_portal(inner: &Inner, callback: Callback) -> Result<(SubjectGuard
     let record = inner.load_portal().await?;
     gate(callback, record.phase)?;
     Ok((guard, record))
+}
+
+/// Commits a session's next state as `decide` makes it from the session read. When a
+/// concurrent change got in first (another replica's callback on the same login, the portal's
+/// own lifecycle), the portal and the session are read again and the change decided again, a
+/// few times: the NoPass server gets a 409 only when the state really forbids the change. The
+/// hook's answer stands; only the transition is decided again.
+async fn update_session(
+    inner: &Inner,
+    callback: Callback,
+    mut record: PortalRecord,
+    mut session: LoginSession,
+    decide: impl Fn(&LoginSession, u64) -> Result<LoginSession, Refusal>,
+) -> Result<(), Refusal> {
+    for _ in 0..COMMIT_ATTEMPTS {
+        let next = decide(&session, now_ms())?;
+        let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
+        match inner.apply(Change { portal_version: record.version, ops: vec![op] }).await {
+            Ok(()) => return Ok(()),
+            Err(Error::Conflict(_)) => {
+                record = inner.load_portal().await?;
+                gate(callback, record.phase)?;
+                let key = SessionKey::Handle(session.handle.clone());
+                session = inner.stored_session(key).await?.ok_or_else(Refusal::conflict)?;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "portal store failed");
+                return Err(Refusal::store_failed());
+            }
+        }
+    }
+    Err(Refusal::conflict())
 }
 
 /// Every callback that carries `portalId` must carry the one ConfirmRegistration stored

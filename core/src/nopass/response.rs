@@ -127,8 +127,11 @@ impl Refusal {
         Self::new(500, "hook_failed", format!("the portal could not process {callback}; nothing was changed"))
     }
 
+    /// 503: the store could not be read or written (e.g. Redis is down). Nothing changed; the
+    /// NoPass server calls again.
     pub(crate) fn store_failed() -> Self {
         Self::new(503, "store_unavailable", "the portal could not save the change; nothing was changed, try again")
+            .with_header("Retry-After", "1")
     }
 
     /// 503: a hook (or the callback ahead of this one on the same subject) did not finish

@@ -4,13 +4,13 @@
 
 use base64::Engine;
 
-use super::{check_portal_id, Fields, Inner, Outcome, Refusal};
+use super::{check_portal_id, update_session, Fields, Inner, Outcome, Refusal};
 use crate::nopass::digest::digest;
 use crate::nopass::events::{AuthorizationResult, PictureUpdate, SessionClosing};
 use crate::nopass::png::check_png;
 use crate::nopass::routes::Callback;
 use crate::nopass::state::{now_ms, LoginSession, PortalRecord, SessionState};
-use crate::nopass::store::{Change, SessionKey, StoreOp};
+use crate::nopass::store::SessionKey;
 use crate::nopass::subjects::{Subject, SubjectGuard};
 
 const ID: Option<usize> = Some(256);
@@ -62,8 +62,7 @@ pub(super) async fn update_picture(inner: &Inner, record: PortalRecord, mut f: F
         .map_err(|_| Refusal::invalid("image", "must be a PNG file coded in base64"))?;
     check_png(&png).map_err(|rule| Refusal::invalid("image", rule))?;
     let (_claim, session) = claim_session(inner, Callback::UpdatePicture, &auth_id).await?;
-    let now = now_ms();
-    still_pending(&session, now)?;
+    still_pending(&session, now_ms())?;
     let event = PictureUpdate {
         handle: session.handle.clone(),
         user_id: session.user_id.clone(),
@@ -73,15 +72,17 @@ pub(super) async fn update_picture(inner: &Inner, record: PortalRecord, mut f: F
     };
     let hooks = inner.hooks.clone();
     inner.hook(Callback::UpdatePicture, hooks.update_picture(event)).await?;
-    let next = LoginSession {
-        image: Some(image),
-        next_change_ms: Some(next_change_ms),
-        picture_expires_at_ms: Some(now.saturating_add(next_change_ms)),
-        pictures: session.pictures.saturating_add(1),
-        ..changed(&session, now)
-    };
-    let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
-    inner.commit(Change { portal_version: record.version, ops: vec![op] }).await?;
+    update_session(inner, Callback::UpdatePicture, record, session, |session, now| {
+        still_pending(session, now)?;
+        Ok(LoginSession {
+            image: Some(image.clone()),
+            next_change_ms: Some(next_change_ms),
+            picture_expires_at_ms: Some(now.saturating_add(next_change_ms)),
+            pictures: session.pictures.saturating_add(1),
+            ..changed(session, now)
+        })
+    })
+    .await?;
     Ok(Outcome::Done)
 }
 
@@ -92,8 +93,7 @@ pub(super) async fn authorized_user(inner: &Inner, record: PortalRecord, mut f: 
     let authorized = f.bool("isAuthorized", true)?.unwrap_or(false);
     let reason = f.optional_str("reason", Some(2084))?;
     let (_claim, session) = claim_session(inner, Callback::AuthorizedUser, &auth_id).await?;
-    let now = now_ms();
-    still_pending(&session, now)?;
+    still_pending(&session, now_ms())?;
     let event = AuthorizationResult {
         handle: session.handle.clone(),
         user_id: session.user_id.clone(),
@@ -102,14 +102,17 @@ pub(super) async fn authorized_user(inner: &Inner, record: PortalRecord, mut f: 
     };
     let hooks = inner.hooks.clone();
     inner.hook(Callback::AuthorizedUser, hooks.authorized_user(event)).await?;
-    let (state, expires_at_ms) = if authorized {
-        (SessionState::Authorized, now.saturating_add(inner.config.redeem_ttl.as_millis() as u64))
-    } else {
-        (SessionState::Denied, session.expires_at_ms)
-    };
-    let next = LoginSession { state, reason, expires_at_ms, ..changed(&session, now) };
-    let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
-    inner.commit(Change { portal_version: record.version, ops: vec![op] }).await?;
+    let redeem_ttl = inner.config.redeem_ttl.as_millis() as u64;
+    update_session(inner, Callback::AuthorizedUser, record, session, |session, now| {
+        still_pending(session, now)?;
+        let (state, expires_at_ms) = if authorized {
+            (SessionState::Authorized, now.saturating_add(redeem_ttl))
+        } else {
+            (SessionState::Denied, session.expires_at_ms)
+        };
+        Ok(LoginSession { state, reason: reason.clone(), expires_at_ms, ..changed(session, now) })
+    })
+    .await?;
     Ok(Outcome::Bool(true))
 }
 
@@ -127,9 +130,12 @@ pub(super) async fn close_session(inner: &Inner, record: PortalRecord, mut f: Fi
     let event = SessionClosing { handle: session.handle.clone(), user_id: session.user_id.clone(), reported_user_id };
     let hooks = inner.hooks.clone();
     inner.hook(Callback::CloseSession, hooks.close_session(event)).await?;
-    let now = now_ms();
-    let next = LoginSession { state: SessionState::Closed, ..changed(&session, now) };
-    let op = StoreOp::UpdateSession { session: next, expected_version: session.version };
-    inner.commit(Change { portal_version: record.version, ops: vec![op] }).await?;
+    update_session(inner, Callback::CloseSession, record, session, |session, now| {
+        if session.state == SessionState::Closed {
+            return Err(Refusal::wrong_state("session_finished", "the session is closed already"));
+        }
+        Ok(LoginSession { state: SessionState::Closed, ..changed(session, now) })
+    })
+    .await?;
     Ok(Outcome::Bool(true))
 }
