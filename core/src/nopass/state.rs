@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Secret;
 
@@ -28,7 +28,7 @@ pub(crate) fn new_handle() -> String {
 /// before [`super::PortalConfig::pre_registration_ttl`] runs out, or it reads as
 /// `Unregistered` again) → `Registered` → (DisableService) → `Disabled`. Only the host can go
 /// back ([`super::Portal::reset`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PortalPhase {
     #[default]
@@ -57,7 +57,12 @@ impl PortalPhase {
 }
 
 /// The portal's registration with the NoPass server.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Serializes (camelCase) with `authToken` as `"***"`, as every [`Secret`] does: a store that
+/// encodes records with serde writes the token itself, from [`Secret::expose`], and reads the
+/// whole record back with `Deserialize`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PortalRecord {
     /// Increases with every change; stores refuse a change made on an older version.
     pub version: u64,
@@ -85,7 +90,7 @@ impl PortalRecord {
 }
 
 /// Who started a user registration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationOrigin {
     /// This portal, with PreRegisterUser: the user is known on the portal's side.
@@ -107,9 +112,11 @@ impl RegistrationOrigin {
 
 /// A user registration this portal started (PreRegisterUser) or accepted
 /// (ValidateUserRegistration), waiting for ConfirmUserRegistration with its `otp`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PendingRegistration {
-    /// SHA-256 of the `otp`: the store never holds the code itself.
+    /// SHA-256 of the `otp`: the store never holds the code itself. Hex in serde.
+    #[serde(with = "hex_digest")]
     pub digest: [u8; 32],
     /// The portal's user id given to PreRegisterUser, or the `login` of a registration the
     /// NoPass server started.
@@ -132,7 +139,7 @@ impl PendingRegistration {
 }
 
 /// Where a login session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
     /// Waiting for the person; pictures may change (or, for a registration, waiting for
@@ -180,7 +187,7 @@ impl SessionState {
 }
 
 /// How a session began.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionOrigin {
     /// The portal's RequestAuthorization.
@@ -208,14 +215,15 @@ impl SessionOrigin {
 /// The browser knows it by [`LoginSession::handle`] only. The NoPass server's `authId` is a
 /// capability (whoever holds it can answer for the login), so the session keeps only its
 /// digest and no API hands it out.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginSession {
     /// The opaque handle the host gives the browser: random, not derived from the `authId`.
     pub handle: String,
     /// SHA-256 of the `authId` the NoPass server refers to the session by; `None` while a
-    /// registration has not been confirmed.
-    #[serde(skip)]
+    /// registration has not been confirmed. Hex in serde (a digest of a random id: it
+    /// reveals nothing).
+    #[serde(with = "hex_digest::optional", default)]
     pub auth_digest: Option<[u8; 32]>,
     /// The portal's user id the login was requested (or the registration started) for.
     pub user_id: String,
@@ -286,7 +294,7 @@ impl fmt::Debug for LoginSession {
 }
 
 /// An authorised login, handed to the host exactly once by [`super::Portal::redeem_login`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RedeemedLogin {
     pub handle: String,
@@ -296,4 +304,89 @@ pub struct RedeemedLogin {
     pub origin: SessionOrigin,
     /// When the NoPass server authorised it (Unix milliseconds).
     pub authorized_at_ms: u64,
+}
+
+/// SHA-256 digests as lowercase hex in serde.
+mod hex_digest {
+    use data_encoding::HEXLOWER;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(digest: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&HEXLOWER.encode(digest))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[u8; 32], D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let bytes = HEXLOWER.decode(text.as_bytes()).map_err(D::Error::custom)?;
+        bytes.try_into().map_err(|_| D::Error::custom("a digest is 32 bytes"))
+    }
+
+    pub mod optional {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(digest: &Option<[u8; 32]>, serializer: S) -> Result<S::Ok, S::Error> {
+            match digest {
+                Some(digest) => super::serialize(digest, serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<[u8; 32]>, D::Error> {
+            #[derive(Deserialize)]
+            struct Digest(#[serde(with = "super")] [u8; 32]);
+            Ok(Option::<Digest>::deserialize(deserializer)?.map(|Digest(bytes)| bytes))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn state_reads_back_what_it_writes() {
+        let session = LoginSession {
+            handle: new_handle(),
+            auth_digest: Some([7; 32]),
+            user_id: "alice".into(),
+            origin: SessionOrigin::Registration,
+            state: SessionState::Redeemed,
+            reason: Some("r".into()),
+            image: None,
+            next_change_ms: Some(30_000),
+            picture_expires_at_ms: None,
+            pictures: 2,
+            created_at_ms: 1,
+            expires_at_ms: 2,
+            updated_at_ms: 3,
+            version: 4,
+        };
+        let json = serde_json::to_value(&session).unwrap();
+        assert_eq!(json["authDigest"], "07".repeat(32));
+        assert_eq!(serde_json::from_value::<LoginSession>(json).unwrap(), session);
+        let unconfirmed = LoginSession { auth_digest: None, ..session };
+        let back: LoginSession = serde_json::from_str(&serde_json::to_string(&unconfirmed).unwrap()).unwrap();
+        assert_eq!(back, unconfirmed);
+
+        let registration = PendingRegistration {
+            digest: [1; 32],
+            user_id: Some("u".into()),
+            handle: None,
+            created_at_ms: 1,
+            expires_at_ms: 2,
+        };
+        let back: PendingRegistration = serde_json::from_str(&serde_json::to_string(&registration).unwrap()).unwrap();
+        assert_eq!(back, registration);
+
+        let record: PortalRecord = serde_json::from_value(serde_json::json!({
+            "version": 3, "phase": "registered", "portalId": "p", "authToken": "tok", "settings": null, "changedAtMs": 9
+        }))
+        .unwrap();
+        assert_eq!(
+            (record.phase, record.auth_token.as_ref().map(Secret::expose)),
+            (PortalPhase::Registered, Some("tok"))
+        );
+        assert_eq!(serde_json::to_value(&record).unwrap()["authToken"], "***", "a token never serializes");
+    }
 }
