@@ -74,3 +74,37 @@ async fn a_wait_on_one_replica_wakes_for_a_callback_on_the_other() {
     assert_eq!(session.state, SessionState::Authorized);
     assert!(started.elapsed() < Duration::from_secs(5), "woken by polling, not by the store's feed");
 }
+
+#[tokio::test]
+async fn the_stand_in_spreads_callbacks_over_replicas_and_redelivers_past_a_dead_one() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let store: Arc<dyn PortalStore> = Arc::new(MemoryStore::new());
+    let replica = || Portal::builder(config_for(&sandbox)).shared_store(store.clone()).build().unwrap();
+    let localhost = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let a = authbridge::nopass::EmbeddedServer::start(replica(), localhost).await.unwrap();
+    let b = authbridge::nopass::EmbeddedServer::start(replica(), localhost).await.unwrap();
+    let dead = {
+        let c = authbridge::nopass::EmbeddedServer::start(replica(), localhost).await.unwrap();
+        let url = c.url();
+        c.stop().await;
+        url
+    };
+    let nopass = sandbox.nopass();
+    nopass.set_portal_urls(&[&a.url(), &b.url(), &dead]);
+    nopass.set_redeliveries(2);
+    // Pre-registration on one replica, registration on the next: one portal.
+    nopass.register_portal(ADMIN_ID).await.unwrap();
+    nopass.add_user("alice");
+    let portal = replica();
+    let login = portal.request_authorization("alice").await.unwrap();
+    let auth_id = nopass.last_auth_id("alice").unwrap();
+    // Three pictures: one of them is first sent to the dead replica and redelivered.
+    for _ in 0..3 {
+        assert!(nopass.update_picture(&auth_id).await.unwrap().is_success());
+    }
+    assert_eq!(portal.session(&login.handle).await.unwrap().unwrap().pictures, 4);
+
+    nopass.set_redeliveries(0);
+    nopass.set_portal_urls(&[&dead]);
+    assert!(nopass.update_picture(&auth_id).await.is_err(), "without redelivery a dead replica is an error");
+}

@@ -65,7 +65,11 @@ pub struct SimPreRegistration {
 #[derive(Debug, Default)]
 struct State {
     base_url: String,
-    portal_url: Option<String>,
+    /// The portal's replicas; callbacks go to each in turn.
+    portal_urls: Vec<String>,
+    next_portal: usize,
+    /// How many more times a callback that found no replica, or a 503, is delivered.
+    redeliveries: u32,
     portal: Option<SimPortal>,
     /// NoPass accounts that can log in.
     users: BTreeSet<String>,
@@ -83,7 +87,7 @@ pub struct NoPassSim {
 
 impl std::fmt::Debug for NoPassSim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NoPassSim").field("portal_url", &self.state().portal_url).finish_non_exhaustive()
+        f.debug_struct("NoPassSim").field("portal_urls", &self.state().portal_urls).finish_non_exhaustive()
     }
 }
 
@@ -122,11 +126,36 @@ impl NoPassSim {
 
     /// Where the portal's callbacks are (`http://host:port`, the mount path included if any).
     pub fn set_portal_url(&self, url: &str) {
-        self.state().portal_url = Some(url.trim_end_matches('/').to_string());
+        self.set_portal_urls(&[url]);
     }
 
+    /// A portal running as several replicas behind no balancer: each callback goes to the
+    /// next URL in turn, as a load balancer would spread them.
+    pub fn set_portal_urls(&self, urls: &[&str]) {
+        let mut state = self.state();
+        state.portal_urls = urls.iter().map(|url| url.trim_end_matches('/').to_string()).collect();
+        state.next_portal = 0;
+    }
+
+    /// The first of the portal's URLs.
     pub fn portal_url(&self) -> Option<String> {
-        self.state().portal_url.clone()
+        self.state().portal_urls.first().cloned()
+    }
+
+    /// Delivers a callback up to `times` more times when a replica cannot be reached or
+    /// answers 503 (after a short pause), each time to the next replica, as the NoPass server
+    /// retries. Off (0) by default, so a test sees every answer.
+    pub fn set_redeliveries(&self, times: u32) {
+        self.state().redeliveries = times;
+    }
+
+    /// The URL the next callback goes to (round-robin).
+    fn next_portal_url(&self) -> Option<String> {
+        let mut state = self.state();
+        let count = state.portal_urls.len();
+        let url = state.portal_urls.get(state.next_portal % count.max(1)).cloned();
+        state.next_portal = state.next_portal.wrapping_add(1);
+        url
     }
 
     /// The portal as registered by [`NoPassSim::register_portal`].

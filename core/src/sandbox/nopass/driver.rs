@@ -67,11 +67,29 @@ impl NoPassSim {
             .ok_or_else(|| Error::Config("the NoPass stand-in has not registered a portal (register_portal)".into()))
     }
 
-    /// POSTs `body` to the portal's `/api/PortalCommunication/<callback>` and returns the
-    /// answer, whatever its status.
+    /// POSTs `body` to the portal's `/api/PortalCommunication/<callback>` (on the next replica)
+    /// and returns the answer, whatever its status; redelivers it as
+    /// [`NoPassSim::set_redeliveries`] allows.
     pub async fn send(&self, callback: &str, body: &Value) -> Result<CallbackReply> {
+        let mut left = self.state().redeliveries;
+        loop {
+            let delivered = self.deliver(callback, body).await;
+            let pause = match &delivered {
+                Err(_) => std::time::Duration::from_millis(100),
+                Ok(reply) if reply.status == 503 => std::time::Duration::from_millis(200),
+                Ok(_) => return delivered,
+            };
+            if left == 0 {
+                return delivered;
+            }
+            left -= 1;
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    async fn deliver(&self, callback: &str, body: &Value) -> Result<CallbackReply> {
         let base = self
-            .portal_url()
+            .next_portal_url()
             .ok_or_else(|| Error::Config("the NoPass stand-in has no portal URL (set_portal_url)".into()))?;
         let url = format!("{base}/api/PortalCommunication/{callback}");
         let response = self
