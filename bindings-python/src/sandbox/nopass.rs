@@ -66,6 +66,18 @@ twin_clients! {
             self.inner.nopass().portal_url()
         }
 
+        /// A portal running as several replicas: each callback goes to the next URL in turn.
+        fn set_portal_urls(&self, urls: Vec<String>) {
+            let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+            self.inner.nopass().set_portal_urls(&urls);
+        }
+
+        /// Redelivers a callback up to `times` more times (to the next replica) when a replica
+        /// cannot be reached or answers 503, as the NoPass server retries. 0 by default.
+        fn set_redeliveries(&self, times: u32) {
+            self.inner.nopass().set_redeliveries(times);
+        }
+
         /// The portal as the stand-in registered it: `portal_id`, `auth_token`, `s_code`.
         fn registration(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
             self.inner.nopass().registration().map(|p| portal_dict(py, p)).transpose()
