@@ -685,11 +685,22 @@ typedef struct ab_portal ab_portal;
 typedef struct ab_portal_config ab_portal_config;
 
 /**
- * The embedded server: the portal's callbacks served over HTTP by the library itself.
+ * The embedded server: the portal's callbacks served over HTTP, or HTTPS with
+ * `ab_portal_server_start_with_options`, by the library itself.
  *
  * Thread-safe.
  */
 typedef struct ab_portal_server ab_portal_server;
+
+/**
+ * How the embedded receiver serves: timeouts, connection cap, stop grace, and TLS (plain HTTP
+ * until `ab_receiver_options_set_tls`). Taken (copied) by
+ * `ab_portal_server_start_with_options`, so one handle can start several servers and be freed
+ * right after.
+ *
+ * Thread-safe (setters lock the handle).
+ */
+typedef struct ab_receiver_options ab_receiver_options;
 
 /**
  * The running sandbox: one HTTP server per vendor compiled into the library, on 127.0.0.1
@@ -1989,9 +2000,10 @@ ab_status ab_portal_config_require_bearer_token(const struct ab_portal_config *c
 
 /**
  * Access policy: only callers whose TLS client certificate the embedded receiver verified
- * against its client CA; others are answered 403 `client_certificate_required`. Neither
- * `ab_portal_handle` nor the embedded receiver of this version verifies client certificates,
- * so a portal that requires one refuses every callback until the receiver's TLS options come.
+ * against its client CA (`ab_receiver_options_require_client_certificates`, served with
+ * `ab_portal_server_start_with_options`); others are answered 403
+ * `client_certificate_required`. `ab_portal_handle` cannot vouch for a certificate, and
+ * neither can the embedded receiver without a client CA, so there every callback is refused.
  */
 ab_status ab_portal_config_require_client_certificate(const struct ab_portal_config *config);
 
@@ -2140,23 +2152,25 @@ ab_status ab_portal_reset(const struct ab_portal *portal);
 
 /**
  * Serves the portal's callbacks over HTTP on `listen_addr` (`"127.0.0.1:0"` picks a free
- * port), for hosts with no web stack (libraries built with the `server` feature). The access
- * policy sees each connection's peer address and the headers as sent. Stop and free it with
- * `ab_portal_server_free`.
+ * port), for hosts with no web stack (libraries built with the `server` feature), with the
+ * default timeouts and connection cap; `ab_portal_server_start_with_options` sets those and
+ * serves HTTPS or mutual TLS. The access policy sees each connection's peer address and the
+ * headers as sent. Stop and free it with `ab_portal_server_free`.
  */
 ab_status ab_portal_server_start(const struct ab_portal *portal,
                                  const char *listen_addr,
                                  struct ab_portal_server **out_server);
 
 /**
- * The URL of the embedded server (`http://127.0.0.1:<port>`), the portal URL to give the
- * NoPass server, written to `*out_url` (free with `ab_string_free`).
+ * The URL of the embedded server (`http://127.0.0.1:<port>`, or `https://…` with TLS), the
+ * portal URL to give the NoPass server, written to `*out_url` (free with `ab_string_free`).
  */
 ab_status ab_portal_server_url(const struct ab_portal_server *server, char **out_url);
 
 /**
- * Stops the embedded server (closing its connections, waiting until it has stopped) and
- * frees it. `NULL` does nothing.
+ * Stops the embedded server and frees it: it stops accepting, lets callbacks in flight finish
+ * within the stop grace (`ab_receiver_options_set_shutdown_grace`), closes the rest and
+ * returns once all are closed. `NULL` does nothing.
  */
 void ab_portal_server_free(struct ab_portal_server *server);
 
@@ -2316,6 +2330,92 @@ ab_status ab_otpone_wait_for_result(const struct ab_otpone_client *client,
                                     uint64_t interval_ms,
                                     const struct ab_cancel *cancel_or_null,
                                     struct ab_otpone_validation *out_validation);
+
+/**
+ * Creates receiver options with core's defaults: 10 000 ms to send a request head (and, with
+ * TLS, to finish the handshake), 20 000 ms to send a body, idle connections closed after
+ * 5 000 ms, at most 512 connections at once, 10 000 ms for callbacks in flight to finish when
+ * the server stops, and plain HTTP. Free with `ab_receiver_options_free`.
+ */
+ab_status ab_receiver_options_new(struct ab_receiver_options **out_options);
+
+/**
+ * Serves HTTPS with this certificate chain (PEM: the server's certificate first, then any
+ * intermediates) and its private key (PEM: PKCS#8, PKCS#1 or SEC1). The strings are copied.
+ * `AB_STATUS_CONFIG` if either is unusable or the key is not the certificate's; the last
+ * error never quotes the key. Replaces an earlier certificate; a client CA set with
+ * `ab_receiver_options_require_client_certificates` stays required.
+ */
+ab_status ab_receiver_options_set_tls(const struct ab_receiver_options *options,
+                                      const char *cert_chain_pem,
+                                      const char *key_pem);
+
+/**
+ * Mutual TLS: every caller must present a certificate issued by one of the CAs in
+ * `client_ca_pem` (one or more PEM certificates); a caller without one, or with one from
+ * another CA, fails the TLS handshake before any request is read. Requests of the callers
+ * that pass are what `ab_portal_config_require_client_certificate` admits. Needs
+ * `ab_receiver_options_set_tls` first (`AB_STATUS_CONFIG` otherwise, and for an unusable
+ * bundle). Replaces an earlier client CA bundle.
+ */
+ab_status ab_receiver_options_require_client_certificates(const struct ab_receiver_options *options,
+                                                          const char *client_ca_pem);
+
+/**
+ * How long a caller has to send a whole request head, in milliseconds, counted from the moment
+ * the connection is ready for a request (accepted, or done with its previous answer); with TLS
+ * the handshake gets this long as well. On expiry the connection is closed without an answer.
+ * Zero is refused by `ab_portal_server_start_with_options` (`AB_STATUS_CONFIG`).
+ */
+ab_status ab_receiver_options_set_header_read_timeout(const struct ab_receiver_options *options,
+                                                      uint64_t timeout_ms);
+
+/**
+ * How long a caller has to send a whole request body, in milliseconds, counted from the end of
+ * its head; on expiry the connection is closed without an answer. Zero is refused when the
+ * server starts.
+ */
+ab_status ab_receiver_options_set_body_read_timeout(const struct ab_receiver_options *options,
+                                                    uint64_t timeout_ms);
+
+/**
+ * A connection with no request in progress on which nothing has moved for this many
+ * milliseconds is closed (a kept-alive connection between callbacks, or one opened and never
+ * used). Zero is refused when the server starts.
+ */
+ab_status ab_receiver_options_set_idle_timeout(const struct ab_receiver_options *options,
+                                               uint64_t timeout_ms);
+
+/**
+ * At most this many connections are served at once; further ones wait in the listen backlog
+ * until one ends. Keep it below the process's open-file limit. Zero is refused when the server
+ * starts.
+ */
+ab_status ab_receiver_options_set_max_connections(const struct ab_receiver_options *options,
+                                                  size_t max_connections);
+
+/**
+ * How long `ab_portal_server_free` lets callbacks in flight finish (their hooks run and their
+ * changes are committed) before it closes their connections, in milliseconds.
+ */
+ab_status ab_receiver_options_set_shutdown_grace(const struct ab_receiver_options *options,
+                                                 uint64_t grace_ms);
+
+/**
+ * Frees receiver options. `NULL` does nothing.
+ */
+void ab_receiver_options_free(struct ab_receiver_options *options);
+
+/**
+ * `ab_portal_server_start` with `options` (copied): timeouts, connection cap, stop grace and
+ * TLS. With TLS the server's URL is `https://…`; give the NoPass server the name the
+ * certificate is for. `AB_STATUS_CONFIG` for options that would refuse every callback (a
+ * zero timeout or cap). Stop and free it with `ab_portal_server_free`.
+ */
+ab_status ab_portal_server_start_with_options(const struct ab_portal *portal,
+                                              const char *listen_addr,
+                                              const struct ab_receiver_options *options,
+                                              struct ab_portal_server **out_server);
 
 /**
  * Starts the sandbox, written to `*out_sandbox`; stop and free it with `ab_sandbox_free`.

@@ -65,6 +65,7 @@ mod nevis;
 mod nopass;
 mod nopass_hooks;
 mod otpone;
+mod receiver_options;
 mod sandbox;
 mod sandbox_authx;
 mod sandbox_descope;
@@ -86,6 +87,8 @@ pub use nopass::*;
 pub use nopass_hooks::*;
 #[cfg(feature = "otpone")]
 pub use otpone::*;
+#[cfg(all(feature = "nopass", feature = "server"))]
+pub use receiver_options::*;
 #[cfg(feature = "sandbox")]
 pub use sandbox::*;
 #[cfg(all(feature = "sandbox", feature = "authx"))]

@@ -181,15 +181,16 @@ impl ab_portal_config {
 ///
 /// Thread-safe: handle callbacks, read sessions and wait on them from any number of threads.
 pub struct ab_portal {
-    inner: Portal,
+    pub(crate) inner: Portal,
 }
 
-/// The embedded server: the portal's callbacks served over HTTP by the library itself.
+/// The embedded server: the portal's callbacks served over HTTP, or HTTPS with
+/// `ab_portal_server_start_with_options`, by the library itself.
 ///
 /// Thread-safe.
 pub struct ab_portal_server {
     #[cfg(feature = "server")]
-    inner: authbridge::nopass::EmbeddedServer,
+    pub(crate) inner: authbridge::nopass::EmbeddedServer,
 }
 
 fn text(value: &str, what: &'static str) -> FfiResult<*mut c_char> {
@@ -587,9 +588,10 @@ pub unsafe extern "C" fn ab_portal_config_require_bearer_token(
 }
 
 /// Access policy: only callers whose TLS client certificate the embedded receiver verified
-/// against its client CA; others are answered 403 `client_certificate_required`. Neither
-/// `ab_portal_handle` nor the embedded receiver of this version verifies client certificates,
-/// so a portal that requires one refuses every callback until the receiver's TLS options come.
+/// against its client CA (`ab_receiver_options_require_client_certificates`, served with
+/// `ab_portal_server_start_with_options`); others are answered 403
+/// `client_certificate_required`. `ab_portal_handle` cannot vouch for a certificate, and
+/// neither can the embedded receiver without a client CA, so there every callback is refused.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_config_require_client_certificate(config: *const ab_portal_config) -> ab_status {
     ffi_status(|| {
@@ -934,9 +936,10 @@ pub unsafe extern "C" fn ab_portal_reset(portal: *const ab_portal) -> ab_status 
 }
 
 /// Serves the portal's callbacks over HTTP on `listen_addr` (`"127.0.0.1:0"` picks a free
-/// port), for hosts with no web stack (libraries built with the `server` feature). The access
-/// policy sees each connection's peer address and the headers as sent. Stop and free it with
-/// `ab_portal_server_free`.
+/// port), for hosts with no web stack (libraries built with the `server` feature), with the
+/// default timeouts and connection cap; `ab_portal_server_start_with_options` sets those and
+/// serves HTTPS or mutual TLS. The access policy sees each connection's peer address and the
+/// headers as sent. Stop and free it with `ab_portal_server_free`.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_server_start(
     portal: *const ab_portal,
@@ -948,12 +951,14 @@ pub unsafe extern "C" fn ab_portal_server_start(
         let portal = unsafe { handle(portal, "portal") }?;
         let addr = unsafe { string(listen_addr, "listen_addr") }?;
         let out_server = out(out_server, "out_server")?;
-        let addr: std::net::SocketAddr = addr
-            .parse()
-            .map_err(|_| Error::invalid("listen_addr", "must be an address and port like 127.0.0.1:8080"))?;
-        out_server.write(Box::into_raw(Box::new(start_server(&portal.inner, addr)?)));
+        out_server.write(Box::into_raw(Box::new(start_server(&portal.inner, parse_listen_addr(addr)?)?)));
         Ok(())
     })
+}
+
+/// The `listen_addr` argument of the embedded server's start functions.
+pub(crate) fn parse_listen_addr(addr: &str) -> FfiResult<SocketAddr> {
+    Ok(addr.parse().map_err(|_| Error::invalid("listen_addr", "must be an address and port like 127.0.0.1:8080"))?)
 }
 
 #[cfg(feature = "server")]
@@ -967,8 +972,8 @@ fn start_server(_: &Portal, _: std::net::SocketAddr) -> FfiResult<ab_portal_serv
     Err(Error::Config("this library was built without the server feature".into()).into())
 }
 
-/// The URL of the embedded server (`http://127.0.0.1:<port>`), the portal URL to give the
-/// NoPass server, written to `*out_url` (free with `ab_string_free`).
+/// The URL of the embedded server (`http://127.0.0.1:<port>`, or `https://…` with TLS), the
+/// portal URL to give the NoPass server, written to `*out_url` (free with `ab_string_free`).
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_server_url(server: *const ab_portal_server, out_url: *mut *mut c_char) -> ab_status {
     ffi_status(|| {
@@ -990,8 +995,9 @@ fn server_url(_: &ab_portal_server) -> String {
     String::new()
 }
 
-/// Stops the embedded server (closing its connections, waiting until it has stopped) and
-/// frees it. `NULL` does nothing.
+/// Stops the embedded server and frees it: it stops accepting, lets callbacks in flight finish
+/// within the stop grace (`ab_receiver_options_set_shutdown_grace`), closes the rest and
+/// returns once all are closed. `NULL` does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_server_free(server: *mut ab_portal_server) {
     ffi_void(|| {

@@ -17,6 +17,7 @@ static ab_authx_client *authx_client;
 static ab_authx_frame *authx_frame;
 static ab_portal *portal;
 static ab_portal_server *portal_server;
+static ab_receiver_options *receiver_options;
 static ab_otpone_server *otpone_server;
 static ab_otpone_client *otpone_client;
 
@@ -91,6 +92,10 @@ void *ab_test_handle(const char *type) {
     if (!portal_server) need(ab_portal_server_start(ab_test_handle("ab_portal"), "127.0.0.1:0", &portal_server), type);
     return portal_server;
   }
+  if (!strcmp(type, "ab_receiver_options")) {
+    if (!receiver_options) need(ab_receiver_options_new(&receiver_options), type);
+    return receiver_options;
+  }
   if (!strcmp(type, "ab_authx_config")) {
     if (!authx_config) {
       char *url = url_of(AB_VENDOR_AUTHX);
@@ -139,9 +144,11 @@ void ab_test_handles_free(void) {
   authx_client = NULL;
   authx_config = NULL;
   ab_portal_server_free(portal_server);
+  ab_receiver_options_free(receiver_options);
   ab_portal_free(portal);
   ab_portal_config_free(portal_config);
   portal_server = NULL;
+  receiver_options = NULL;
   portal = NULL;
   portal_config = NULL;
   ab_otpone_client_free(otpone_client);
