@@ -1067,8 +1067,8 @@ class Portal:
     whose ``X-Forwarded-For`` is believed), ``shared_secret_header=(name, secret)`` or
     ``shared_secret_bearer=secret`` (a header your reverse proxy adds; at least 16
     characters), ``require_client_certificate=True`` (a TLS client certificate verified by
-    the embedded receiver; no ASGI or WSGI server can vouch for one, so there every
-    callback is refused), or ``accept_any_source=True`` alone (only for a network where
+    the embedded receiver served with ``client_ca_pem``; no ASGI or WSGI server can vouch for
+    one, so there every callback is refused), or ``accept_any_source=True`` alone (only for a network where
     nothing but the NoPass server reaches the portal; logged as a warning). Checks given
     together must all pass.
 
@@ -1108,7 +1108,33 @@ class Portal:
     def aio(self) -> AsyncPortal: ...
     @property
     def max_body_bytes(self) -> int: ...
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> EmbeddedServer: ...
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls_cert_pem: Union[bytes, str, None] = None,
+        tls_key_pem: Union[bytes, str, None] = None,
+        client_ca_pem: Union[bytes, str, None] = None,
+        header_read_timeout: Optional[float] = None,
+        body_read_timeout: Optional[float] = None,
+        idle_timeout: Optional[float] = None,
+        max_connections: Optional[int] = None,
+        shutdown_grace: Optional[float] = None,
+    ) -> EmbeddedServer:
+        """Serves the portal on ``host:port`` with authbridge's embedded HTTP server (port 0
+        picks a free one). Close the returned server (or use it in ``with``) to stop.
+
+        ``tls_cert_pem`` (the certificate chain, server's first) and ``tls_key_pem`` (its
+        private key) serve HTTPS; ``client_ca_pem`` adds mutual TLS: a caller without a
+        certificate from one of those CAs fails the handshake, and the callers that pass are
+        what ``require_client_certificate=True`` admits. PEM is ``bytes`` or ``str``; unusable
+        PEM raises ``ConfigError`` (its message never quotes the key). Limits, in seconds:
+        ``header_read_timeout`` (to send a request head, and the TLS handshake; default 10),
+        ``body_read_timeout`` (to send the body; 20), ``idle_timeout`` (a connection with no
+        request in progress; 5), ``shutdown_grace`` (for callbacks in flight when the server
+        is closed; 10); ``max_connections`` served at once (512; further ones wait). A zero
+        limit raises ``ConfigError``."""
     def handle(
         self, method: str, path: str, headers: List[Tuple[str, str]], body: bytes, peer: Optional[str] = None
     ) -> PortalResponse: ...

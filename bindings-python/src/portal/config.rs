@@ -37,7 +37,7 @@ pub struct Options<'a> {
     pub timings: Timings,
 }
 
-fn seconds(name: &str, value: f64) -> PyResult<Duration> {
+pub(super) fn seconds(name: &str, value: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(value)
         .map_err(|_| PyValueError::new_err(format!("{name} must be a non-negative number of seconds")))
 }

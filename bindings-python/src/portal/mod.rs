@@ -9,6 +9,7 @@ mod access;
 mod answers;
 mod config;
 mod hooks;
+mod receiver;
 mod server;
 mod sessions;
 
@@ -25,6 +26,7 @@ pub use sessions::{LoginSession, PreRegisteredUser, RedeemedLogin};
 use self::access::AccessOptions;
 use self::answers::{response, status};
 use self::config::{build, Options, Timings};
+use self::receiver::{Pem, ServeOptions};
 use self::sessions::{maybe_session, pre_registered, redeemed, session};
 use crate::blocking;
 use crate::transport::TransportOptions;
@@ -54,8 +56,8 @@ fn head(method: &str, path: &str, headers: Vec<(String, String)>, peer: Option<&
 /// whose `X-Forwarded-For` is believed), `shared_secret_header=(name, secret)` or
 /// `shared_secret_bearer=secret` (a header your reverse proxy adds; at least 16
 /// characters), `require_client_certificate=True` (a TLS client certificate verified by
-/// the embedded receiver; no ASGI or WSGI server can vouch for one, so there every
-/// callback is refused), or `accept_any_source=True` alone (only for a network where
+/// the embedded receiver served with `client_ca_pem`; no ASGI or WSGI server can vouch for
+/// one, so there every callback is refused), or `accept_any_source=True` alone (only for a network where
 /// nothing but the NoPass server reaches the portal; logged as a warning). Checks given
 /// together must all pass.
 ///
@@ -151,11 +153,47 @@ twin_clients! {
 
     /// Serves the portal on `host:port` with authbridge's embedded HTTP server (port 0 picks
     /// a free one). Close the returned server (or use it in `with`) to stop.
-    #[pyo3(signature = (host = "127.0.0.1", port = 0))]
-    fn serve(&self, py: Python<'_>, host: &str, port: u16) -> PyResult<EmbeddedServer> {
+    ///
+    /// `tls_cert_pem` (the certificate chain, server's first) and `tls_key_pem` (its private
+    /// key) serve HTTPS; `client_ca_pem` adds mutual TLS: a caller without a certificate
+    /// from one of those CAs fails the handshake, and the callers that pass are what
+    /// `require_client_certificate=True` admits. PEM is `bytes` or `str`; unusable PEM
+    /// raises `ConfigError` (its message never quotes the key). Limits, in seconds:
+    /// `header_read_timeout` (to send a request head, and the TLS handshake; default 10),
+    /// `body_read_timeout` (to send the body; 20), `idle_timeout` (a connection with no
+    /// request in progress; 5), `shutdown_grace` (for callbacks in flight when the server is
+    /// closed; 10); `max_connections` served at once (512; further ones wait). A zero limit
+    /// raises `ConfigError`.
+    #[pyo3(signature = (host = "127.0.0.1", port = 0, *, tls_cert_pem = None, tls_key_pem = None, client_ca_pem = None, header_read_timeout = None, body_read_timeout = None, idle_timeout = None, max_connections = None, shutdown_grace = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn serve(
+        &self,
+        py: Python<'_>,
+        host: &str,
+        port: u16,
+        tls_cert_pem: Option<Pem>,
+        tls_key_pem: Option<Pem>,
+        client_ca_pem: Option<Pem>,
+        header_read_timeout: Option<f64>,
+        body_read_timeout: Option<f64>,
+        idle_timeout: Option<f64>,
+        max_connections: Option<usize>,
+        shutdown_grace: Option<f64>,
+    ) -> PyResult<EmbeddedServer> {
         let ip: IpAddr = host.parse().map_err(|_| PyValueError::new_err(format!("host {host:?} is not an IP address")))?;
+        let options = ServeOptions {
+            tls_cert_pem,
+            tls_key_pem,
+            client_ca_pem,
+            header_read_timeout,
+            body_read_timeout,
+            idle_timeout,
+            max_connections,
+            shutdown_grace,
+        }
+        .receiver_options()?;
         let portal = self.inner.clone();
-        let server = blocking::wait(py, move || CoreServer::start(portal, SocketAddr::new(ip, port)))?;
+        let server = blocking::wait(py, move || CoreServer::start_with(portal, SocketAddr::new(ip, port), options))?;
         Ok(EmbeddedServer::new(server))
     }
 

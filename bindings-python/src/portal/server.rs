@@ -17,7 +17,8 @@ pub struct EmbeddedServer {
 
 #[pymethods]
 impl EmbeddedServer {
-    /// `http://<host>:<port>`: the portal URL to give the NoPass server.
+    /// `http://<host>:<port>` (`https://` with TLS): the portal URL to give the NoPass server
+    /// (behind a public name, give that name; the certificate must be for it).
     #[getter]
     fn url(&self) -> &str {
         &self.url
