@@ -451,16 +451,21 @@ export declare class Portal {
   reset(): Promise<void>
   /**
    * Serves the portal with core's embedded HTTP server (for hosts with no web stack) on
-   * `host` (default 127.0.0.1) and `port` (default: a free one).
+   * `options.host` (default 127.0.0.1) and `options.port` (default: a free one), over
+   * HTTPS with `options.tls`, and with mutual TLS when `tls.clientCaPem` is given. Rejects
+   * with code `config` for unusable PEM (the message never quotes the key) or a zero limit.
    */
-  serve(host?: string | undefined | null, port?: number | undefined | null): Promise<PortalServer>
+  serve(options?: PortalServeOptions | undefined | null): Promise<PortalServer>
 }
 
 /** Core's embedded HTTP server serving a portal. */
 export declare class PortalServer {
-  /** `http://host:port` (the mount path is not included). */
+  /** `http://host:port`, or `https://host:port` with TLS (the mount path is not included). */
   get url(): string
-  /** Stops the server and resolves once it has stopped. */
+  /**
+   * Stops accepting, lets callbacks in flight finish within `shutdownGraceMs`, closes the
+   * rest and resolves once all connections are closed.
+   */
   stop(): Promise<void>
 }
 
@@ -1000,8 +1005,10 @@ export interface PortalAccess {
   sharedSecret?: PortalSharedSecret
   /**
    * Only callers whose TLS client certificate core's embedded receiver verified (403
-   * `client_certificate_required` otherwise). `node:http`, Express and `portal.serve()` do
-   * not verify client certificates, so behind them every callback is then refused.
+   * `client_certificate_required` otherwise): serve with `portal.serve({ tls: { certPem,
+   * keyPem, clientCaPem } })`. `node:http`, Express, and `portal.serve()` without
+   * `clientCaPem`, do not verify client certificates, so behind them every callback is
+   * then refused.
    */
   requireClientCertificate?: boolean
   /**
@@ -1105,6 +1112,52 @@ export interface PortalResponse {
   /** Extra headers (`Allow` on 405, `WWW-Authenticate` on 401, `Connection: close` on 413). */
   headers: Array<Array<string>>
   body: Buffer
+}
+
+/**
+ * How `portal.serve()` listens. Limits left out keep core's defaults; a zero one is refused
+ * (code `config`).
+ */
+export interface PortalServeOptions {
+  /** An IP address (default `127.0.0.1`). */
+  host?: string
+  /** Default 0: a free port. */
+  port?: number
+  /** Serve HTTPS (default: plain HTTP, for a receiver behind a TLS-terminating proxy). */
+  tls?: PortalServeTls
+  /**
+   * How long a caller has to send a request head, and with TLS to finish the handshake, in
+   * ms (default 10 000). A connection that does not is closed without an answer.
+   */
+  headerReadTimeoutMs?: number
+  /** How long a caller has to send the body after the head, in ms (default 20 000). */
+  bodyReadTimeoutMs?: number
+  /**
+   * A connection with no request in progress is closed after this long, in ms (default
+   * 5 000).
+   */
+  idleTimeoutMs?: number
+  /** At most this many connections are served at once (default 512); further ones wait. */
+  maxConnections?: number
+  /** How long `stop()` lets callbacks in flight finish, in ms (default 10 000). */
+  shutdownGraceMs?: number
+}
+
+/**
+ * HTTPS for the embedded server. PEM may be a string or a `Buffer` (as `fs.readFileSync`
+ * gives it).
+ */
+export interface PortalServeTls {
+  /** The certificate chain: the server's certificate first, then any intermediates. */
+  certPem: string | Buffer
+  /** The certificate's private key (PKCS#8, PKCS#1 or SEC1). */
+  keyPem: string | Buffer
+  /**
+   * Mutual TLS: one or more CA certificates. A caller without a certificate issued by one
+   * of them fails the TLS handshake, and the callers that pass are what
+   * `access.requireClientCertificate` admits.
+   */
+  clientCaPem?: string | Buffer
 }
 
 /** A login (or portal-started registration) session, known by its browser handle. */

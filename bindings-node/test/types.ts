@@ -44,8 +44,16 @@ async function typed (): Promise<void> {
   const redeemed: RedeemedLogin = await portal.redeemLogin(waited.handle)
   const started = await portal.preRegisterUser({ userId: 'bob' })
   const done: 'login' | 'registration' = redeemed.origin
+  const receiver = await new Portal({ adminId: 'a', sCode: 'b', access: { requireClientCertificate: true } }).serve({
+    port: 8443,
+    tls: { certPem: '-----BEGIN CERTIFICATE-----…', keyPem: Buffer.from('…'), clientCaPem: '…' },
+    headerReadTimeoutMs: 5_000,
+    maxConnections: 64
+  })
+  const receiverUrl: string = receiver.url
+  await receiver.stop()
   console.log(status.statusCode, result.outcome, body.length, session.sessionJwt, validation.userValided, code, waited.state,
-    redeemed.userId, started.handle, done, version())
+    redeemed.userId, started.handle, done, receiverUrl, version())
 }
 
 void typed

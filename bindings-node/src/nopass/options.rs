@@ -47,8 +47,10 @@ pub struct PortalAccess {
     /// wrong one is answered 401 `unauthorized`.
     pub shared_secret: Option<PortalSharedSecret>,
     /// Only callers whose TLS client certificate core's embedded receiver verified (403
-    /// `client_certificate_required` otherwise). `node:http`, Express and `portal.serve()` do
-    /// not verify client certificates, so behind them every callback is then refused.
+    /// `client_certificate_required` otherwise): serve with `portal.serve({ tls: { certPem,
+    /// keyPem, clientCaPem } })`. `node:http`, Express, and `portal.serve()` without
+    /// `clientCaPem`, do not verify client certificates, so behind them every callback is
+    /// then refused.
     pub require_client_certificate: Option<bool>,
     /// Serves every caller unchecked: only for a network where nothing but the NoPass server
     /// can reach the portal. Logged as a warning; may not be combined with another check.
