@@ -45,8 +45,9 @@
 //!   changed) and within [`PortalConfig::hook_timeout`] (else 503 with `Retry-After`).
 //!
 //! Decisions belong to the host: a hook that does not decide refuses. State lives behind a
-//! [`PortalStore`]: [`MemoryStore`], or [`SqliteStore`] (feature `sqlite`) which has committed a
-//! change before the 200 is sent.
+//! [`PortalStore`]: [`MemoryStore`], [`SqliteStore`] (feature `sqlite`) which has committed a
+//! change before the 200 is sent, or `RedisStore` (feature `redis`) shared by every replica of
+//! a web app.
 
 mod blocking;
 mod config;
@@ -94,6 +95,8 @@ pub use store::{
 
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
+#[cfg(feature = "redis")]
+pub use store::{RedisOptions, RedisStore, DEFAULT_REDIS_PORTAL};
 
 #[cfg(feature = "store-contract")]
 pub use store::contract as store_contract;

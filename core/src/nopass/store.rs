@@ -1,5 +1,5 @@
 //! Where the portal keeps its state (DESIGN "NoPass receiver": in-memory for tests, SQLite as
-//! the embedded durable default, room for a shared store).
+//! the embedded durable default, Redis when a portal runs on several machines).
 //!
 //! A store reads three things (the portal record, a pending registration by `otp` digest, a
 //! session by browser handle or by `authId` digest) and applies a [`Change`] atomically: all of its operations or none.
@@ -16,6 +16,8 @@
 pub mod contract;
 mod feed;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -23,6 +25,8 @@ use futures_util::future::BoxFuture;
 
 pub use feed::{silent_feed, ChangeBroadcast, ChangeFeed, StoreEvent};
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis::{RedisOptions, RedisStore, DEFAULT_PORTAL as DEFAULT_REDIS_PORTAL};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
