@@ -47,7 +47,7 @@
 //! Decisions belong to the host: a hook that does not decide refuses. State lives behind a
 //! [`PortalStore`]: [`MemoryStore`], [`SqliteStore`] (feature `sqlite`) which has committed a
 //! change before the 200 is sent, or `RedisStore` (feature `redis`) shared by every replica of
-//! a web app.
+//! a web app; [`open_store`] picks one by URL.
 
 mod blocking;
 mod config;
@@ -89,8 +89,8 @@ pub use state::{
     LoginSession, PendingRegistration, PortalPhase, PortalRecord, RedeemedLogin, SessionOrigin, SessionState,
 };
 pub use store::{
-    conflict as store_conflict, silent_feed, Change, ChangeBroadcast, ChangeFeed, MemoryStore, PortalStore, SessionKey,
-    StoreEvent, StoreFuture, StoreOp,
+    conflict as store_conflict, open_store, open_store_blocking, silent_feed, Change, ChangeBroadcast, ChangeFeed,
+    MemoryStore, PortalStore, SessionKey, StoreEvent, StoreFuture, StoreOp,
 };
 
 #[cfg(feature = "sqlite")]

@@ -1,5 +1,6 @@
 //! Where the portal keeps its state (DESIGN "NoPass receiver": in-memory for tests, SQLite as
-//! the embedded durable default, Redis when a portal runs on several machines).
+//! the embedded durable default, Redis when a portal runs on several machines), chosen in code
+//! or by URL ([`open_store`]).
 //!
 //! A store reads three things (the portal record, a pending registration by `otp` digest, a
 //! session by browser handle or by `authId` digest) and applies a [`Change`] atomically: all of its operations or none.
@@ -20,6 +21,7 @@ mod memory;
 mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod url;
 
 use futures_util::future::BoxFuture;
 
@@ -29,6 +31,7 @@ pub use memory::MemoryStore;
 pub use redis::{RedisOptions, RedisStore, DEFAULT_PORTAL as DEFAULT_REDIS_PORTAL};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use url::{open_store, open_store_blocking};
 
 use super::state::{LoginSession, PendingRegistration, PortalRecord};
 use crate::{Error, Result, Vendor, VendorDetail};
