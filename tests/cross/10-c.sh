@@ -18,11 +18,8 @@ out="$(cd "$target/c-tests" && pwd)"
 
 say() { printf -- '-- %s\n' "$*"; }
 
-need_apt() { # command package
-  command -v "$1" >/dev/null 2>&1 && return 0
-  say "installing $2"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+# shellcheck source=tests/lib/apt.sh
+source tests/lib/apt.sh
 need_apt valgrind valgrind
 need_apt pkg-config pkg-config
 need_apt g++ g++
