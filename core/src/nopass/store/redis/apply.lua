@@ -62,6 +62,9 @@ while i <= #ARGV do
   if not n then
     return redis.error_reply('authbridge: unknown store operation ' .. tostring(ARGV[i]))
   end
+  if i + n - 1 > #ARGV then
+    return redis.error_reply('authbridge: store operation ' .. ARGV[i] .. ' lacks arguments')
+  end
   ops[#ops + 1] = { unpack(ARGV, i, i + n - 1) }
   i = i + n
 end
