@@ -1101,7 +1101,13 @@ export interface PortalOptions {
   hookTimeoutMs?: number
   /** How long a session is kept after its last change, in ms (default one day). */
   sessionRetentionMs?: number
-  store?: PortalStoreOptions
+  /**
+   * Where the state lives, as a URL: `memory:` (the default; gone when the process ends),
+   * `sqlite:PATH` or a bare path (a file written before each 200 goes out), or
+   * `redis://…` / `rediss://…` (`?portal=NAME`; shared by every replica of the portal, in
+   * any language). A Redis store connects when the portal is built.
+   */
+  store?: string
 }
 
 /** The portal's answer to one callback. */
@@ -1216,11 +1222,6 @@ export interface PortalStatus {
   version: number
   changedAtMs: number
 }
-
-/** Where the portal keeps its state. */
-export type PortalStoreOptions =
-  | { type: 'memory' }
-  | { type: 'sqlite'; path: string }
 
 /** A user to pre-register with the NoPass server. */
 export interface PortalUser {

@@ -2021,9 +2021,10 @@ void ab_portal_config_free(struct ab_portal_config *config);
 
 /**
  * Creates the portal from its settings (copied), with the host's hooks (copied; NULL: no
- * hooks, so every decision is refused) and its state kept in memory, or in the SQLite file at
- * `sqlite_path_or_null` (libraries built with the `sqlite` feature), which has committed a
- * change before the 200 goes out.
+ * hooks, so every decision is refused) and its state in the store `store_url_or_null` names:
+ * NULL or `memory:` (this process only), `sqlite:PATH` or a bare path (a file that has the
+ * change before the 200 goes out; feature `sqlite`), or `redis://…` / `rediss://…` with
+ * `?portal=NAME` (shared by every replica of the portal; feature `redis`, connecting now).
  *
  * `AB_STATUS_CONFIG` when the settings have no access policy; `AB_STATUS_INVALID_INPUT` when
  * they are invalid (a policy that accepts any source and checks something too, trusted proxies
@@ -2032,7 +2033,7 @@ void ab_portal_config_free(struct ab_portal_config *config);
  */
 ab_status ab_portal_new(const struct ab_portal_config *config,
                         const struct ab_portal_hooks *hooks_or_null,
-                        const char *sqlite_path_or_null,
+                        const char *store_url_or_null,
                         struct ab_portal **out_portal);
 
 /**

@@ -321,7 +321,7 @@ test('the SQLite store keeps the registration across portal objects; the embedde
   const sandbox = await startSandbox(t)
   const dir = await mkdtemp(join(tmpdir(), 'authbridge-portal-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const store = { type: 'sqlite', path: join(dir, 'portal.sqlite') }
+  const store = `sqlite:${join(dir, 'portal.sqlite')}`
   const portal = portalFor(sandbox, {}, { store })
   const server = await portal.serve()
   t.after(() => server.stop())

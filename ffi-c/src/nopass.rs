@@ -621,9 +621,10 @@ pub unsafe extern "C" fn ab_portal_config_free(config: *mut ab_portal_config) {
 }
 
 /// Creates the portal from its settings (copied), with the host's hooks (copied; NULL: no
-/// hooks, so every decision is refused) and its state kept in memory, or in the SQLite file at
-/// `sqlite_path_or_null` (libraries built with the `sqlite` feature), which has committed a
-/// change before the 200 goes out.
+/// hooks, so every decision is refused) and its state in the store `store_url_or_null` names:
+/// NULL or `memory:` (this process only), `sqlite:PATH` or a bare path (a file that has the
+/// change before the 200 goes out; feature `sqlite`), or `redis://…` / `rediss://…` with
+/// `?portal=NAME` (shared by every replica of the portal; feature `redis`, connecting now).
 ///
 /// `AB_STATUS_CONFIG` when the settings have no access policy; `AB_STATUS_INVALID_INPUT` when
 /// they are invalid (a policy that accepts any source and checks something too, trusted proxies
@@ -633,14 +634,14 @@ pub unsafe extern "C" fn ab_portal_config_free(config: *mut ab_portal_config) {
 pub unsafe extern "C" fn ab_portal_new(
     config: *const ab_portal_config,
     hooks_or_null: *const ab_portal_hooks,
-    sqlite_path_or_null: *const c_char,
+    store_url_or_null: *const c_char,
     out_portal: *mut *mut ab_portal,
 ) -> ab_status {
     ffi_status(|| {
         // SAFETY: a live handle or NULL; a hooks struct or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
         let hooks = unsafe { hooks_or_null.as_ref() }.copied();
-        let path = unsafe { opt_string(sqlite_path_or_null, "sqlite_path_or_null") }?;
+        let store_url = unsafe { opt_string(store_url_or_null, "store_url_or_null") }?;
         let out_portal = out(out_portal, "out_portal")?;
         let snapshot = config.inner.lock().unwrap_or_else(PoisonError::into_inner).clone();
         let mut builder = Portal::builder(snapshot);
@@ -648,23 +649,11 @@ pub unsafe extern "C" fn ab_portal_new(
             Some(hooks) => builder.shared_hooks(Arc::new(BlockingHooks::new(CHooks(hooks)))),
             None => builder.hooks(NoHooks),
         };
-        if let Some(path) = path {
-            builder = with_sqlite(builder, path)?;
-        }
+        builder = builder.shared_store(authbridge::nopass::open_store_blocking(store_url.unwrap_or("memory:"))?);
         let portal = builder.build()?;
         out_portal.write(Box::into_raw(Box::new(ab_portal { inner: portal })));
         Ok(())
     })
-}
-
-#[cfg(feature = "sqlite")]
-fn with_sqlite(builder: authbridge::nopass::PortalBuilder, path: &str) -> FfiResult<authbridge::nopass::PortalBuilder> {
-    Ok(builder.store(authbridge::nopass::SqliteStore::open(path)?))
-}
-
-#[cfg(not(feature = "sqlite"))]
-fn with_sqlite(_: authbridge::nopass::PortalBuilder, _: &str) -> FfiResult<authbridge::nopass::PortalBuilder> {
-    Err(Error::Config("this library was built without the sqlite feature".into()).into())
 }
 
 /// Frees the portal. No call may still be using it; stop its embedded server first. `NULL`

@@ -57,15 +57,6 @@ pub struct PortalAccess {
     pub accept_any_source: Option<bool>,
 }
 
-/// Where the portal keeps its state.
-#[napi(discriminant = "type", discriminant_case = "camelCase")]
-pub enum PortalStoreOptions {
-    /// In memory only (the default): gone when the process ends.
-    Memory,
-    /// The durable default: a SQLite file, written before each 200 goes out.
-    Sqlite { path: String },
-}
-
 /// How the portal is set up.
 #[napi(object)]
 pub struct PortalOptions {
@@ -99,7 +90,11 @@ pub struct PortalOptions {
     pub hook_timeout_ms: Option<u32>,
     /// How long a session is kept after its last change, in ms (default one day).
     pub session_retention_ms: Option<u32>,
-    pub store: Option<PortalStoreOptions>,
+    /// Where the state lives, as a URL: `memory:` (the default; gone when the process ends),
+    /// `sqlite:PATH` or a bare path (a file written before each 200 goes out), or
+    /// `redis://…` / `rediss://…` (`?portal=NAME`; shared by every replica of the portal, in
+    /// any language). A Redis store connects when the portal is built.
+    pub store: Option<String>,
 }
 
 impl PortalOptions {

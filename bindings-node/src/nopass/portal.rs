@@ -3,13 +3,13 @@
 
 use std::net::IpAddr;
 
-use authbridge::nopass::{self, MemoryStore, RequestHead, UserPreRegistration};
+use authbridge::nopass::{self, RequestHead, UserPreRegistration};
 use napi::bindgen_prelude::{Buffer, Either, JsObjectValue, Object, PromiseRaw, Uint8Array};
 use napi::Env;
 use napi_derive::napi;
 
 use super::hooks::JsHooks;
-use super::options::{portal_config, PortalOptions, PortalStoreOptions};
+use super::options::{portal_config, PortalOptions};
 use super::results::{PortalSession, PortalStatus, PreRegisteredUser, RedeemedLogin};
 use crate::error::check;
 use crate::runtime::{promise, wait_promise};
@@ -72,16 +72,8 @@ impl Portal {
         let mut options = PortalOptions::from_js(&env, options)?;
         let store = options.store.take();
         let config = check(&env, portal_config(options))?;
-        let mut builder = nopass::Portal::builder(config);
-        builder = match &store {
-            None | Some(PortalStoreOptions::Memory) => builder.store(MemoryStore::new()),
-            #[cfg(feature = "sqlite")]
-            Some(PortalStoreOptions::Sqlite { path }) => builder.store(check(&env, nopass::SqliteStore::open(path))?),
-            #[cfg(not(feature = "sqlite"))]
-            Some(PortalStoreOptions::Sqlite { .. }) => {
-                return check(&env, Err(authbridge::Error::Config("this build has no SQLite store".into())));
-            }
-        };
+        let store = check(&env, nopass::open_store_blocking(store.as_deref().unwrap_or("memory:")))?;
+        let mut builder = nopass::Portal::builder(config).shared_store(store);
         if let Some(hooks) = &hooks {
             builder = builder.hooks(JsHooks::from_js(&env, hooks)?);
         }

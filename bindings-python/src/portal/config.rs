@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use authbridge::nopass::{BlockingHooks, NoPassServerConfig, Portal as Core, PortalConfig, ResponseMode, SqliteStore};
+use authbridge::nopass::{
+    open_store_blocking, BlockingHooks, NoPassServerConfig, Portal as Core, PortalConfig, ResponseMode,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -89,10 +91,11 @@ pub fn build(options: Options<'_>) -> PyResult<Core> {
     }
     config = options.timings.apply(config)?;
     let mut builder = Core::builder(config);
-    match options.store.as_deref() {
-        None | Some(":memory:") => {}
-        Some(path) => builder = builder.store(SqliteStore::open(path).py_err()?),
-    }
+    let store = match options.store.as_deref() {
+        None | Some(":memory:") => "memory:",
+        Some(url) => url,
+    };
+    builder = builder.shared_store(open_store_blocking(store).py_err()?);
     if let Some(hooks) = options.hooks {
         builder = builder.hooks(BlockingHooks::new(PyHooks::new(hooks)?));
     }

@@ -62,8 +62,10 @@ fn head(method: &str, path: &str, headers: Vec<(String, String)>, peer: Option<&
 /// together must all pass.
 ///
 /// `server_url` is the NoPass server (for `pre_register_user` / `request_authorization`);
-/// `store` is a SQLite file (durable, shared by processes, safe across `fork`) or None for
-/// memory; `hooks` is a `PortalHooks` object. Durations are seconds: `redeem_ttl` (an
+/// `store` is where the state lives, as a URL: None or `memory:` (this process only),
+/// `sqlite:PATH` or a bare path (durable, shared by processes on one machine, safe across
+/// `fork`), `redis://…` / `rediss://…` with `?portal=NAME` (shared by every replica, in any
+/// language); `hooks` is a `PortalHooks` object. Durations are seconds: `redeem_ttl` (an
 /// authorised login must be redeemed within it), `pre_registration_ttl` (a
 /// pre-registration lapses unless confirmed within it), `hook_timeout` (a slower hook
 /// gets the NoPass server a 503 with `Retry-After` and changes nothing).
