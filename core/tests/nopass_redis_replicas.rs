@@ -71,3 +71,39 @@ async fn callbacks_on_one_replica_wake_and_complete_logins_on_another() {
     assert_eq!(a.redeem_login(&login.handle).await.unwrap_err().code(), "conflict");
     receiver.stop().await;
 }
+
+#[tokio::test]
+async fn while_redis_is_down_callbacks_get_503_and_nothing_is_half_applied() {
+    let mut redis = RedisServer::start();
+    let url = redis.url(&unique_portal("outage"));
+    let sandbox = Sandbox::start().await.unwrap();
+    let hooks = Recorder::accepting();
+    let portal = portal_with(config_for(&sandbox), &hooks, Some(Arc::new(RedisStore::open(&url).await.unwrap())));
+    register(&portal, Some(&sandbox)).await;
+    sandbox.nopass().add_user("alice");
+    let login = portal.request_authorization("alice").await.unwrap();
+    let auth_id = sandbox.nopass().last_auth_id("alice").unwrap();
+    let authorize = serde_json::json!({ "authId": auth_id, "isAuthorized": true });
+
+    redis.kill();
+    let started = Instant::now();
+    let answer = post(&portal, authbridge::nopass::Callback::AuthorizedUser, authorize.clone()).await;
+    assert!(started.elapsed() < Duration::from_secs(15), "a callback hung while Redis was down");
+    assert_refused(&answer, 503, "store_unavailable", &["nothing was changed"]);
+    assert!(answer.headers.iter().any(|(name, _)| name == "Retry-After"), "{:?}", answer.headers);
+    assert_eq!(portal.session(&login.handle).await.unwrap_err().code(), "store");
+
+    // Redis is back: the NoPass server's retry goes through on the same portal.
+    redis.restart();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let retried = loop {
+        let answer = post(&portal, authbridge::nopass::Callback::AuthorizedUser, authorize.clone()).await;
+        if answer.status != 503 || Instant::now() > deadline {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(assert_ok(&retried), serde_json::json!(true));
+    let session = portal.session(&login.handle).await.unwrap().unwrap();
+    assert_eq!((session.state, session.version), (SessionState::Authorized, 2), "applied once, whole");
+}

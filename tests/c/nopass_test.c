@@ -252,9 +252,22 @@ int main(void) {
   hooks.add_users = refuse;
   hooks.delete_user = fail;
 
-  char db[64];
+  /* The store is a URL, as in every language: memory:, sqlite:PATH or a bare path, redis://. */
+  ab_portal *other = NULL;
+  EXPECT_OK(ab_portal_new(config, NULL, "memory:", &other));
+  ab_portal_free(other);
+  other = NULL;
+  EXPECT_STATUS(ab_portal_new(config, NULL, "ftp://example.com/portal", &other), AB_STATUS_INVALID_INPUT,
+                "an unknown store scheme is refused");
+  CHECK(other == NULL && strstr(ab_error_message(), "ftp") != NULL, "the refusal names the scheme");
+  EXPECT_STATUS(ab_portal_new(config, NULL, "redis://app:hunter2@127.0.0.1:1/0?portal=shop", &other),
+                AB_STATUS_STORE, "an unreachable Redis is a store error");
+  CHECK(strstr(ab_error_message(), "hunter2") == NULL, "the store error leaves the password out");
+
+  char db[64], store[80];
   snprintf(db, sizeof db, "/tmp/ab-nopass-test-%d.sqlite", (int)getpid());
-  EXPECT_OK(ab_portal_new(config, &hooks, db, &portal));
+  snprintf(store, sizeof store, "sqlite:%s", db);
+  EXPECT_OK(ab_portal_new(config, &hooks, store, &portal));
   ab_portal_config_free(config);
 
   ab_portal_server *server = NULL;
