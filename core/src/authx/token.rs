@@ -181,7 +181,7 @@ impl TokenCache {
     {
         if let Some((number, error)) = &state.last_failure {
             if *number > seen {
-                return Err(replicate(error));
+                return Err(error.duplicate());
             }
         }
         let started = Instant::now();
@@ -198,31 +198,10 @@ impl TokenCache {
             }
             Err(error) => {
                 tracing::debug!(code = error.code(), "authx access token request failed");
-                state.last_failure = Some((number, replicate(&error)));
+                state.last_failure = Some((number, error.duplicate()));
                 Err(error)
             }
         }
-    }
-}
-
-/// A copy of `error` for the callers that waited on the same failed fetch (`Error` holds an
-/// `io::Error` and so cannot be `Clone`).
-fn replicate(error: &Error) -> Error {
-    match error {
-        Error::InvalidInput { field, rule } => Error::InvalidInput { field: field.clone(), rule: rule.clone() },
-        Error::Config(message) => Error::Config(message.clone()),
-        Error::Connect { vendor, message } => Error::Connect { vendor: *vendor, message: message.clone() },
-        Error::Timeout { what, after } => Error::Timeout { what: what.clone(), after: *after },
-        Error::Transport { vendor, message } => Error::Transport { vendor: *vendor, message: message.clone() },
-        Error::ResponseTooLarge { vendor, limit } => Error::ResponseTooLarge { vendor: *vendor, limit: *limit },
-        Error::Decode { vendor, message } => Error::Decode { vendor: *vendor, message: message.clone() },
-        Error::HttpStatus(detail) => Error::HttpStatus(detail.clone()),
-        Error::Vendor(detail) => Error::Vendor(detail.clone()),
-        Error::Unauthorized(detail) => Error::Unauthorized(detail.clone()),
-        Error::NotFound(detail) => Error::NotFound(detail.clone()),
-        Error::Conflict(detail) => Error::Conflict(detail.clone()),
-        Error::RateLimited(detail) => Error::RateLimited(detail.clone()),
-        other => Error::Transport { vendor: Vendor::AuthX, message: format!("access token request failed: {other}") },
     }
 }
 
