@@ -1,6 +1,6 @@
 //! Waits wake per session: a commit re-reads only the sessions it touched, so thousands of
 //! long-polls cost a read each per change of their own session, not one per change anywhere.
-#![cfg(feature = "nopass")]
+#![cfg(all(feature = "nopass", feature = "sandbox"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod nopass_support;
