@@ -23,7 +23,7 @@ use crate::args::{bytes, handle, opt_out, opt_string, out, string, strings, Owne
 use crate::boundary::{ffi_status, ffi_void, FfiResult};
 use crate::runtime::block_on;
 use crate::status::ab_status;
-use crate::strings::ab_string_free;
+use crate::strings::free_fields;
 use crate::transport::ab_transport_config;
 
 /// `authentication_id`: which biometric a sample is. Functions take it as `uint32_t`.
@@ -255,11 +255,10 @@ pub unsafe extern "C" fn ab_authx_token_free(token: *mut ab_authx_token) {
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(t) = (unsafe { token.as_mut() }) else { return };
-        for field in [&mut t.access_token, &mut t.token_type, &mut t.company_id, &mut t.issued, &mut t.expires] {
-            // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe {
+            free_fields([&mut t.access_token, &mut t.token_type, &mut t.company_id, &mut t.issued, &mut t.expires])
+        };
     });
 }
 
@@ -270,11 +269,8 @@ pub unsafe extern "C" fn ab_authx_biometric_result_free(result: *mut ab_authx_bi
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(r) = (unsafe { result.as_mut() }) else { return };
-        for field in [&mut r.message, &mut r.correlation_id] {
-            // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut r.message, &mut r.correlation_id]) };
     });
 }
 

@@ -25,7 +25,7 @@ use crate::cancel::{ab_cancel, wait_options};
 use crate::last_error;
 use crate::runtime::block_on;
 use crate::status::ab_status;
-use crate::strings::ab_string_free;
+use crate::strings::{ab_string_free, free_fields};
 use crate::transport::ab_transport_config;
 
 /// Details of a user being signed up (`user`); every field may be NULL (not sent).
@@ -159,11 +159,8 @@ pub unsafe extern "C" fn ab_descope_notp_start_free(start: *mut ab_descope_notp_
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed).
         let Some(s) = (unsafe { start.as_mut() }) else { return };
-        for field in [&mut s.pending_ref, &mut s.redirect_url, &mut s.image] {
-            // SAFETY: from `OwnedString::into_raw` or NULL.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut s.pending_ref, &mut s.redirect_url, &mut s.image]) };
     });
 }
 
@@ -173,11 +170,8 @@ pub unsafe extern "C" fn ab_descope_totp_enrollment_free(enrollment: *mut ab_des
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed).
         let Some(e) = (unsafe { enrollment.as_mut() }) else { return };
-        for field in [&mut e.provisioning_url, &mut e.image, &mut e.key] {
-            // SAFETY: from `OwnedString::into_raw` or NULL.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut e.provisioning_url, &mut e.image, &mut e.key]) };
     });
 }
 
@@ -187,19 +181,18 @@ pub unsafe extern "C" fn ab_descope_session_free(session: *mut ab_descope_sessio
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed).
         let Some(s) = (unsafe { session.as_mut() }) else { return };
-        for field in [
-            &mut s.session_jwt,
-            &mut s.refresh_jwt,
-            &mut s.user_id,
-            &mut s.email,
-            &mut s.phone,
-            &mut s.name,
-            &mut s.user_json,
-        ] {
-            // SAFETY: from `OwnedString::into_raw` or NULL.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe {
+            free_fields([
+                &mut s.session_jwt,
+                &mut s.refresh_jwt,
+                &mut s.user_id,
+                &mut s.email,
+                &mut s.phone,
+                &mut s.name,
+                &mut s.user_json,
+            ])
+        };
     });
 }
 
@@ -209,11 +202,8 @@ pub unsafe extern "C" fn ab_descope_claims_free(claims: *mut ab_descope_claims) 
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed).
         let Some(c) = (unsafe { claims.as_mut() }) else { return };
-        for field in [&mut c.subject, &mut c.issuer, &mut c.claims_json] {
-            // SAFETY: from `OwnedString::into_raw` or NULL.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut c.subject, &mut c.issuer, &mut c.claims_json]) };
     });
 }
 

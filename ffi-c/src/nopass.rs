@@ -26,7 +26,7 @@ use crate::cancel::{ab_cancel, wait_options};
 use crate::nopass_hooks::{ab_portal_hooks, CHooks};
 use crate::runtime::block_on;
 use crate::status::ab_status;
-use crate::strings::ab_string_free;
+use crate::strings::{ab_string_free, free_fields};
 use crate::transport::ab_transport_config;
 
 /// Where the portal is in its life.
@@ -274,11 +274,8 @@ pub unsafe extern "C" fn ab_portal_session_free(session: *mut ab_portal_session)
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(s) = (unsafe { session.as_mut() }) else { return };
-        for field in [&mut s.handle, &mut s.user_id, &mut s.reason, &mut s.image] {
-            // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut s.handle, &mut s.user_id, &mut s.reason, &mut s.image]) };
     });
 }
 
@@ -289,11 +286,8 @@ pub unsafe extern "C" fn ab_portal_pre_registered_free(registration: *mut ab_por
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(r) = (unsafe { registration.as_mut() }) else { return };
-        for field in [&mut r.user_id, &mut r.handle, &mut r.otp, &mut r.register_link] {
-            // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut r.user_id, &mut r.handle, &mut r.otp, &mut r.register_link]) };
     });
 }
 
@@ -304,11 +298,8 @@ pub unsafe extern "C" fn ab_portal_redeemed_login_free(login: *mut ab_portal_red
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(l) = (unsafe { login.as_mut() }) else { return };
-        for field in [&mut l.handle, &mut l.user_id] {
-            // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut l.handle, &mut l.user_id]) };
     });
 }
 
@@ -320,16 +311,11 @@ pub unsafe extern "C" fn ab_portal_response_free(response: *mut ab_portal_respon
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(r) = (unsafe { response.as_mut() }) else { return };
         // SAFETY: strings from `OwnedString::into_raw`.
-        unsafe {
-            ab_string_free(r.content_type);
-            ab_string_free(r.headers);
-        }
+        unsafe { free_fields([&mut r.content_type, &mut r.headers]) };
         if !r.body.is_null() {
             // SAFETY: `body`/`body_len` came from `Box<[u8]>::into_raw` below.
             drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(r.body, r.body_len)) });
         }
-        r.content_type = ptr::null_mut();
-        r.headers = ptr::null_mut();
         r.body = ptr::null_mut();
         r.body_len = 0;
     });

@@ -24,7 +24,7 @@ use crate::boundary::{ffi_status, ffi_void, FfiResult};
 use crate::cancel::{ab_cancel, wait_options};
 use crate::runtime::block_on;
 use crate::status::ab_status;
-use crate::strings::ab_string_free;
+use crate::strings::free_fields;
 use crate::transport::ab_transport_config;
 
 /// A validation OtpOne reported as valid for the expected user. The caller owns the struct;
@@ -105,11 +105,8 @@ pub unsafe extern "C" fn ab_otpone_validation_free(validation: *mut ab_otpone_va
     ffi_void(|| {
         // SAFETY: NULL or a struct filled by this library (or zeroed by the caller).
         let Some(v) = (unsafe { validation.as_mut() }) else { return };
-        for field in [&mut v.user_valided, &mut v.private_token, &mut v.message, &mut v.fields_json] {
-            // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
-            unsafe { ab_string_free(*field) };
-            *field = ptr::null_mut();
-        }
+        // SAFETY: each non-NULL field came from `OwnedString::into_raw`.
+        unsafe { free_fields([&mut v.user_valided, &mut v.private_token, &mut v.message, &mut v.fields_json]) };
     });
 }
 

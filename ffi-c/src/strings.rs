@@ -22,3 +22,16 @@ pub unsafe extern "C" fn ab_string_free(string: *mut c_char) {
         bytes.zeroize();
     });
 }
+
+/// Frees the strings of a result struct the caller owns and sets each field to NULL, so that
+/// a second free does nothing: the body of every `ab_*_free` of a struct with string fields.
+///
+/// # Safety
+/// Each non-NULL field must have come from this library (`OwnedString::into_raw`).
+pub(crate) unsafe fn free_fields<const N: usize>(fields: [&mut *mut c_char; N]) {
+    for field in fields {
+        // SAFETY: the caller's promise, for this field.
+        unsafe { ab_string_free(*field) };
+        *field = std::ptr::null_mut();
+    }
+}
