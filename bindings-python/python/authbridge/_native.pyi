@@ -1110,6 +1110,12 @@ class Portal:
     def aio(self) -> AsyncPortal: ...
     @property
     def max_body_bytes(self) -> int: ...
+    def refusal(
+        self, method: str, path: str, headers: List[Tuple[str, str]], peer: Optional[str] = None
+    ) -> Optional[PortalResponse]:
+        """The answer to send before reading the body when the callback is refused whatever its
+        body says (path, method, access policy, content type, announced length); None: read
+        the body and call ``handle``."""
     def serve(
         self,
         host: str = "127.0.0.1",

@@ -4,7 +4,10 @@
     fastapi_app.mount("/api/PortalCommunication", app)  # mount it (any prefix works)
 
 Every request is answered by :meth:`authbridge.AsyncPortal.handle`; the adapter only moves
-bytes. The body is read up to the portal's limit (plus one byte, so core can refuse it).
+bytes. A request refused whatever its body (:meth:`authbridge.Portal.refusal`: a caller the
+access policy refuses, a wrong path, method or content type) is answered before its body is
+read; otherwise the body is read up to the portal's limit (plus one byte, so core can refuse
+it).
 
 The portal's source check uses ``scope["client"]``, the peer as the server reports it, and
 the headers exactly as they came: only the portal's ``trusted_proxies`` make it believe
@@ -46,17 +49,19 @@ class PortalApp:
                     return
         if scope["type"] != "http":
             return
-        body = bytearray()
-        more = True
-        while more and len(body) < self._limit:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
         headers: List[Tuple[str, str]] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         client = scope.get("client")
-        response = await self._aio.handle(
-            scope["method"], _full_path(scope), headers, bytes(body), peer=socket_peer(client[0] if client else None)
-        )
+        peer = socket_peer(client[0] if client else None)
+        path = _full_path(scope)
+        response = self.portal.refusal(scope["method"], path, headers, peer)
+        if response is None:
+            body = bytearray()
+            more = True
+            while more and len(body) < self._limit:
+                message = await receive()
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+            response = await self._aio.handle(scope["method"], path, headers, bytes(body), peer=peer)
         out: List[Tuple[bytes, bytes]] = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
         if response.content_type:
             out.append((b"content-type", response.content_type.encode("latin-1")))

@@ -4,7 +4,9 @@
     # Flask: app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/api/PortalCommunication": app})
 
 Each request is answered by the blocking :meth:`authbridge.Portal.handle`, which releases the
-GIL while the portal works, so a threaded server keeps serving other requests.
+GIL while the portal works, so a threaded server keeps serving other requests. A request
+refused whatever its body (:meth:`authbridge.Portal.refusal`: a caller the access policy
+refuses, a wrong path, method or content type) is answered before its body is read.
 
 The portal's source check uses ``REMOTE_ADDR``, the socket peer, and the headers exactly as
 they came: only the portal's ``trusted_proxies`` make it believe ``X-Forwarded-For`` (do not
@@ -45,12 +47,14 @@ class PortalApp:
                 length = int(environ["CONTENT_LENGTH"])
             except ValueError:
                 length = None
-        stream = environ["wsgi.input"]
-        body = stream.read(min(length, self._limit)) if length is not None else stream.read(self._limit)
+        method = environ["REQUEST_METHOD"]
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        response = self.portal.handle(
-            environ["REQUEST_METHOD"], path, headers, body, peer=socket_peer(environ.get("REMOTE_ADDR"))
-        )
+        peer = socket_peer(environ.get("REMOTE_ADDR"))
+        response = self.portal.refusal(method, path, headers, peer)
+        if response is None:
+            stream = environ["wsgi.input"]
+            body = stream.read(min(length, self._limit)) if length is not None else stream.read(self._limit)
+            response = self.portal.handle(method, path, headers, body, peer=peer)
         out = list(response.headers)
         if response.content_type:
             out.append(("Content-Type", response.content_type))

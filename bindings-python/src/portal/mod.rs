@@ -153,6 +153,26 @@ twin_clients! {
         self.inner.config().max_body_bytes
     }
 
+    /// The answer to send at once, before reading the body, when the callback is refused
+    /// whatever its body says: an unknown path, another method, a caller the access policy
+    /// refuses, an unsupported content type, an announced body over the limit. None: read the
+    /// body and call `handle`. The adapters call it first, so a refused caller cannot make the
+    /// portal read a body.
+    #[pyo3(signature = (method, path, headers, peer = None))]
+    fn refusal(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        headers: Vec<(String, String)>,
+        peer: Option<&str>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        match self.inner.begin(head(method, path, headers, peer)?) {
+            Ok(_admitted) => Ok(None),
+            Err(answer) => response(py, answer).map(Some),
+        }
+    }
+
     /// Serves the portal on `host:port` with authbridge's embedded HTTP server (port 0 picks
     /// a free one). Close the returned server (or use it in `with`) to stop.
     ///
