@@ -408,6 +408,14 @@ export declare class Portal {
    */
   handle(method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, peerAddress?: string | null): Promise<PortalResponse>
   /**
+   * The answer to send at once, before reading the body, when the callback is refused
+   * whatever its body says: an unknown path, another method, a caller the access policy
+   * refuses, an unsupported content type, an announced body over the limit. `null`: read
+   * the body and call `handle`. The adapters call it first, so a refused caller cannot make
+   * the portal read a body.
+   */
+  refusal(method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, peerAddress?: string | null): PortalResponse | null
+  /**
    * Whether `path` lies under the portal's callback base path
    * (`<mountPath>/api/PortalCommunication/`, any letter case), so a framework adapter can
    * pass every other request on. Unknown callbacks under it are the portal's to answer.

@@ -1,6 +1,7 @@
 'use strict'
 // A NoPass Portal mounted in `node:http` and in Express. Conversion only: every decision
-// (routing, who may call, validation, state, the answer) is the portal's `handle()`.
+// (routing, who may call, validation, state, the answer) is the portal's: `refusal()` before
+// the body is read, `handle()` with it.
 
 /**
  * Reads a request body, at most `limit + 1` bytes: enough for the portal to answer an
@@ -55,12 +56,29 @@ function fail (res, error, onError) {
   }
 }
 
+// The socket's peer, never `req.ip` or a header: behind a proxy Express's `req.ip` follows
+// the app's own `trust proxy` setting; the portal believes `X-Forwarded-For` only from its
+// `access.trustedProxies`, and gets every header as it came to decide that itself.
+function peerOf (req) {
+  return req.socket ? req.socket.remoteAddress : undefined
+}
+
+/**
+ * Answers at once a request the portal refuses whatever its body says (a caller its access
+ * policy refuses, a wrong path, method or content type), leaving the body unread; true if it
+ * did.
+ */
+function refuseEarly (portal, req, res, path) {
+  const answer = portal.refusal(req.method, path, req.headers, peerOf(req))
+  if (!answer) return false
+  // The body stays unread: the connection closes once the answer is out.
+  res.setHeader('connection', 'close')
+  send(res, answer)
+  return true
+}
+
 async function handle (portal, req, res, path, body) {
-  // The socket's peer, never `req.ip` or a header: behind a proxy Express's `req.ip` follows
-  // the app's own `trust proxy` setting; the portal believes `X-Forwarded-For` only from its
-  // `access.trustedProxies`, and gets every header as it came to decide that itself.
-  const peer = req.socket ? req.socket.remoteAddress : undefined
-  const answer = await portal.handle(req.method, path, req.headers, body, peer)
+  const answer = await portal.handle(req.method, path, req.headers, body, peerOf(req))
   send(res, answer)
   // An oversized body was not read to its end: close rather than leave it on the socket.
   if (!req.readableEnded && answer.status === 413) req.destroy()
@@ -73,6 +91,7 @@ async function handle (portal, req, res, path, body) {
  */
 function portalListener (portal, { onError } = {}) {
   return function authbridgePortalListener (req, res) {
+    if (refuseEarly(portal, req, res, req.url)) return
     readBody(req, portal.maxBodyBytes)
       .then((body) => handle(portal, req, res, req.url, body))
       .catch((error) => fail(res, error, onError))
@@ -92,6 +111,7 @@ function portalMiddleware (portal) {
       next()
       return
     }
+    if (refuseEarly(portal, req, res, path)) return
     let body
     if (Buffer.isBuffer(req.body)) body = Promise.resolve(req.body)
     else if (req._body || req.readableEnded) {

@@ -39,6 +39,31 @@ pub struct PortalResponse {
     pub body: Buffer,
 }
 
+impl From<nopass::PortalResponse> for PortalResponse {
+    fn from(response: nopass::PortalResponse) -> Self {
+        Self {
+            status: u32::from(response.status),
+            content_type: response.content_type.map(str::to_string),
+            headers: response.headers.into_iter().map(|(name, value)| vec![name, value]).collect(),
+            body: Buffer::from(response.body),
+        }
+    }
+}
+
+/// The request as core checks it. An address Node cannot give as an IP (a closed socket)
+/// leaves the peer unknown, which core refuses wherever a source is checked.
+fn request_head(
+    method: String,
+    path: String,
+    headers: Option<Object>,
+    peer_address: Option<String>,
+) -> napi::Result<RequestHead> {
+    let mut head = RequestHead::new(method, path);
+    head.headers = header_pairs(headers)?;
+    head.peer = peer_address.as_deref().and_then(|a| a.parse::<IpAddr>().ok());
+    Ok(head)
+}
+
 /// The NoPass portal: handle the NoPass server's callbacks, start registrations and logins,
 /// and wait for sessions.
 #[napi]
@@ -105,24 +130,33 @@ impl Portal {
         body: Either<Uint8Array, String>,
         peer_address: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, PortalResponse>> {
-        let mut head = RequestHead::new(method, path);
-        head.headers = header_pairs(headers)?;
-        // An address Node cannot give as an IP (a closed socket) leaves the peer unknown, which
-        // core refuses wherever a source is checked.
-        head.peer = peer_address.as_deref().and_then(|a| a.parse::<IpAddr>().ok());
+        let head = request_head(method, path, headers, peer_address)?;
         let body = match body {
             Either::A(bytes) => bytes.to_vec(),
             Either::B(text) => text.into_bytes(),
         };
         let portal = self.inner.clone();
-        promise(env, async move { Ok(portal.handle_request(head, &body).await) }, |_, response| {
-            Ok(PortalResponse {
-                status: u32::from(response.status),
-                content_type: response.content_type.map(str::to_string),
-                headers: response.headers.into_iter().map(|(name, value)| vec![name, value]).collect(),
-                body: Buffer::from(response.body),
-            })
-        })
+        promise(env, async move { Ok(portal.handle_request(head, &body).await) }, |_, response| Ok(response.into()))
+    }
+
+    /// The answer to send at once, before reading the body, when the callback is refused
+    /// whatever its body says: an unknown path, another method, a caller the access policy
+    /// refuses, an unsupported content type, an announced body over the limit. `null`: read
+    /// the body and call `handle`. The adapters call it first, so a refused caller cannot make
+    /// the portal read a body.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, peerAddress?: string | null"
+    )]
+    pub fn refusal(
+        &self,
+        method: String,
+        path: String,
+        headers: Option<Object>,
+        peer_address: Option<String>,
+    ) -> napi::Result<Option<PortalResponse>> {
+        let head = request_head(method, path, headers, peer_address)?;
+        Ok(self.inner.begin(head).err().map(Into::into))
     }
 
     /// Whether `path` lies under the portal's callback base path
