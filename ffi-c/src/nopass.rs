@@ -429,6 +429,22 @@ pub unsafe extern "C" fn ab_portal_config_set_limits(
     })
 }
 
+/// The body of the duration setters: `set` puts `ms` into the settings (zero is refused when
+/// the portal is created).
+///
+/// # Safety
+/// `config` is a live handle or NULL.
+unsafe fn set_duration(config: *const ab_portal_config, ms: u64, set: fn(&mut PortalConfig, Duration)) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: the caller's promise.
+        let config = unsafe { handle(config, "config") }?;
+        config.change(|c| {
+            set(c, Duration::from_millis(ms));
+            Ok(())
+        })
+    })
+}
+
 /// How long an authorised login waits to be redeemed (`ab_portal_redeem_login`) before it
 /// expires, in milliseconds (default 300 000). Checked (above zero) when the portal is
 /// created.
@@ -437,14 +453,8 @@ pub unsafe extern "C" fn ab_portal_config_set_redeem_ttl(
     config: *const ab_portal_config,
     redeem_ttl_ms: u64,
 ) -> ab_status {
-    ffi_status(|| {
-        // SAFETY: a live handle or NULL.
-        let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
-            c.redeem_ttl = Duration::from_millis(redeem_ttl_ms);
-            Ok(())
-        })
-    })
+    // SAFETY: a live handle or NULL.
+    unsafe { set_duration(config, redeem_ttl_ms, |c, d| c.redeem_ttl = d) }
 }
 
 /// How long a pre-registration (ConfirmPreRegistration) waits for ConfirmRegistration before
@@ -455,14 +465,8 @@ pub unsafe extern "C" fn ab_portal_config_set_pre_registration_ttl(
     config: *const ab_portal_config,
     pre_registration_ttl_ms: u64,
 ) -> ab_status {
-    ffi_status(|| {
-        // SAFETY: a live handle or NULL.
-        let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
-            c.pre_registration_ttl = Duration::from_millis(pre_registration_ttl_ms);
-            Ok(())
-        })
-    })
+    // SAFETY: a live handle or NULL.
+    unsafe { set_duration(config, pre_registration_ttl_ms, |c, d| c.pre_registration_ttl = d) }
 }
 
 /// How long a hook may take, in milliseconds (default 10 000). A hook that takes longer gets
@@ -474,14 +478,8 @@ pub unsafe extern "C" fn ab_portal_config_set_hook_timeout(
     config: *const ab_portal_config,
     hook_timeout_ms: u64,
 ) -> ab_status {
-    ffi_status(|| {
-        // SAFETY: a live handle or NULL.
-        let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
-            c.hook_timeout = Duration::from_millis(hook_timeout_ms);
-            Ok(())
-        })
-    })
+    // SAFETY: a live handle or NULL.
+    unsafe { set_duration(config, hook_timeout_ms, |c, d| c.hook_timeout = d) }
 }
 
 // The access policy. A portal is not created without one: the NoPass protocol signs nothing, so
@@ -503,7 +501,7 @@ pub unsafe extern "C" fn ab_portal_config_allow_source(
     ffi_status(|| {
         // SAFETY: a live handle or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let range = IpRange::parse(unsafe { string(range, "range") }?)?;
+        let range = IpRange::parse_field("range", unsafe { string(range, "range") }?)?;
         config.change_access(|access| access.allowed_sources.push(range))
     })
 }
@@ -533,7 +531,7 @@ pub unsafe extern "C" fn ab_portal_config_trust_proxy(
     ffi_status(|| {
         // SAFETY: a live handle or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let range = IpRange::parse(unsafe { string(range, "range") }?)?;
+        let range = IpRange::parse_field("range", unsafe { string(range, "range") }?)?;
         config.change_access(|access| access.trusted_proxies.push(range))
     })
 }

@@ -123,14 +123,7 @@ fn ms(value: u32) -> Duration {
 }
 
 fn ranges(field: &str, texts: Option<&Vec<String>>) -> authbridge::Result<Vec<IpRange>> {
-    texts
-        .into_iter()
-        .flatten()
-        .map(|text| {
-            IpRange::parse(text)
-                .map_err(|_| authbridge::Error::invalid(field, format!("{text:?} is not an IP address or CIDR range")))
-        })
-        .collect()
+    texts.into_iter().flatten().map(|text| IpRange::parse_field(field, text)).collect()
 }
 
 fn access_policy(access: &PortalAccess) -> authbridge::Result<AccessPolicy> {

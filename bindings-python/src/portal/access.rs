@@ -28,15 +28,7 @@ const NO_POLICY: &str = "the portal needs an access policy: allowed_sources=[...
     accept_any_source=True for a network where only the NoPass server can reach the portal";
 
 fn ranges(field: &'static str, texts: &[String]) -> PyResult<Vec<IpRange>> {
-    texts
-        .iter()
-        .map(|text| {
-            // Core names `allowed_sources` in its parse error; say which keyword it was.
-            IpRange::parse(text)
-                .map_err(|_| Error::invalid(field, format!("{text:?} is not an IP address or CIDR range")))
-        })
-        .collect::<authbridge::Result<Vec<_>>>()
-        .py_err()
+    texts.iter().map(|text| IpRange::parse_field(field, text)).collect::<authbridge::Result<Vec<_>>>().py_err()
 }
 
 impl AccessOptions {

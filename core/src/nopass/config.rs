@@ -46,7 +46,13 @@ impl IpRange {
     pub const LOOPBACK_V6: IpRange = IpRange { network: IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), prefix: 128 };
 
     pub fn parse(text: &str) -> Result<Self> {
-        let invalid = || Error::invalid("allowed_sources", format!("{text:?} is not an IP address or CIDR range"));
+        Self::parse_field("ip_range", text)
+    }
+
+    /// [`IpRange::parse`], naming `field` in the error (`allowed_sources`, `trusted_proxies`,
+    /// or a binding's own spelling of them).
+    pub fn parse_field(field: &str, text: &str) -> Result<Self> {
+        let invalid = || Error::invalid(field, format!("{text:?} is not an IP address or CIDR range"));
         let (addr, prefix) = match text.trim().split_once('/') {
             Some((addr, prefix)) => (addr, Some(prefix.parse::<u8>().map_err(|_| invalid())?)),
             None => (text.trim(), None),
