@@ -11,8 +11,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use authbridge::nopass::{
-    BlockingHooks, BlockingPortalHooks, Callback, Change, HookResult, LoginSession, PictureUpdate, Portal, PortalStore,
-    SessionOrigin, SessionState, SqliteStore, StoreOp,
+    BlockingHooks, BlockingPortalHooks, Callback, Change, HookResult, PictureUpdate, Portal, PortalStore, SqliteStore,
+    StoreOp,
 };
 use nopass_support::*;
 use serde_json::json;
@@ -36,27 +36,6 @@ impl BlockingPortalHooks for Stuck {
     }
 }
 
-fn login(n: usize) -> LoginSession {
-    use sha2::Digest;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
-    LoginSession {
-        handle: format!("h{n}"),
-        auth_digest: Some(sha2::Sha256::digest(format!("auth-{n}")).into()),
-        user_id: format!("user{n}"),
-        origin: SessionOrigin::Login,
-        state: SessionState::Pending,
-        reason: None,
-        image: None,
-        next_change_ms: None,
-        picture_expires_at_ms: None,
-        pictures: 1,
-        created_at_ms: now,
-        expires_at_ms: now + 600_000,
-        updated_at_ms: now,
-        version: 1,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stuck_blocking_hooks_leave_the_store_its_threads() {
     let dir = std::env::temp_dir().join(format!("authbridge-hook-threads-{}", std::process::id()));
@@ -71,7 +50,7 @@ async fn stuck_blocking_hooks_leave_the_store_its_threads() {
         .unwrap();
     register(&portal, None).await;
     let version = store.load_portal().await.unwrap().version;
-    let ops = (0..STUCK).map(|n| StoreOp::InsertSession(login(n))).collect();
+    let ops = (0..STUCK).map(|n| StoreOp::InsertSession(pending_login(n, 1))).collect();
     store.apply(Change { portal_version: version, ops }).await.unwrap();
 
     let callbacks = (0..STUCK).map(|n| {

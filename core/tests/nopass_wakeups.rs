@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use authbridge::nopass::{
     Change, ChangeFeed, LoginSession, MemoryStore, PendingRegistration, Portal, PortalRecord, PortalStore, SessionKey,
-    SessionOrigin, SessionState, StoreFuture, StoreOp,
+    StoreFuture, StoreOp,
 };
 use authbridge::{CancellationToken, WaitOptions};
 use nopass_support::*;
@@ -42,26 +42,6 @@ impl PortalStore for Counting {
     }
 }
 
-fn session(n: usize, version: u64) -> LoginSession {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
-    LoginSession {
-        handle: format!("h{n}"),
-        auth_digest: None,
-        user_id: format!("user{n}"),
-        origin: SessionOrigin::Login,
-        state: SessionState::Pending,
-        reason: None,
-        image: None,
-        next_change_ms: None,
-        picture_expires_at_ms: None,
-        pictures: version as u32,
-        created_at_ms: now,
-        expires_at_ms: now + 600_000,
-        updated_at_ms: now,
-        version,
-    }
-}
-
 async fn eventually(what: &str, done: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !done() {
@@ -75,7 +55,7 @@ async fn five_thousand_waits_and_a_hundred_commits_cost_about_a_hundred_reads() 
     const WAITS: usize = 5_000;
     const COMMITS: usize = 100;
     let store = Arc::new(Counting::default());
-    let ops = (0..WAITS).map(|n| StoreOp::InsertSession(session(n, 1))).collect();
+    let ops = (0..WAITS).map(|n| StoreOp::InsertSession(pending_login(n, 1))).collect();
     store.apply(Change { portal_version: 0, ops }).await.unwrap();
     let portal = Portal::builder(config()).shared_store(store.clone()).build().unwrap();
 
@@ -97,7 +77,7 @@ async fn five_thousand_waits_and_a_hundred_commits_cost_about_a_hundred_reads() 
     eventually("every wait read its session once", || store.session_reads.load(Ordering::SeqCst) == WAITS as u64).await;
 
     for n in 0..COMMITS {
-        let op = StoreOp::UpdateSession { session: session(n, 2), expected_version: 1 };
+        let op = StoreOp::UpdateSession { session: pending_login(n, 2), expected_version: 1 };
         store.apply(Change { portal_version: 0, ops: vec![op] }).await.unwrap();
     }
     eventually("the touched sessions' waits returned", || woken.load(Ordering::SeqCst) == COMMITS as u64).await;
@@ -120,8 +100,7 @@ async fn a_callback_wakes_its_login_page_at_once() {
     let store = Arc::new(MemoryStore::new());
     let portal = Portal::builder(config()).shared_store(store.clone()).build().unwrap();
     register(&portal, None).await;
-    let mut login = session(1, 1);
-    login.auth_digest = Some(sha256(b"auth-1"));
+    let login = pending_login(1, 1);
     let version = portal.status().await.unwrap().version;
     store.apply(Change { portal_version: version, ops: vec![StoreOp::InsertSession(login)] }).await.unwrap();
 
@@ -138,9 +117,4 @@ async fn a_callback_wakes_its_login_page_at_once() {
     let session = page.await.unwrap().unwrap();
     assert_eq!((session.version, session.pictures), (2, 2));
     assert!(started.elapsed() < Duration::from_secs(5), "woken by polling, not by the change");
-}
-
-fn sha256(bytes: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).into()
 }

@@ -236,3 +236,26 @@ pub fn png(padding: usize) -> Vec<u8> {
 pub fn png_b64(padding: usize) -> String {
     base64::engine::general_purpose::STANDARD.encode(png(padding))
 }
+
+/// A pending login the portal started for `user{n}`: handle `h{n}`, known to the NoPass side
+/// as `auth-{n}`, ten minutes to run, at `version` (with as many pictures).
+pub fn pending_login(n: usize, version: u64) -> authbridge::nopass::LoginSession {
+    use sha2::Digest;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    authbridge::nopass::LoginSession {
+        handle: format!("h{n}"),
+        auth_digest: Some(sha2::Sha256::digest(format!("auth-{n}")).into()),
+        user_id: format!("user{n}"),
+        origin: authbridge::nopass::SessionOrigin::Login,
+        state: authbridge::nopass::SessionState::Pending,
+        reason: None,
+        image: None,
+        next_change_ms: None,
+        picture_expires_at_ms: None,
+        pictures: version as u32,
+        created_at_ms: now,
+        expires_at_ms: now + 600_000,
+        updated_at_ms: now,
+        version,
+    }
+}
