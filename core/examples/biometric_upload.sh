@@ -15,14 +15,14 @@ fi
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
 features=(--no-default-features --features authx,sandbox)
-cargo build --quiet --release -p authbridge "${features[@]}" --example sandbox --example biometric_upload
-bin="${CARGO_TARGET_DIR:-target}/release/examples"
+cargo build --quiet --release -p authbridge "${features[@]}" --bin authbridge-sandbox --example biometric_upload
+release="${CARGO_TARGET_DIR:-target}/release"
+bin="$release/examples"
 
 work="$(mktemp -d)"
 sandbox_pid=""
 cleanup() {
-  exec 7>&- 2>/dev/null || true # closing the sandbox's standard input stops it
-  if [ -n "$sandbox_pid" ]; then wait "$sandbox_pid" 2>/dev/null || true; fi
+  if [ -n "$sandbox_pid" ]; then kill -TERM "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,10 +30,8 @@ trap cleanup EXIT
 head -c 1024 /dev/urandom >"$work/small.bin"
 head -c "$((big_mib * 1024 * 1024))" /dev/urandom >"$work/big.bin"
 
-mkfifo "$work/stdin"
-"$bin/sandbox" <"$work/stdin" >"$work/urls.json" &
+"$release/authbridge-sandbox" >"$work/urls.json" &
 sandbox_pid=$!
-exec 7>"$work/stdin"
 for _ in $(seq 100); do [ -s "$work/urls.json" ] && break; sleep 0.1; done
 url="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["authx"])' "$work/urls.json")"
 echo "sandbox (pid $sandbox_pid) serves AuthX at $url"

@@ -12,6 +12,7 @@
 // the size of that error is irrelevant off the hot path of a test double.
 #![allow(clippy::result_large_err)]
 
+pub mod control;
 mod faults;
 mod sim;
 
@@ -27,7 +28,7 @@ mod nopass;
 mod otpone;
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, StreamBody};
@@ -50,14 +51,26 @@ pub use otpone::{OtpOneSim, OtpOneStatus, OtpOneTransaction};
 
 use crate::serve::{full, serve, ResponseBody, ServerHandle};
 use crate::{Result, Vendor};
+use control::ControlEndpoint;
 
 /// Requests larger than this are refused with 413 unless a stand-in streams its body.
 pub(crate) const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 
 /// The running stand-in for all vendors. Dropping it stops every server.
+///
+/// Besides the vendors' servers it serves its control API over HTTP (see [`control`]), on a
+/// port of its own so no vendor route can shadow it, behind a bearer token.
 pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+/// The sandbox's state, shared with the control endpoint's handler (which holds it weakly, so
+/// dropping the [`Sandbox`] still stops everything).
+pub(crate) struct Inner {
     faults: Arc<Faults>,
-    servers: Vec<(Vendor, ServerHandle)>,
+    servers: Mutex<Vec<(Vendor, ServerHandle)>>,
+    urls: Vec<(Vendor, String)>,
+    control: ControlEndpoint,
     #[cfg(feature = "nevis")]
     nevis: Arc<NevisSim>,
     #[cfg(feature = "authx")]
@@ -72,118 +85,157 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let urls: Vec<String> = self.servers.iter().map(|(v, s)| format!("{v}=http://{}", s.addr())).collect();
-        f.debug_struct("Sandbox").field("urls", &urls).finish()
+        let urls: Vec<String> = self.inner.urls.iter().map(|(v, url)| format!("{v}={url}")).collect();
+        f.debug_struct("Sandbox").field("urls", &urls).field("control", &self.inner.control.url()).finish()
     }
 }
 
 impl Sandbox {
-    /// Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port.
+    /// Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port, and the
+    /// control endpoint with a random token.
     pub async fn start() -> Result<Self> {
+        Self::start_with_control_token(None).await
+    }
+
+    /// [`Sandbox::start`] with the control endpoint's bearer token chosen by the caller
+    /// (at least 16 characters), for a sandbox other programs are told about in advance.
+    pub async fn start_with_control_token(token: Option<String>) -> Result<Self> {
         let faults = Arc::new(Faults::default());
-        let mut sandbox = Sandbox {
-            faults: faults.clone(),
-            servers: Vec::new(),
-            #[cfg(feature = "nevis")]
-            nevis: Arc::new(NevisSim::default()),
-            #[cfg(feature = "authx")]
-            authx: Arc::new(AuthxSim::default()),
-            #[cfg(feature = "descope")]
-            descope: Arc::new(DescopeSim::default()),
-            #[cfg(feature = "otpone")]
-            otpone: Arc::new(OtpOneSim::default()),
-            #[cfg(feature = "nopass")]
-            nopass: Arc::new(NoPassSim::default()),
-        };
+        #[cfg(feature = "nevis")]
+        let nevis = Arc::new(NevisSim::default());
+        #[cfg(feature = "authx")]
+        let authx = Arc::new(AuthxSim::default());
+        #[cfg(feature = "descope")]
+        let descope = Arc::new(DescopeSim::default());
+        #[cfg(feature = "otpone")]
+        let otpone = Arc::new(OtpOneSim::default());
+        #[cfg(feature = "nopass")]
+        let nopass = Arc::new(NoPassSim::default());
         let sims: Vec<Arc<dyn Simulator>> = vec![
             #[cfg(feature = "nevis")]
-            sandbox.nevis.clone(),
+            nevis.clone(),
             #[cfg(feature = "authx")]
-            sandbox.authx.clone(),
+            authx.clone(),
             #[cfg(feature = "descope")]
-            sandbox.descope.clone(),
+            descope.clone(),
             #[cfg(feature = "otpone")]
-            sandbox.otpone.clone(),
+            otpone.clone(),
             #[cfg(feature = "nopass")]
-            sandbox.nopass.clone(),
+            nopass.clone(),
         ];
+        let mut servers = Vec::new();
+        let mut urls = Vec::new();
         for sim in sims {
             let vendor = sim.vendor();
             let faults = faults.clone();
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
             let server = serve(addr, move |request, _peer| dispatch(sim.clone(), faults.clone(), request)).await?;
-            sandbox.servers.push((vendor, server));
+            urls.push((vendor, format!("http://{}", server.addr())));
+            servers.push((vendor, server));
         }
+        let control = ControlEndpoint::start(token).await?;
+        let inner = Arc::new(Inner {
+            faults,
+            servers: Mutex::new(servers),
+            urls,
+            control,
+            #[cfg(feature = "nevis")]
+            nevis,
+            #[cfg(feature = "authx")]
+            authx,
+            #[cfg(feature = "descope")]
+            descope,
+            #[cfg(feature = "otpone")]
+            otpone,
+            #[cfg(feature = "nopass")]
+            nopass,
+        });
+        inner.control.attach(Arc::downgrade(&inner));
+        let sandbox = Sandbox { inner };
         #[cfg(feature = "descope")]
-        sandbox.descope.set_base_url(sandbox.url(Vendor::Descope).unwrap_or_default());
+        sandbox.inner.descope.set_base_url(sandbox.url(Vendor::Descope).unwrap_or_default());
         #[cfg(feature = "nopass")]
-        sandbox.nopass.set_base_url(sandbox.url(Vendor::NoPass).unwrap_or_default());
+        sandbox.inner.nopass.set_base_url(sandbox.url(Vendor::NoPass).unwrap_or_default());
         Ok(sandbox)
     }
 
     /// The base URL of a vendor's stand-in (`http://127.0.0.1:<port>`), if compiled in.
     pub fn url(&self, vendor: Vendor) -> Option<String> {
-        self.servers.iter().find(|(v, _)| *v == vendor).map(|(_, server)| format!("http://{}", server.addr()))
+        self.inner.urls.iter().find(|(v, _)| *v == vendor).map(|(_, url)| url.clone())
+    }
+
+    /// Where the control API is served: `http://127.0.0.1:<port>/control`.
+    pub fn control_url(&self) -> String {
+        self.inner.control.url()
+    }
+
+    /// The bearer token the control endpoint requires (`Authorization: Bearer <token>`).
+    pub fn control_token(&self) -> &str {
+        self.inner.control.token()
     }
 
     /// Arms `fault` on `route` for every request until [`Sandbox::clear_faults`].
     pub fn arm(&self, route: &str, fault: Fault) {
-        self.faults.arm(route, fault, None);
+        self.inner.faults.arm(route, fault, None);
     }
 
     /// Arms `fault` on `route` for the next `times` requests.
     pub fn arm_times(&self, route: &str, fault: Fault, times: u32) {
-        self.faults.arm(route, fault, Some(times.max(1)));
+        self.inner.faults.arm(route, fault, Some(times.max(1)));
     }
 
+    /// Disarms every fault.
     pub fn clear_faults(&self) {
-        self.faults.clear();
+        self.inner.faults.clear();
     }
 
     /// How many requests reached `route` (faulted ones included).
     pub fn request_count(&self, route: &str) -> u64 {
-        self.faults.count(route)
+        self.inner.faults.count(route)
     }
 
+    /// Sets every route's request counter back to zero.
     pub fn reset_counts(&self) {
-        self.faults.reset_counts();
+        self.inner.faults.reset_counts();
     }
 
     /// The nevisIDM stand-in's control API.
     #[cfg(feature = "nevis")]
     pub fn nevis(&self) -> &NevisSim {
-        &self.nevis
+        &self.inner.nevis
     }
 
     /// The AuthX stand-in's control API.
     #[cfg(feature = "authx")]
     pub fn authx(&self) -> &AuthxSim {
-        &self.authx
+        &self.inner.authx
     }
 
     /// The Descope stand-in's control API.
     #[cfg(feature = "descope")]
     pub fn descope(&self) -> &DescopeSim {
-        &self.descope
+        &self.inner.descope
     }
 
     /// The OtpOne stand-in's control API.
     #[cfg(feature = "otpone")]
     pub fn otpone(&self) -> &OtpOneSim {
-        &self.otpone
+        &self.inner.otpone
     }
 
     /// The NoPass server stand-in's control API.
     #[cfg(feature = "nopass")]
     pub fn nopass(&self) -> &NoPassSim {
-        &self.nopass
+        &self.inner.nopass
     }
 
-    /// Stops every server and waits until they have stopped.
-    pub async fn stop(mut self) {
-        for (_, server) in self.servers.drain(..) {
+    /// Stops every server, the control endpoint last, and waits until they have stopped.
+    pub async fn stop(self) {
+        let servers = std::mem::take(&mut *self.inner.servers.lock().unwrap_or_else(PoisonError::into_inner));
+        for (_, server) in servers {
             server.stop().await;
         }
+        self.inner.control.stop().await;
     }
 }
 

@@ -35,7 +35,8 @@ use crate::Vendor;
 const BASE_PATH: &str = "/nevisidm/api/auth/v1/";
 
 /// The state of a credential, as nevisIDM names it in its 422 messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CredentialState {
     Active,
     Disabled,

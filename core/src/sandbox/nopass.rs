@@ -39,7 +39,8 @@ const PRE_REGISTER_USER: &str = "/api/UserRegistration/PreRegisterUser";
 const REQUEST_AUTHORIZATION: &str = "/api/UserAuthentication/RequestAuthorization";
 
 /// The portal as the stand-in registered it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SimPortal {
     pub portal_id: String,
     /// The bearer token the stand-in expects on the portal's calls.
@@ -49,7 +50,7 @@ pub struct SimPortal {
 }
 
 /// A PreRegisterUser the stand-in received, waiting for the user to register.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SimPreRegistration {
     pub user_id: String,
     pub otp: String,

@@ -39,7 +39,7 @@ use super::sim::{
 use crate::Vendor;
 
 /// A user as the stand-in holds it (the control API's view).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuthxUser {
     pub guid: String,
     pub user_name: String,
@@ -57,11 +57,12 @@ pub struct AuthxUser {
 }
 
 /// What the stand-in saw of the last ProcessBiometric upload that passed the wire checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuthxUpload {
     /// Size of the `biometricdata` part.
     pub bytes: u64,
-    /// SHA-256 of the `biometricdata` part, hashed as it streamed in.
+    /// SHA-256 of the `biometricdata` part, hashed as it streamed in (hex in JSON).
+    #[serde(serialize_with = "hex_digest")]
     pub sha256: [u8; 32],
     /// The request's `Content-Length`, if it had one (a chunked upload has none).
     pub content_length: Option<u64>,
@@ -265,6 +266,10 @@ impl Simulator for AuthxSim {
 }
 
 /// A random version 4 UUID, the form of AuthX's `guid`.
+fn hex_digest<S: serde::Serializer>(digest: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&data_encoding::HEXLOWER.encode(digest))
+}
+
 fn random_uuid() -> String {
     let mut b: [u8; 16] = rand::rng().random();
     b[6] = (b[6] & 0x0f) | 0x40;

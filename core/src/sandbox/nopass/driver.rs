@@ -48,6 +48,21 @@ impl CallbackReply {
     }
 }
 
+/// The JSON form answers a control request with: the reply and what it means.
+impl serde::Serialize for CallbackReply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        json!({
+            "status": self.status,
+            "body": self.body,
+            "success": self.is_success(),
+            "result": self.result(),
+            "error_code": self.error_code(),
+            "error_message": self.error_message(),
+        })
+        .serialize(serializer)
+    }
+}
+
 fn step_failed(step: &str, reply: &CallbackReply) -> Error {
     let mut detail = VendorDetail::new(Vendor::NoPass).status(reply.status).message(format!(
         "the portal refused {step}: {}",

@@ -37,7 +37,8 @@ use tokio::sync::Notify;
 use routes::random_hex;
 
 /// Where a transaction stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OtpOneStatus {
     /// Waiting for the person.
     Pending,
@@ -61,7 +62,7 @@ impl OtpOneStatus {
 
 /// A transaction as the control API shows it. The private token and the issued token are
 /// deliberately left out, so printing one leaks nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OtpOneTransaction {
     pub id: String,
     /// `UserMail` as received.
@@ -75,8 +76,21 @@ pub struct OtpOneTransaction {
     pub server_only: bool,
     /// Whether a non-empty `privateToken` was attached.
     pub has_private_token: bool,
-    /// `userIP`, `OSType`, `NavigatorOrAPPName` of a SendRequest.
+    /// `userIP`, `OSType`, `NavigatorOrAPPName` of a SendRequest (a JSON object with those
+    /// keys).
+    #[serde(serialize_with = "requester_object")]
     pub requester: Option<(String, String, String)>,
+}
+
+fn requester_object<S: serde::Serializer>(
+    requester: &Option<(String, String, String)>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    let object = requester
+        .as_ref()
+        .map(|(ip, os, navigator)| serde_json::json!({ "userIP": ip, "OSType": os, "NavigatorOrAPPName": navigator }));
+    object.serialize(serializer)
 }
 
 struct KeyPair {

@@ -1,0 +1,203 @@
+//! The sandbox's control operations as data: one request type, dispatched in one place.
+//!
+//! Every way of driving a running [`Sandbox`] ends here: Rust code through
+//! [`Sandbox::control`], each binding through its one generic entry point (a JSON string in,
+//! a JSON string out, [`Sandbox::control_json`]), and other processes over HTTP
+//! ([`Sandbox::control_url`]).
+//!
+//! A request is one JSON object naming its operation as `"<group>.<operation>"`, with the
+//! operation's arguments as named fields:
+//!
+//! ```json
+//! {"op": "nevis.set_password", "client_ext_id": "1000", "user_ext_id": "alice", "password": "s3cret"}
+//! ```
+//!
+//! The groups are `sandbox` (faults and counters, [`SandboxOp`]) and one per stand-in
+//! ([`NevisOp`], [`AuthxOp`], [`DescopeOp`], [`OtpOneOp`], [`NoPassOp`]); the operations
+//! are the stand-ins' control methods under the same names. Durations are whole milliseconds
+//! in fields ending in `_ms`. The answer is the operation's result as JSON, `null` for an
+//! operation that returns nothing.
+
+// Every operation's answer goes through `answer`, those that return nothing as `answer(())`
+// (JSON `null`), so each match arm reads as the one call it makes.
+#![allow(clippy::unit_arg)]
+
+mod endpoint;
+mod general;
+
+#[cfg(feature = "authx")]
+mod authx;
+#[cfg(feature = "descope")]
+mod descope;
+#[cfg(feature = "nevis")]
+mod nevis;
+#[cfg(feature = "nopass")]
+mod nopass;
+#[cfg(feature = "otpone")]
+mod otpone;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::Sandbox;
+use crate::{Error, Result};
+
+pub(crate) use endpoint::ControlEndpoint;
+pub use general::{FaultSpec, SandboxOp};
+
+#[cfg(feature = "authx")]
+pub use authx::AuthxOp;
+#[cfg(feature = "descope")]
+pub use descope::DescopeOp;
+#[cfg(feature = "nevis")]
+pub use nevis::{CredentialSpec, NevisOp};
+#[cfg(feature = "nopass")]
+pub use nopass::NoPassOp;
+#[cfg(feature = "otpone")]
+pub use otpone::OtpOneOp;
+
+/// One control operation on a running sandbox. Its JSON form is described in the
+/// [module documentation](self).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ControlRequest {
+    /// Faults, counters and URLs, shared by every stand-in.
+    Sandbox(SandboxOp),
+    /// The nevisIDM stand-in.
+    #[cfg(feature = "nevis")]
+    Nevis(NevisOp),
+    /// The AuthX stand-in.
+    #[cfg(feature = "authx")]
+    Authx(AuthxOp),
+    /// The Descope stand-in.
+    #[cfg(feature = "descope")]
+    Descope(DescopeOp),
+    /// The OtpOne stand-in.
+    #[cfg(feature = "otpone")]
+    OtpOne(OtpOneOp),
+    /// The NoPass server stand-in.
+    #[cfg(feature = "nopass")]
+    NoPass(NoPassOp),
+}
+
+impl ControlRequest {
+    /// Reads a request from its JSON form, naming the field and the rule when it is not one.
+    pub fn from_json(request: Value) -> Result<Self> {
+        let Value::Object(mut fields) = request else {
+            return Err(invalid("request", "must be a JSON object"));
+        };
+        let op = match fields.remove("op") {
+            Some(Value::String(op)) => op,
+            _ => return Err(invalid("op", "must be a string \"<group>.<operation>\"")),
+        };
+        let Some((group, operation)) = op.split_once('.') else {
+            return Err(invalid("op", &format!("\"{op}\" is not \"<group>.<operation>\"")));
+        };
+        fields.insert("op".into(), Value::String(operation.into()));
+        let fields = Value::Object(fields);
+        Ok(match group {
+            "sandbox" => ControlRequest::Sandbox(parse(&op, fields)?),
+            #[cfg(feature = "nevis")]
+            "nevis" => ControlRequest::Nevis(parse(&op, fields)?),
+            #[cfg(feature = "authx")]
+            "authx" => ControlRequest::Authx(parse(&op, fields)?),
+            #[cfg(feature = "descope")]
+            "descope" => ControlRequest::Descope(parse(&op, fields)?),
+            #[cfg(feature = "otpone")]
+            "otpone" => ControlRequest::OtpOne(parse(&op, fields)?),
+            #[cfg(feature = "nopass")]
+            "nopass" => ControlRequest::NoPass(parse(&op, fields)?),
+            other => return Err(invalid("op", &format!("no group \"{other}\" in this sandbox"))),
+        })
+    }
+
+    /// The request's JSON form.
+    pub fn to_json(&self) -> Value {
+        let (group, operation) = match self {
+            ControlRequest::Sandbox(op) => ("sandbox", serde_json::to_value(op)),
+            #[cfg(feature = "nevis")]
+            ControlRequest::Nevis(op) => ("nevis", serde_json::to_value(op)),
+            #[cfg(feature = "authx")]
+            ControlRequest::Authx(op) => ("authx", serde_json::to_value(op)),
+            #[cfg(feature = "descope")]
+            ControlRequest::Descope(op) => ("descope", serde_json::to_value(op)),
+            #[cfg(feature = "otpone")]
+            ControlRequest::OtpOne(op) => ("otpone", serde_json::to_value(op)),
+            #[cfg(feature = "nopass")]
+            ControlRequest::NoPass(op) => ("nopass", serde_json::to_value(op)),
+        };
+        // The operations are plain data: serialising one cannot fail.
+        let mut fields = match operation {
+            Ok(Value::Object(fields)) => fields,
+            _ => Map::new(),
+        };
+        let name = fields.get("op").and_then(Value::as_str).unwrap_or_default().to_string();
+        fields.insert("op".into(), Value::String(format!("{group}.{name}")));
+        Value::Object(fields)
+    }
+}
+
+impl Serialize for ControlRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ControlRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        ControlRequest::from_json(Value::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Sandbox {
+    /// Runs one control operation and returns its answer as JSON (`null` when it has none).
+    pub async fn control(&self, request: ControlRequest) -> Result<Value> {
+        match request {
+            ControlRequest::Sandbox(op) => op.apply(self),
+            #[cfg(feature = "nevis")]
+            ControlRequest::Nevis(op) => op.apply(self.nevis()),
+            #[cfg(feature = "authx")]
+            ControlRequest::Authx(op) => op.apply(self.authx()),
+            #[cfg(feature = "descope")]
+            ControlRequest::Descope(op) => op.apply(self.descope()),
+            #[cfg(feature = "otpone")]
+            ControlRequest::OtpOne(op) => op.apply(self.otpone()).await,
+            #[cfg(feature = "nopass")]
+            ControlRequest::NoPass(op) => op.apply(self.nopass()).await,
+        }
+    }
+
+    /// [`Sandbox::control`] on a request's JSON text, answering JSON text: the one entry
+    /// point each binding exposes.
+    pub async fn control_json(&self, request: &str) -> Result<String> {
+        let request: Value =
+            serde_json::from_str(request).map_err(|e| invalid("request", &format!("must be one JSON object ({e})")))?;
+        let answer = self.control(ControlRequest::from_json(request)?).await?;
+        Ok(answer.to_string())
+    }
+}
+
+/// Reads one group's operation, whose `op` field holds the operation name alone.
+fn parse<T: DeserializeOwned>(op: &str, fields: Value) -> Result<T> {
+    serde_json::from_value(fields).map_err(|e| invalid(op, &e.to_string()))
+}
+
+fn invalid(field: &str, rule: &str) -> Error {
+    Error::InvalidInput { field: field.into(), rule: rule.into() }
+}
+
+/// An operation's answer as JSON.
+fn answer<T: Serialize>(value: T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| Error::Config(format!("a sandbox answer is not JSON: {e}")))
+}
+
+/// A duration given in whole milliseconds.
+fn millis(ms: u64) -> std::time::Duration {
+    std::time::Duration::from_millis(ms)
+}
+
+/// Borrows a list of strings the way the stand-ins' control methods take them.
+fn strs(values: &[String]) -> Vec<&str> {
+    values.iter().map(String::as_str).collect()
+}
