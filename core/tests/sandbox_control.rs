@@ -136,6 +136,16 @@ fn a_bad_request_names_the_field_and_the_rule() {
 }
 
 #[tokio::test]
+async fn a_fault_with_a_status_that_is_not_http_is_refused() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let request = r#"{"op": "sandbox.arm", "route": "x", "fault": {"kind": "status", "status": 999}}"#;
+    match sandbox.control_json(request).await {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "fault.status"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn control_json_answers_json_text_and_refuses_text_that_is_not_json() {
     let sandbox = Sandbox::start().await.unwrap();
     assert_eq!(sandbox.control_json(r#"{"op": "sandbox.request_count", "route": "x"}"#).await.unwrap(), "0");

@@ -37,15 +37,21 @@ pub enum FaultSpec {
     },
 }
 
-impl From<FaultSpec> for Fault {
-    fn from(spec: FaultSpec) -> Self {
-        match spec {
+impl TryFrom<FaultSpec> for Fault {
+    type Error = crate::Error;
+
+    /// Refuses a status that is not an HTTP status code (100-599).
+    fn try_from(spec: FaultSpec) -> Result<Self> {
+        Ok(match spec {
             FaultSpec::Delay { ms } => Fault::Delay(millis(ms)),
             FaultSpec::Reset => Fault::Reset,
+            FaultSpec::Status { status, .. } if !(100..=599).contains(&status) => {
+                return Err(super::invalid("fault.status", "must be an HTTP status code (100-599)"))
+            }
             FaultSpec::Status { status, retry_after } => Fault::Status { status, retry_after },
             FaultSpec::TruncatedBody => Fault::TruncatedBody,
             FaultSpec::LargeBody { bytes } => Fault::LargeBody(bytes),
-        }
+        })
     }
 }
 
@@ -84,9 +90,9 @@ impl SandboxOp {
                     Vendor::ALL.iter().filter_map(|vendor| Some((vendor.as_str(), sandbox.url(*vendor)?))).collect();
                 answer(urls)
             }
-            SandboxOp::Arm { route, fault, times: None } => answer(sandbox.arm(&route, fault.into())),
+            SandboxOp::Arm { route, fault, times: None } => answer(sandbox.arm(&route, fault.try_into()?)),
             SandboxOp::Arm { route, fault, times: Some(times) } => {
-                answer(sandbox.arm_times(&route, fault.into(), times))
+                answer(sandbox.arm_times(&route, fault.try_into()?, times))
             }
             SandboxOp::ClearFaults => answer(sandbox.clear_faults()),
             SandboxOp::RequestCount { route } => answer(sandbox.request_count(&route)),
