@@ -13,7 +13,12 @@ pub enum Fault {
     Reset,
     /// Answer this status at once, without handling the request, with an optional
     /// `Retry-After` value (seconds or an HTTP date) and an empty JSON body.
-    Status { status: u16, retry_after: Option<String> },
+    Status {
+        /// The HTTP status answered.
+        status: u16,
+        /// The `Retry-After` value sent with it, if any.
+        retry_after: Option<String>,
+    },
     /// Handle the request, then send only half of the answer before closing the connection.
     TruncatedBody,
     /// Answer 200 with a JSON body of about this many bytes, without handling the request.

@@ -1,4 +1,4 @@
-//! The nevisIDM stand-in (seed `nevisidm-auth-api.txt`).
+//! The nevisIDM stand-in (contract: `docs/vendors/nevisidm.md`).
 //!
 //! Routes, all `POST <base>/{clientExtId}/users/{userExtId}/<kind>/login/` with
 //! `Content-Type: application/json`:
@@ -38,8 +38,11 @@ const BASE_PATH: &str = "/nevisidm/api/auth/v1/";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialState {
+    /// Usable.
     Active,
+    /// Switched off by an administrator.
     Disabled,
+    /// Locked by failed logins (or by the control API).
     Locked,
 }
 
@@ -56,8 +59,11 @@ impl CredentialState {
 /// Which of a user's credentials a control call means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CredentialRef {
+    /// The user's password.
     Password,
+    /// The device password with this external id.
     DevicePassword(String),
+    /// The context password of this context.
     ContextPassword(String),
 }
 
@@ -195,6 +201,7 @@ impl NevisSim {
         credential_mut(user, credential).map(|c| c.state)
     }
 
+    /// How wrong passwords lock credentials from now on.
     pub fn set_lock_policy(&self, policy: LockPolicy) {
         self.state().policy = policy;
     }

@@ -1,4 +1,4 @@
-//! The NoPass server stand-in (seed `nopass-portal-api.txt`, VENDOR-NOTES "NoPass").
+//! The NoPass server stand-in (contract: `docs/vendors/nopass.md`).
 //!
 //! It plays both sides of the NoPass server:
 //!
@@ -42,6 +42,7 @@ const REQUEST_AUTHORIZATION: &str = "/api/UserAuthentication/RequestAuthorizatio
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimPortal {
+    /// The `portalId` the stand-in assigned.
     pub portal_id: String,
     /// The bearer token the stand-in expects on the portal's calls.
     pub auth_token: String,
@@ -52,14 +53,23 @@ pub struct SimPortal {
 /// A PreRegisterUser the stand-in received, waiting for the user to register.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SimPreRegistration {
+    /// `userId`.
     pub user_id: String,
+    /// The one-time code the stand-in issued, which completes the registration.
     pub otp: String,
+    /// The link the stand-in answered for the user to register.
     pub register_link: String,
+    /// `clientIP`, when sent.
     pub client_ip: Option<String>,
+    /// `redirectUrl`, when sent.
     pub redirect_url: Option<String>,
+    /// `data.givenName`, when sent.
     pub given_name: Option<String>,
+    /// `data.surName`, when sent.
     pub sur_name: Option<String>,
+    /// `data.phoneNumber`, when sent.
     pub phone_number: Option<String>,
+    /// `data.email`, when sent.
     pub email: Option<String>,
 }
 
@@ -175,6 +185,7 @@ impl NoPassSim {
         self.state().users.insert(user_id.to_string());
     }
 
+    /// Whether `user_id` is a NoPass user who can log in.
     pub fn has_user(&self, user_id: &str) -> bool {
         self.state().users.contains(user_id)
     }

@@ -1,4 +1,4 @@
-//! The AuthX stand-in (seed `authx-api.txt`).
+//! The AuthX stand-in (contract: `docs/vendors/authx.md`).
 //!
 //! Routes, each at `/<Operation>` as in the seed's Request URLs:
 //!
@@ -41,16 +41,23 @@ use crate::Vendor;
 /// A user as the stand-in holds it (the control API's view).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuthxUser {
+    /// The id AddUser issued.
     pub guid: String,
+    /// `user_name`.
     pub user_name: String,
+    /// `email`.
     pub email: String,
+    /// `name.first_Name`.
     pub first_name: String,
+    /// `name.last_Name`.
     pub last_name: String,
     /// `phone.mobile.countryCode` as stored (`+1` when the request left it out).
     pub country_code: String,
+    /// `phone.mobile.number`.
     pub number: String,
     /// `alias_name` … `alias_name4`; an empty alias counts as none.
     pub aliases: [Option<String>; 5],
+    /// Whether GeneratePin gave the user a PIN.
     pub has_pin: bool,
     /// The `authentication_id`s with an enrolled sample, ascending.
     pub enrolled: Vec<u8>,
@@ -193,6 +200,7 @@ impl AuthxSim {
         self.state().users.values().find(|u| u.profile.user_name == user_name).map(|u| u.profile.clone())
     }
 
+    /// How many users the stand-in holds.
     pub fn user_count(&self) -> usize {
         self.state().users.len()
     }

@@ -1,4 +1,4 @@
-//! The Descope stand-in (seed `descope-notp-totp-api.txt`, VENDOR-NOTES "Descope").
+//! The Descope stand-in (contract: `docs/vendors/descope.md`).
 //!
 //! | route                      | request                                              |
 //! |----------------------------|------------------------------------------------------|

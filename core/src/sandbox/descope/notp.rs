@@ -1,7 +1,7 @@
 //! nOTP routes of the stand-in (seed "nOTP APIs"): start calls open a pending login that the
 //! control API approves, denies or lets expire; pending-session answers `E066103` until then.
 //!
-//! Start body (VENDOR-NOTES): `{"loginId"?, "user"? (sign-up only), "loginOptions"?,
+//! Start body (`docs/vendors/descope.md`): `{"loginId"?, "user"? (sign-up only), "loginOptions"?,
 //! "providerId"?}`. Answer: `{"pendingRef","redirectUrl","image"}`.
 
 use http::StatusCode;

@@ -1,12 +1,12 @@
 //! How the stand-in reads requests and writes errors, checked against the seed and
-//! VENDOR-NOTES by hand (raw JSON, never the client's types).
+//! `docs/vendors/descope.md` by hand (raw JSON, never the client's types).
 
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
 use super::super::sim::{kind, only_fields, SimRequest, SimResponse};
 
-/// Error codes the stand-in answers with. The first five are Descope's (VENDOR-NOTES); Descope
+/// Error codes the stand-in answers with. The first five are Descope's (`docs/vendors/descope.md`); Descope
 /// documents none for a refused or expired nOTP login, so `DENIED` and `EXPIRED` are the
 /// stand-in's own choice in the same family.
 pub(super) const PENDING: &str = "E066103";

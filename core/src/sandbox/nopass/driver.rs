@@ -1,4 +1,4 @@
-//! The stand-in calling a portal back, the way the NoPass server does (seed sections 1–11).
+//! The stand-in calling a portal back, the way the NoPass server does (`docs/vendors/nopass.md`, the callbacks).
 //!
 //! Bodies are built here as raw JSON with the seed's spelling (`UserId` in UpdatePicture, as
 //! the seed writes it) and sent as `application/json-patch+json`, the seed's content type.
@@ -13,6 +13,7 @@ use crate::{Error, Result, Vendor, VendorDetail};
 /// A portal's answer to one callback.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallbackReply {
+    /// The HTTP status.
     pub status: u16,
     /// The body as JSON; `Null` when empty, a JSON string when it is not JSON.
     pub body: Value,

@@ -1,4 +1,4 @@
-//! The two NoPass server endpoints a portal calls, parsed strictly against VENDOR-NOTES.
+//! The two NoPass server endpoints a portal calls, parsed strictly against `docs/vendors/nopass.md`.
 
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
@@ -8,7 +8,7 @@ use crate::sandbox::sim::{
     expect_content_type, expect_method, json_object, kind, only_fields, string_field, SimRequest, SimResponse,
 };
 
-/// How long each picture is shown (VENDOR-NOTES: about every 30 s).
+/// How long each picture is shown (`docs/vendors/nopass.md`: about every 30 s).
 pub(super) const NEXT_CHANGE_MS: u64 = 30_000;
 
 fn require_fields(object: &Map<String, Value>, fields: &[&str]) -> Result<(), SimResponse> {

@@ -1,4 +1,4 @@
-//! The OtpOne stand-in (seed `otpone-api.txt`, routes per VENDOR-NOTES "OtpOne").
+//! The OtpOne stand-in (contract: `docs/vendors/otpone.md`).
 //!
 //! Routes (path matched ignoring case, GET or POST as the seed allows, parameters in the query
 //! string with names matched ignoring case as ASP.NET does, body empty):
@@ -42,7 +42,9 @@ use routes::random_hex;
 pub enum OtpOneStatus {
     /// Waiting for the person.
     Pending,
+    /// The person approved.
     Approved,
+    /// The person denied.
     Denied,
     /// Nobody answered in time (or the control API expired it).
     Expired,
@@ -64,6 +66,7 @@ impl OtpOneStatus {
 /// deliberately left out, so printing one leaks nothing.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OtpOneTransaction {
+    /// The transaction id.
     pub id: String,
     /// `UserMail` as received.
     pub user_mail: String,
@@ -71,6 +74,7 @@ pub struct OtpOneTransaction {
     pub request_type: u8,
     /// `Message` as received.
     pub message: String,
+    /// Where it stands.
     pub status: OtpOneStatus,
     /// Opened by SendRequest (server only) rather than getTransactionID.
     pub server_only: bool,
