@@ -57,6 +57,8 @@ async fn answers_are_the_stand_ins_values_as_json() {
     control(&sandbox, json!({"op": "nopass.add_user", "user_id": "carol"})).await;
     assert!(sandbox.nopass().has_user("carol"));
 
+    let presets = control(&sandbox, json!({"op": "sandbox.presets"})).await;
+    assert_eq!(presets["descope.PROJECT_ID"], json!(authbridge::sandbox::DescopeSim::PROJECT_ID));
     let urls = control(&sandbox, json!({"op": "sandbox.urls"})).await;
     assert_eq!(urls["nevisidm"], json!(sandbox.url(Vendor::Nevis).unwrap()));
     assert_eq!(urls.as_object().unwrap().len(), Vendor::ALL.len());
@@ -125,13 +127,21 @@ fn a_bad_request_names_the_field_and_the_rule() {
     assert!(refusal(json!({"op": "ldap.add_user"})).1.contains("ldap"));
 
     let (field, rule) = refusal(json!({"op": "nevis.add_user", "client_ext_id": "1000"}));
-    assert_eq!(field, "nevis.add_user");
-    assert!(rule.contains("user_ext_id"), "{rule}");
-    let (_, rule) = refusal(json!({"op": "nevis.add_user", "client_ext_id": "1", "user_ext_id": "u", "admin": true}));
-    assert!(rule.contains("admin"), "an unknown field is refused, not ignored: {rule}");
-    let (_, rule) = refusal(json!({"op": "nevis.add_usr", "client_ext_id": "1", "user_ext_id": "u"}));
+    assert_eq!(field, "user_ext_id");
+    assert!(rule.starts_with("nevis.add_user: missing field"), "{rule}");
+    let (field, _) = refusal(json!({"op": "nevis.add_user"}));
+    assert_eq!(field, "client_ext_id", "an operation given no arguments names the first one missing");
+    let (field, _) = refusal(json!({"op": "nevis.add_user", "client_ext_id": "1", "user_ext_id": "u", "admin": true}));
+    assert_eq!(field, "admin", "an unknown field is refused, not ignored");
+    let (field, _) = refusal(json!({"op": "nevis.set_lock_policy", "max_failures": -3}));
+    assert_eq!(field, "max_failures");
+    let (field, rule) = refusal(json!({"op": "nevis.add_usr", "client_ext_id": "1", "user_ext_id": "u"}));
+    assert_eq!(field, "op");
     assert!(rule.contains("add_usr"), "{rule}");
-    let (_, rule) = refusal(json!({"op": "sandbox.arm", "route": "r", "fault": {"kind": "explode"}}));
+    let (field, _) = refusal(json!({"op": "sandbox.clear_faults", "route": "r"}));
+    assert_eq!(field, "op", "an operation without arguments refuses any");
+    let (field, rule) = refusal(json!({"op": "sandbox.arm", "route": "r", "fault": {"kind": "explode"}}));
+    assert!(field.starts_with("fault"), "{field}");
     assert!(rule.contains("explode"), "{rule}");
 }
 

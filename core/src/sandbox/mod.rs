@@ -27,6 +27,7 @@ mod nopass;
 #[cfg(feature = "otpone")]
 mod otpone;
 
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -157,6 +158,28 @@ impl Sandbox {
         #[cfg(feature = "nopass")]
         sandbox.inner.nopass.set_base_url(sandbox.url(Vendor::NoPass).unwrap_or_default());
         Ok(sandbox)
+    }
+
+    /// The credentials the stand-ins accept from the start, by name
+    /// (`authx.APPLICATION_ID`, `descope.PROJECT_ID`, …): what a program uses on a sandbox it
+    /// has not configured itself.
+    pub fn presets() -> BTreeMap<&'static str, &'static str> {
+        #[allow(unused_mut)] // empty in a build without AuthX and Descope
+        let mut presets = BTreeMap::new();
+        #[cfg(feature = "authx")]
+        presets.extend([
+            ("authx.APPLICATION_ID", AuthxSim::APPLICATION_ID),
+            ("authx.APPLICATION_KEY", AuthxSim::APPLICATION_KEY),
+            ("authx.BIOMETRIC_APPLICATION_KEY", AuthxSim::BIOMETRIC_APPLICATION_KEY),
+            ("authx.BIOMETRIC_SECRET_KEY", AuthxSim::BIOMETRIC_SECRET_KEY),
+            ("authx.HOST_NAME", AuthxSim::HOST_NAME),
+        ]);
+        #[cfg(feature = "descope")]
+        presets.extend([
+            ("descope.PROJECT_ID", DescopeSim::PROJECT_ID),
+            ("descope.DEFAULT_PHONE", DescopeSim::DEFAULT_PHONE),
+        ]);
+        presets
     }
 
     /// The base URL of a vendor's stand-in (`http://127.0.0.1:<port>`), if compiled in.

@@ -57,10 +57,12 @@ impl TryFrom<FaultSpec> for Fault {
 
 /// The operations of the `sandbox` group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SandboxOp {
     /// Every stand-in's base URL by vendor name (`{"nevisidm": "http://127.0.0.1:…", …}`).
     Urls,
+    /// [`Sandbox::presets`]: the credentials the stand-ins accept from the start, by name.
+    Presets,
     /// [`Sandbox::arm`], or [`Sandbox::arm_times`] when `times` is given.
     Arm {
         /// The route, `<vendor>.<operation>`.
@@ -90,6 +92,7 @@ impl SandboxOp {
                     Vendor::ALL.iter().filter_map(|vendor| Some((vendor.as_str(), sandbox.url(*vendor)?))).collect();
                 answer(urls)
             }
+            SandboxOp::Presets => answer(Sandbox::presets()),
             SandboxOp::Arm { route, fault, times: None } => answer(sandbox.arm(&route, fault.try_into()?)),
             SandboxOp::Arm { route, fault, times: Some(times) } => {
                 answer(sandbox.arm_times(&route, fault.try_into()?, times))

@@ -38,7 +38,7 @@ mod otpone;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::Sandbox;
 use crate::{Error, Result};
@@ -84,30 +84,28 @@ pub enum ControlRequest {
 impl ControlRequest {
     /// Reads a request from its JSON form, naming the field and the rule when it is not one.
     pub fn from_json(request: Value) -> Result<Self> {
-        let Value::Object(mut fields) = request else {
+        let Value::Object(mut arguments) = request else {
             return Err(invalid("request", "must be a JSON object"));
         };
-        let op = match fields.remove("op") {
+        let op = match arguments.remove("op") {
             Some(Value::String(op)) => op,
             _ => return Err(invalid("op", "must be a string \"<group>.<operation>\"")),
         };
         let Some((group, operation)) = op.split_once('.') else {
             return Err(invalid("op", &format!("\"{op}\" is not \"<group>.<operation>\"")));
         };
-        fields.insert("op".into(), Value::String(operation.into()));
-        let fields = Value::Object(fields);
         Ok(match group {
-            "sandbox" => ControlRequest::Sandbox(parse(&op, fields)?),
+            "sandbox" => ControlRequest::Sandbox(parse(&op, operation, arguments)?),
             #[cfg(feature = "nevis")]
-            "nevis" => ControlRequest::Nevis(parse(&op, fields)?),
+            "nevis" => ControlRequest::Nevis(parse(&op, operation, arguments)?),
             #[cfg(feature = "authx")]
-            "authx" => ControlRequest::Authx(parse(&op, fields)?),
+            "authx" => ControlRequest::Authx(parse(&op, operation, arguments)?),
             #[cfg(feature = "descope")]
-            "descope" => ControlRequest::Descope(parse(&op, fields)?),
+            "descope" => ControlRequest::Descope(parse(&op, operation, arguments)?),
             #[cfg(feature = "otpone")]
-            "otpone" => ControlRequest::OtpOne(parse(&op, fields)?),
+            "otpone" => ControlRequest::OtpOne(parse(&op, operation, arguments)?),
             #[cfg(feature = "nopass")]
-            "nopass" => ControlRequest::NoPass(parse(&op, fields)?),
+            "nopass" => ControlRequest::NoPass(parse(&op, operation, arguments)?),
             other => return Err(invalid("op", &format!("no group \"{other}\" in this sandbox"))),
         })
     }
@@ -127,14 +125,20 @@ impl ControlRequest {
             #[cfg(feature = "nopass")]
             ControlRequest::NoPass(op) => ("nopass", serde_json::to_value(op)),
         };
-        // The operations are plain data: serialising one cannot fail.
-        let mut fields = match operation {
-            Ok(Value::Object(fields)) => fields,
-            _ => Map::new(),
+        // serde's form of an operation is `"name"` without arguments, `{"name": {arguments}}`
+        // with; the request form puts the name in `op` beside the arguments.
+        let (name, mut arguments) = match operation {
+            Ok(Value::String(name)) => (name, Map::new()),
+            Ok(Value::Object(tagged)) => match tagged.into_iter().next() {
+                Some((name, Value::Object(arguments))) => (name, arguments),
+                Some((name, _)) => (name, Map::new()),
+                None => (String::new(), Map::new()),
+            },
+            // The operations are plain data: serialising one cannot fail.
+            _ => (String::new(), Map::new()),
         };
-        let name = fields.get("op").and_then(Value::as_str).unwrap_or_default().to_string();
-        fields.insert("op".into(), Value::String(format!("{group}.{name}")));
-        Value::Object(fields)
+        arguments.insert("op".into(), Value::String(format!("{group}.{name}")));
+        Value::Object(arguments)
     }
 }
 
@@ -178,9 +182,34 @@ impl Sandbox {
     }
 }
 
-/// Reads one group's operation, whose `op` field holds the operation name alone.
-fn parse<T: DeserializeOwned>(op: &str, fields: Value) -> Result<T> {
-    serde_json::from_value(fields).map_err(|e| invalid(op, &e.to_string()))
+/// Reads one group's operation `name` with its `arguments`, naming the argument that is
+/// missing, unknown or of the wrong type (`fault.ms`), or `op` for an unknown operation.
+fn parse<T: DeserializeOwned>(op: &str, name: &str, arguments: Map<String, Value>) -> Result<T> {
+    let read = |arguments: Value| serde_path_to_error::deserialize::<_, T>(json!({ name: arguments }));
+    // An operation without arguments is serde's unit variant, read from `null`; when that is not
+    // what `name` is, reading an empty object says which arguments are missing.
+    let result = if arguments.is_empty() {
+        read(Value::Null).or_else(|_| read(Value::Object(Map::new())))
+    } else {
+        read(Value::Object(arguments))
+    };
+    result.map_err(|error| {
+        let rule = error.inner().to_string();
+        // The path starts with the operation's own name.
+        let path = error.path().to_string();
+        let argument = path.split_once('.').map(|(_, argument)| argument).filter(|a| !a.is_empty());
+        let field = match argument {
+            Some(argument) => argument,
+            None if rule.starts_with("unknown variant") => "op",
+            None => backticked(&rule).unwrap_or("op"),
+        };
+        invalid(field, &format!("{op}: {rule}"))
+    })
+}
+
+/// The first `quoted` name in a serde message (`missing field `user_id``).
+fn backticked(message: &str) -> Option<&str> {
+    message.split('`').nth(1)
 }
 
 fn invalid(field: &str, rule: &str) -> Error {

@@ -39,7 +39,7 @@ impl From<CredentialSpec> for CredentialRef {
 
 /// The operations of the `nevis` group: [`NevisSim`]'s methods of the same names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[allow(missing_docs)] // the fields are the arguments of the method each variant names
 pub enum NevisOp {
     /// [`NevisSim::add_client`].

@@ -12,7 +12,7 @@ use crate::Result;
 /// that call the portal back answer a [`CallbackReply`](crate::sandbox::CallbackReply)
 /// object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[allow(missing_docs)] // the fields are the arguments of the method each variant names
 pub enum NoPassOp {
     /// [`NoPassSim::set_portal_url`].

@@ -9,7 +9,7 @@ use crate::Result;
 
 /// The operations of the `otpone` group: [`OtpOneSim`]'s methods of the same names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[allow(missing_docs)] // the fields are the arguments of the method each variant names
 pub enum OtpOneOp {
     /// [`OtpOneSim::register_keys`].
