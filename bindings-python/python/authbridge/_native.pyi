@@ -124,6 +124,7 @@ class Sandbox:
     """Local stand-in for every vendor, on 127.0.0.1: its lifecycle and the one control entry
     point (``authbridge.Sandbox`` adds the typed helpers)."""
 
+    PRESETS: Dict[str, str]
     def __new__(cls) -> Self: ...
     def url(self, vendor: Union[Vendor, str]) -> str: ...
     @property

@@ -9,7 +9,7 @@ faults and counters, and one helper object per stand-in (``sandbox.nevis`` and s
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Mapping, Optional, cast
+from typing import Any, Dict, Optional, cast
 
 from .._native import Sandbox as _NativeSandbox
 from .authx import AuthxSandbox, AuthxUpload, AuthxUser
@@ -25,13 +25,13 @@ class Sandbox(_NativeSandbox):
     Use it as a context manager: leaving the ``with`` block (or ``close()``) stops every
     server. Other processes can drive it at ``control_url`` with ``control_token``."""
 
-    def control(self, request: Mapping[str, Any]) -> Any:
+    def control(self, request: Dict[str, Any]) -> Any:
         """Runs one control request, e.g. ``{"op": "nevis.add_user", "client_ext_id": "1000",
         "user_ext_id": "alice"}``, and returns its answer (None when it has none). A bad request
         raises ``InvalidInput`` naming the field; the GIL is released while it runs."""
         return json.loads(self.control_json(json.dumps(request)))
 
-    async def control_async(self, request: Mapping[str, Any]) -> Any:
+    async def control_async(self, request: Dict[str, Any]) -> Any:
         """:meth:`control` for asyncio."""
         return json.loads(await self.control_json_async(json.dumps(request)))
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict
 
+from .._native import Sandbox as _NativeSandbox
+
 #: Runs one control request (``{"op": "<group>.<operation>", ...}``) and returns its answer.
 Control = Callable[[Dict[str, Any]], Any]
 #: The same for asyncio.
 AsyncControl = Callable[[Dict[str, Any]], Awaitable[Any]]
+#: What the stand-ins accept from the start, read from core (``authx.APPLICATION_ID``, ...).
+PRESETS = _NativeSandbox.PRESETS
 
 
 def millis(seconds: float) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, cast
 
-from ._control import Group, millis
+from ._control import PRESETS, Group, millis
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,15 @@ class AuthxUpload:
 
 class AuthxSandbox(Group):
     """Applications, tokens, users and forced biometric outcomes of the AuthX stand-in. The
-    class attributes are the credentials it accepts from the start (the seed's samples, core's
-    ``AuthxSim`` constants of the same names)."""
+    class attributes are the credentials it accepts from the start (the seed's samples)."""
 
     _group = "authx"
 
-    APPLICATION_ID = "3128e336-64f9-e294-17b5-ed1f34d76f79"
-    APPLICATION_KEY = "2f924cad-98c5-3631-b3a4-e107dee7e014"
-    BIOMETRIC_APPLICATION_KEY = "BDD0D146-09DF-452B-AAD0-2B5F4E91F748"
-    BIOMETRIC_SECRET_KEY = "B1B1620C-091A-48A6-AA99-C80AA7B07137"
-    HOST_NAME = "hu1tjtwu"
+    APPLICATION_ID = PRESETS["authx.APPLICATION_ID"]
+    APPLICATION_KEY = PRESETS["authx.APPLICATION_KEY"]
+    BIOMETRIC_APPLICATION_KEY = PRESETS["authx.BIOMETRIC_APPLICATION_KEY"]
+    BIOMETRIC_SECRET_KEY = PRESETS["authx.BIOMETRIC_SECRET_KEY"]
+    HOST_NAME = PRESETS["authx.HOST_NAME"]
 
     def add_application(self, application_id: str, application_key: str) -> None:
         self._run("add_application", application_id=application_id, application_key=application_key)

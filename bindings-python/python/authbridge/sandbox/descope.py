@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple, cast
 
-from ._control import Group, millis
+from ._control import PRESETS, Group, millis
 
 
 class DescopeSandbox(Group):
     """Users, pending nOTP logins (approve, deny, expire), keys and forced failures of the
     Descope stand-in. ``PROJECT_ID`` is the project it serves from the start, ``DEFAULT_PHONE``
-    the phone an approval comes from when nothing names one (core's ``DescopeSim`` constants)."""
+    the phone an approval comes from when nothing names one."""
 
     _group = "descope"
 
-    PROJECT_ID = "P2SandboxDescopeProject"
-    DEFAULT_PHONE = "+15555550123"
+    PROJECT_ID = PRESETS["descope.PROJECT_ID"]
+    DEFAULT_PHONE = PRESETS["descope.DEFAULT_PHONE"]
 
     def add_project(self, project_id: str) -> None:
         self._run("add_project", project_id=project_id)
@@ -86,7 +86,12 @@ class DescopeSandbox(Group):
         self._run("rate_limit", route=route, times=times, retry_after=retry_after)
 
     def fail_next(
-        self, route: str, status: int, error_code: Optional[str] = None, retry_after: Optional[int] = None, times: int = 1
+        self,
+        route: str,
+        status: int,
+        error_code: Optional[str] = None,
+        retry_after: Optional[int] = None,
+        times: int = 1,
     ) -> None:
         """The next ``times`` requests on ``route`` answer ``status`` with Descope's ``error_code``."""
         self._run("fail_next", route=route, status=status, error_code=error_code, retry_after=retry_after, times=times)

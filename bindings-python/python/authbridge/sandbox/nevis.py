@@ -17,6 +17,7 @@ def _credential(credential: Credential) -> Dict[str, str]:
     if isinstance(credential, str):
         return {"kind": credential}
     kind, name = credential
+    # A kind core does not know goes as it is: core refuses it, naming the kinds it knows.
     return {"kind": kind, _NAMED_BY.get(kind, "name"): name}
 
 
@@ -47,7 +48,11 @@ class NevisSandbox(Group):
 
     def add_context_password(self, client_ext_id: str, user_ext_id: str, context: str, password: str) -> None:
         self._run(
-            "add_context_password", client_ext_id=client_ext_id, user_ext_id=user_ext_id, context=context, password=password
+            "add_context_password",
+            client_ext_id=client_ext_id,
+            user_ext_id=user_ext_id,
+            context=context,
+            password=password,
         )
 
     def add_recovery_codes(self, client_ext_id: str, user_ext_id: str, codes: List[str]) -> None:
