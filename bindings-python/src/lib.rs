@@ -137,22 +137,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<portal::EmbeddedServer>()?;
     }
     #[cfg(feature = "sandbox")]
-    {
-        m.add_class::<sandbox::Sandbox>()?;
-        m.add_class::<sandbox::Fault>()?;
-        #[cfg(feature = "nevis")]
-        m.add_class::<sandbox::NevisSandbox>()?;
-        #[cfg(feature = "authx")]
-        m.add_class::<sandbox::AuthxSandbox>()?;
-        #[cfg(feature = "descope")]
-        m.add_class::<sandbox::DescopeSandbox>()?;
-        #[cfg(feature = "otpone")]
-        m.add_class::<sandbox::OtpOneSandbox>()?;
-        #[cfg(feature = "nopass")]
-        m.add_class::<sandbox::NoPassSandbox>()?;
-        #[cfg(feature = "nopass")]
-        m.add_class::<sandbox::AsyncNoPassSandbox>()?;
-    }
+    m.add_class::<sandbox::Sandbox>()?;
     py.import("atexit")?.call_method1("register", (m.getattr("_at_exit")?,))?;
     logging::install(py)?;
     Ok(())

@@ -44,12 +44,12 @@ def test_users_and_pins(sandbox: authbridge.Sandbox, authx: authbridge.AuthxClie
     guid = authx.add_user(alice())
     stored = sandbox.authx.user(guid)
     assert stored is not None
-    assert (stored["user_name"], stored["country_code"], stored["aliases"][:3]) == ("alice", "+44", ["al", None, "ali"])
+    assert (stored.user_name, stored.country_code, stored.aliases[:3]) == ("alice", "+44", ["al", None, "ali"])
     assert sandbox.authx.last_request("authx.AddUser")["name"]["first_Name"] == "Alice"  # type: ignore[index]
 
     renamed = authbridge.UserProfile("alice", "alice@new.example", "Alice", "Pleasance", "5551234")
     assert authx.update_user(guid, renamed) == guid
-    assert sandbox.authx.user(guid)["email"] == "alice@new.example"  # type: ignore[index]
+    assert sandbox.authx.user(guid).email == "alice@new.example"  # type: ignore[union-attr]
 
     authx.generate_pin(guid, "4711")
     assert authx.verify_pin(guid, "4711").verified
@@ -95,8 +95,8 @@ def test_biometric_enrol_verify_delete(sandbox: authbridge.Sandbox, authx: authb
     assert result.correlation_id == "corr-1"
     upload = sandbox.authx.last_upload()
     assert upload is not None
-    assert upload["bytes"] == len(face) and upload["sha256"] == hashlib.sha256(face).hexdigest()
-    assert upload["content_length"] is not None
+    assert upload.bytes == len(face) and upload.sha256 == hashlib.sha256(face).hexdigest()
+    assert upload.content_length is not None
 
     sample = tmp_path / "face.bin"
     sample.write_bytes(face)
@@ -110,7 +110,7 @@ def test_biometric_enrol_verify_delete(sandbox: authbridge.Sandbox, authx: authb
 
     delete = authbridge.BiometricCall(guid, BiometricKind.FACE, BiometricProcess.DELETE)
     assert authx.process_biometric(delete, face).success
-    assert sandbox.authx.user(guid)["enrolled"] == []  # type: ignore[index]
+    assert sandbox.authx.user(guid).enrolled == []  # type: ignore[union-attr]
 
     with pytest.raises(authbridge.IoError):
         authx.process_biometric(verify, tmp_path / "missing.bin")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from typing import Tuple
+from typing import List, Tuple
 
 import pytest
 
@@ -73,18 +72,23 @@ def test_denied_mismatched_and_timed_out(sandbox: authbridge.Sandbox, otpone: Pa
 def test_server_only_request(sandbox: authbridge.Sandbox, otpone: Pair) -> None:
     server, _ = otpone
 
-    def person() -> None:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            pending = sandbox.otpone.pending_for(USER)
-            if pending:
-                sandbox.otpone.approve(pending)
-                return
-            time.sleep(0.02)
+    approved: List[str] = []
 
-    threading.Thread(target=person).start()
+    def person() -> None:
+        # Waits with the GIL released, while the request below waits for the person.
+        pending = sandbox.otpone.wait_pending(USER, timeout=10)
+        if pending:
+            approved.append(pending)
+            sandbox.otpone.approve(pending)
+
+    person_thread = threading.Thread(target=person)
+    person_thread.start()
     validation = server.send_request(USER, RequestType.COMPUTER_SESSION, "Open session", "10.0.0.7", "Linux", "app")
+    person_thread.join()
     assert validation.user_valided == USER
+    shown = sandbox.otpone.transaction(approved[0])
+    assert shown is not None and shown.server_only and shown.status == "approved"
+    assert shown.requester == ("10.0.0.7", "Linux", "app")
 
 
 def test_keys_cannot_be_swapped(sandbox: authbridge.Sandbox) -> None:

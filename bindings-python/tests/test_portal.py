@@ -58,17 +58,20 @@ def test_full_flow_over_http(kind: str, sandbox: authbridge.Sandbox) -> None:
 
         # The console registers the portal.
         registration = nopass.register_portal(ADMIN_ID)
-        assert registration["s_code"] == S_CODE
+        assert registration.s_code == S_CODE
+        assert nopass.registration() == registration
         status = portal.status()
         assert status.phase is PortalPhase.REGISTERED
-        assert status.portal_id == registration["portal_id"]
-        assert status.auth_token == registration["auth_token"] and "auth_token='***'" in repr(status)
+        assert status.portal_id == registration.portal_id
+        assert status.auth_token == registration.auth_token and "auth_token='***'" in repr(status)
         assert [type(e).__name__ for e in hooks.events[:2]] == ["PreRegistration", "Registration"]
 
         # A user registers: the portal pre-registers, the NoPass app completes it, and the
         # registration's session is redeemed like a login.
         started = portal.pre_register_user("ann@example.com", email="ann@example.com")
         assert started.otp not in repr(started) and started.register_link
+        received = nopass.pre_registration("ann@example.com")
+        assert received is not None and received.otp == started.otp and received.email == "ann@example.com"
         assert started.handle not in repr(started)
         reg_auth_id = nopass.complete_user_registration("ann@example.com")
         confirmed = hooks.of(authbridge.UserRegistration)
@@ -108,22 +111,20 @@ def test_full_flow_over_http(kind: str, sandbox: authbridge.Sandbox) -> None:
             assert login.handle not in shown and started.handle not in shown
 
         # Session close, user changes, deletion, additions.
-        assert nopass.close_session(auth_id)["success"]
+        assert nopass.close_session(auth_id).success
         assert hooks.of(authbridge.SessionClosing)[0].handle == login.handle
-        assert nopass.update_user("ann@example.com", {"givenName": {"newValue": "Anne", "forbiddenStore": False}})[
-            "success"
-        ]
+        assert nopass.update_user("ann@example.com", {"givenName": {"newValue": "Anne", "forbiddenStore": False}}).success
         update = hooks.of(authbridge.UserUpdate)[0]
         assert update.changes[0].field == "givenName" and update.changes[0].new_value == "Anne"
-        assert nopass.add_users([{"givenName": "Bo", "email": "bo@example.com", "login": "bo"}])["success"]
+        assert nopass.add_users([{"givenName": "Bo", "email": "bo@example.com", "login": "bo"}]).success
         assert hooks.of(authbridge.UsersAddition)[0].users[0].given_name == "Bo"
-        assert nopass.delete_user("ann@example.com")["success"]
+        assert nopass.delete_user("ann@example.com").success
         assert hooks.of(authbridge.UserDeletion)[0].user_id == "ann@example.com"
 
         # The portal is deleted in the console: everything is refused from then on.
-        assert nopass.disable_service()["success"]
+        assert nopass.disable_service().success
         assert portal.status().phase is PortalPhase.DISABLED
-        assert not nopass.close_session(auth_id)["success"]
+        assert not nopass.close_session(auth_id).success
 
 
 def test_hooks_decide_and_failures_refuse(sandbox: authbridge.Sandbox) -> None:
@@ -143,8 +144,8 @@ def test_hooks_decide_and_failures_refuse(sandbox: authbridge.Sandbox) -> None:
         with pytest.raises(authbridge.AuthBridgeError):
             sandbox.nopass.register_user_from_server("zed", "zed@example.com")
         refused = sandbox.nopass.delete_user("zed")
-        assert not refused["success"]
-        assert "directory" not in json.dumps(refused["body"])  # the hook's message stays in the log
+        assert not refused.success
+        assert "directory" not in json.dumps(refused.body)  # the hook's message stays in the log
 
 
 def test_async_hooks_are_refused_when_the_portal_is_built() -> None:
@@ -194,7 +195,7 @@ def test_sqlite_store_survives_a_new_portal(sandbox: authbridge.Sandbox, tmp_pat
         registration = sandbox.nopass.register_portal(ADMIN_ID)
     second = make_portal(sandbox, Recorder(), store=str(db))
     status = second.status()
-    assert status.phase is PortalPhase.REGISTERED and status.portal_id == registration["portal_id"]
+    assert status.phase is PortalPhase.REGISTERED and status.portal_id == registration.portal_id
     second.reset()
     assert second.status().phase is PortalPhase.UNREGISTERED
 
@@ -243,7 +244,7 @@ def test_asgi_on_the_same_loop_with_async_driver(sandbox: authbridge.Sandbox) ->
                 await aio.redeem_login(login.handle)
             assert (await aio.pre_register_user("lee")).register_link
             reply = await nopass.send("CloseSession", {"authId": auth_id, "userId": "kim"})
-            assert isinstance(reply["status"], int)
+            assert isinstance(reply.status, int)
             answer = await aio.handle("GET", "/api/PortalCommunication/CloseSession", [], b"")
             assert answer.status == 405
             await aio.reset()

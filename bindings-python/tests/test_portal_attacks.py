@@ -24,6 +24,7 @@ import pytest
 
 import authbridge
 import authbridge.asgi
+from authbridge.sandbox import CallbackReply
 from authbridge import PortalPhase, RegistrationOrigin, SessionState
 
 from .portal_callers import (
@@ -316,5 +317,5 @@ def test_outsiders_are_refused_over_a_real_server(sandbox: authbridge.Sandbox) -
     assert adapter.post(policy.nopass, "AuthorizedUser", approval(auth_id)).status == 200
 
 
-def _reply(reply: Dict[str, Any]) -> Dict[str, Any]:
-    return {"status": reply["status"], "headers": {}, "body": reply["body"]}
+def _reply(reply: CallbackReply) -> Dict[str, Any]:
+    return {"status": reply.status, "headers": {}, "body": reply.body}

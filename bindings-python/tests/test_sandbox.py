@@ -55,9 +55,10 @@ def test_counters_and_faults(sandbox: authbridge.Sandbox, nevis: authbridge.Nevi
     assert nevis.password_login(CLIENT, USER, PASSWORD).code == 5
 
 
-def test_fault_arguments_are_checked() -> None:
-    with pytest.raises(ValueError):
-        Fault.status(42)
-    with pytest.raises(ValueError):
-        Fault.delay(-1.0)
-    assert "Reset" in repr(Fault.reset())
+def test_fault_arguments_are_checked_by_core(sandbox: authbridge.Sandbox) -> None:
+    with pytest.raises(authbridge.InvalidInput) as status:
+        sandbox.arm(ROUTE, Fault.status(42))
+    assert status.value.field == "fault.status"
+    with pytest.raises(authbridge.InvalidInput):
+        sandbox.arm(ROUTE, Fault.delay(-1.0))
+    assert "'reset'" in repr(Fault.reset())

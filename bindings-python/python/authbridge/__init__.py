@@ -47,11 +47,9 @@ from ._errors import (
     VendorError,
 )
 from ._native import (
-    AsyncNoPassSandbox,
     AsyncPortal,
     EmbeddedServer,
     LoginSession,
-    NoPassSandbox,
     Portal,
     PortalResponse,
     PortalStatus,
@@ -60,14 +58,12 @@ from ._native import (
     AsyncOtpOneClient,
     AsyncOtpOneServer,
     OtpOneClient,
-    OtpOneSandbox,
     OtpOneServer,
     OtpOneTransaction,
     OtpOneValidation,
     AsyncDescopeClient,
     CancellationToken,
     DescopeClient,
-    DescopeSandbox,
     DescopeUser,
     LoginOptions,
     NotpStart,
@@ -80,7 +76,6 @@ from ._native import (
     AsyncAuthxClient,
     AsyncNevisClient,
     AuthxClient,
-    AuthxSandbox,
     BiometricApp,
     BiometricCall,
     BiometricFrame,
@@ -88,10 +83,8 @@ from ._native import (
     DeviceData,
     PinVerification,
     UserProfile,
-    Fault,
     LoginStatus,
     NevisClient,
-    Sandbox,
     TransportOptions,
     __version__,
 )
@@ -116,10 +109,19 @@ if TYPE_CHECKING:
     from ._portal import UserRegistrationCheck as UserRegistrationCheck
     from ._portal import UserUpdate as UserUpdate
     from ._portal import UsersAddition as UsersAddition
+    from .sandbox import AsyncNoPassSandbox as AsyncNoPassSandbox
+    from .sandbox import AuthxSandbox as AuthxSandbox
+    from .sandbox import DescopeSandbox as DescopeSandbox
+    from .sandbox import Fault as Fault
+    from .sandbox import NoPassSandbox as NoPassSandbox
+    from .sandbox import OtpOneSandbox as OtpOneSandbox
+    from .sandbox import Sandbox as Sandbox
 
-# The portal's event classes are dataclasses, whose creation is most of this package's import
-# time: they load on first use (PEP 562), so `import authbridge` stays cheap for clients only.
+# The portal's event classes and the sandbox's helpers are Python classes (many of them
+# dataclasses), whose creation is most of this package's import time: they load on first use
+# (PEP 562), so `import authbridge` stays cheap for clients only.
 _PORTAL_NAMES = frozenset({"AuthorizationResult", "FieldChange", "NewUser", "PictureUpdate", "PortalHooks", "PreRegistration", "Registration", "ServiceDisabling", "SessionClosing", "UserDeletion", "UserRegistration", "UserRegistrationCheck", "UserUpdate", "UsersAddition"})
+_SANDBOX_NAMES = frozenset({"AsyncNoPassSandbox", "AuthxSandbox", "DescopeSandbox", "Fault", "NoPassSandbox", "OtpOneSandbox", "Sandbox"})
 
 
 def __getattr__(name: str) -> Any:
@@ -127,6 +129,10 @@ def __getattr__(name: str) -> Any:
         from . import _portal
 
         return getattr(_portal, name)
+    if name in _SANDBOX_NAMES:
+        from . import sandbox
+
+        return getattr(sandbox, name)
     raise AttributeError(f"module 'authbridge' has no attribute {name!r}")
 
 # A library adds no handler of its own beyond this one (logging HOWTO).
