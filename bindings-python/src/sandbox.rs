@@ -46,24 +46,7 @@ impl Sandbox {
     #[classattr]
     #[pyo3(name = "PRESETS")]
     fn presets() -> BTreeMap<&'static str, &'static str> {
-        #[allow(unused_mut)] // empty in a build without AuthX and Descope
-        let mut presets = BTreeMap::new();
-        #[cfg(feature = "authx")]
-        {
-            use authbridge::sandbox::AuthxSim;
-            presets.insert("authx.APPLICATION_ID", AuthxSim::APPLICATION_ID);
-            presets.insert("authx.APPLICATION_KEY", AuthxSim::APPLICATION_KEY);
-            presets.insert("authx.BIOMETRIC_APPLICATION_KEY", AuthxSim::BIOMETRIC_APPLICATION_KEY);
-            presets.insert("authx.BIOMETRIC_SECRET_KEY", AuthxSim::BIOMETRIC_SECRET_KEY);
-            presets.insert("authx.HOST_NAME", AuthxSim::HOST_NAME);
-        }
-        #[cfg(feature = "descope")]
-        {
-            use authbridge::sandbox::DescopeSim;
-            presets.insert("descope.PROJECT_ID", DescopeSim::PROJECT_ID);
-            presets.insert("descope.DEFAULT_PHONE", DescopeSim::DEFAULT_PHONE);
-        }
-        presets
+        Core::presets()
     }
 
     /// Starts every stand-in on 127.0.0.1, each on a free port.
