@@ -34,8 +34,9 @@ use tokio::io::AsyncRead;
 use tokio_util::io::ReaderStream;
 use zeroize::Zeroizing;
 
-use super::biometric::BiometricCall;
+use super::biometric_call::BiometricCall;
 use super::config::{BiometricApp, DEFAULT_BIOMETRIC_CONTENT_TYPE};
+use super::types::BiometricProcess;
 use crate::validate::no_control;
 use crate::{Error, Result, SecretBytes};
 
@@ -230,7 +231,11 @@ impl BiometricFrame {
         data_content_type: &str,
     ) -> Result<Self> {
         app.validate()?;
-        call.validate(&data)?;
+        call.validate()?;
+        // Enrol and verify compare a sample; only delete may go without one.
+        if call.process != BiometricProcess::Delete && data.is_empty() {
+            return Err(Error::invalid("biometricdata", "must not be empty to enrol or verify"));
+        }
         no_control("biometric_content_type", data_content_type)?;
         if !data_content_type.contains('/') || http::HeaderValue::from_str(data_content_type).is_err() {
             return Err(Error::invalid(

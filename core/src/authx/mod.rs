@@ -30,6 +30,7 @@
 //! is ever repeated by the transport once AuthX may have seen it.
 
 mod biometric;
+mod biometric_call;
 mod client;
 mod config;
 mod envelope;
@@ -38,7 +39,7 @@ mod token;
 mod types;
 mod users;
 
-pub use biometric::{BiometricCall, DeviceData};
+pub use biometric_call::{BiometricCall, DeviceData};
 pub use client::AuthxClient;
 pub use config::{AuthxConfig, BiometricApp, DEFAULT_BIOMETRIC_CONTENT_TYPE};
 pub use framing::{BiometricData, BiometricFrame, FrameStream};
