@@ -15,11 +15,14 @@ pub struct BlockingPortal<'a> {
     portal: &'a Portal,
 }
 
-impl<'a> BlockingPortal<'a> {
-    pub(super) fn new(portal: &'a Portal) -> Self {
-        Self { portal }
+impl Portal {
+    /// The same API for threads that block (C, synchronous Python).
+    pub fn blocking(&self) -> BlockingPortal<'_> {
+        BlockingPortal { portal: self }
     }
+}
 
+impl BlockingPortal<'_> {
     pub fn handle<H, K, V>(&self, method: &str, path: &str, headers: H, body: &[u8]) -> Result<PortalResponse>
     where
         H: IntoIterator<Item = (K, V)>,

@@ -63,6 +63,7 @@ mod response;
 mod routes;
 mod server_calls;
 mod server_client;
+mod shared;
 mod state;
 mod store;
 mod subjects;

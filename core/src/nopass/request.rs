@@ -3,11 +3,13 @@
 //! announced length (413).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use super::config::{AccessPolicy, PortalConfig, SharedSecret};
-use super::portal::Portal;
+use super::machine;
 use super::response::{PortalResponse, Refusal};
 use super::routes::Callback;
+use super::shared::Inner;
 
 /// Method, path, headers and the caller's address: everything but the body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -185,10 +187,10 @@ fn too_large(limit: usize) -> Refusal {
         .with_header("Connection", "close")
 }
 
-/// A request admitted by [`Portal::begin`], collecting its body chunk by chunk: a body over
-/// the limit is refused as soon as it crosses it, never held whole.
+/// A request admitted by [`Portal::begin`](super::Portal::begin), collecting its body chunk by
+/// chunk: a body over the limit is refused as soon as it crosses it, never held whole.
 pub struct Inbound {
-    portal: Portal,
+    portal: Arc<Inner>,
     callback: Callback,
     client: Option<IpAddr>,
     body: Vec<u8>,
@@ -202,7 +204,7 @@ impl std::fmt::Debug for Inbound {
 }
 
 impl Inbound {
-    pub(crate) fn new(portal: Portal, callback: Callback, client: Option<IpAddr>, limit: usize) -> Self {
+    pub(crate) fn new(portal: Arc<Inner>, callback: Callback, client: Option<IpAddr>, limit: usize) -> Self {
         Self { portal, callback, client, body: Vec::new(), limit }
     }
 
@@ -222,7 +224,7 @@ impl Inbound {
 
     /// Handles the callback with the body received.
     pub async fn finish(self) -> PortalResponse {
-        self.portal.process(self.callback, self.client, &self.body).await
+        machine::process(&self.portal, self.callback, self.client, &self.body).await
     }
 
     /// [`Inbound::finish`], blocking the calling thread on the shared runtime.

@@ -3,8 +3,9 @@
 //! session; both with the stored `authToken` as bearer.
 
 use super::digest::digest;
-use super::portal::{detail, Portal};
+use super::portal::Portal;
 use super::server_client::{PreRegisterUserBody, PreRegisterUserData, ServerClient};
+use super::shared::detail;
 use super::state::{
     new_handle, now_ms, LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState,
 };
