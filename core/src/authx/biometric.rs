@@ -1,5 +1,5 @@
-//! ProcessBiometric (seed "Process Biometrics"): enrol, verify or delete a finger, face or palm
-//! sample for a user, as a `multipart/form-data` upload framed by [`BiometricFrame`].
+//! ProcessBiometric (docs/vendors/authx.md, "Process Biometric"): enrol, verify or delete a finger,
+//! face or palm sample for a user, as a `multipart/form-data` upload framed by [`BiometricFrame`].
 
 use http::header::CONTENT_TYPE;
 

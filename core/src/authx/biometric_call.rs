@@ -13,7 +13,7 @@ use crate::validate::{no_control, required};
 use crate::{Error, Result};
 
 /// `device_data` of the `processBiometrics` part: the device the sample was captured on. The
-/// seed's samples fill every field; the defaults describe the calling program.
+/// vendor's samples fill every field; the defaults describe the calling program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceData {
     pub browser_name: String,
@@ -44,7 +44,7 @@ impl Default for DeviceData {
 /// application's ([`BiometricApp`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BiometricCall {
-    /// `user_name`: the seed's samples put the user's `guid` here ("UniqueId of the user").
+    /// `user_name`: the vendor's samples put the user's `guid` here ("UniqueId of the user").
     pub user: String,
     /// `authentication_id`.
     pub kind: BiometricKind,

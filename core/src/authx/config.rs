@@ -8,22 +8,24 @@ use crate::transport::TransportConfig;
 use crate::validate::{no_control, required};
 use crate::{Error, Result, Secret};
 
-/// The content type authbridge gives the `biometricdata` part. The seed spells it
-/// `application/octect-stream`; VENDOR-NOTES decides to send the registered spelling and keep
-/// it configurable ([`AuthxConfig::biometric_content_type`]).
+/// The content type authbridge gives the `biometricdata` part. The vendor spells it
+/// `application/octect-stream`; authbridge sends the registered spelling and keeps it configurable
+/// (docs/vendors/authx.md, "Decisions where the vendor is silent")
+/// ([`AuthxConfig::biometric_content_type`]).
 pub const DEFAULT_BIOMETRIC_CONTENT_TYPE: &str = "application/octet-stream";
 
 /// The credentials of the AuthX application a biometric call is made for, sent inside the
-/// `processBiometrics` part as `application_parameters` (seed "Process Biometrics"). They are
-/// not the Manage API `ApplicationId`/`ApplicationKey` used for the access token.
+/// `processBiometrics` part as `application_parameters` (docs/vendors/authx.md, "Process
+/// Biometric"). They are not the Manage API `ApplicationId`/`ApplicationKey` used for the access
+/// token.
 #[derive(Debug, Clone)]
 pub struct BiometricApp {
     /// `application_parameters.application_key`.
     pub application_key: Secret,
     /// `application_parameters.secret_key`.
     pub secret_key: Secret,
-    /// `application_parameters.host_name`: the tenant host code (VENDOR-NOTES), the same code
-    /// as in the base URL.
+    /// `application_parameters.host_name`: the tenant host code (docs/vendors/authx.md), the same
+    /// code as in the base URL.
     pub host_name: String,
 }
 
@@ -66,7 +68,7 @@ pub struct AuthxConfig {
 }
 
 impl AuthxConfig {
-    /// The AuthX tenant whose host code is `host` (8 characters, e.g. `hu1tjtwu`), at the seed's
+    /// The AuthX tenant whose host code is `host` (8 characters, e.g. `hu1tjtwu`), at the vendor's
     /// URL template `https://{apipath}-{Hostname}.authx.com` with `apipath` = `api`.
     pub fn for_tenant(
         host: &str,

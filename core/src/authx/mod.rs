@@ -1,9 +1,10 @@
-//! AuthX Public API, Management and Authentication (seed `authx-api.txt`).
+//! AuthX Public API, Management and Authentication; the contract, and the decisions taken
+//! where the vendor is silent, are in `docs/vendors/authx.md`.
 //!
 //! Base URL `https://api-<tenant host>.authx.com` ([`AuthxConfig::for_tenant`]), overridable
 //! ([`AuthxConfig::new`]). Every call is `POST /<Operation>`:
 //!
-//! | seed section       | method                                  | answer                          | after a 401              |
+//! | operation          | method                                  | answer                          | after a 401              |
 //! |--------------------|-----------------------------------------|---------------------------------|--------------------------|
 //! | Access Token       | [`AuthxClient::access_token`] (cached)  | [`AccessToken`]                 | —                        |
 //! | Add User           | [`AuthxClient::add_user`]               | the new [`UserGuid`]            | renew token, repeat once |

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// The unique id AuthX gives a user (`guid`, seed "Add User": "UniqueuserId of the user
+/// The unique id AuthX gives a user (`guid`, the vendor's "Add User": "UniqueuserId of the user
 /// added"), decoded from the `response_data` string of AddUser/UpdateUser.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UserGuid(String);
@@ -130,7 +130,7 @@ impl BiometricProcess {
     }
 }
 
-/// ProcessBiometric's `response_code` other than 0 (seed "Process Biometrics", Response Body).
+/// ProcessBiometric's `response_code` other than 0 (docs/vendors/authx.md, "Process Biometric").
 /// A sample that does not match, or cannot be used, is an outcome the caller acts on, not an
 /// error; only `response_code` 0 is an `Error::Vendor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,6 @@
-//! Users and PINs: AddUser, UpdateUser, DeleteUser, GeneratePin, VerifyPin (seed sections of the
-//! same names). All are `POST` with a JSON body and `Authorization: Bearer <token>`, and answer
-//! the envelope of `envelope.rs`.
+//! Users and PINs: AddUser, UpdateUser, DeleteUser, GeneratePin, VerifyPin (docs/vendors/authx.md,
+//! "Users and PINs"). All are `POST` with a JSON body and `Authorization: Bearer <token>`, and
+//! answer the envelope of `envelope.rs`.
 
 use serde_json::{json, Map, Value};
 
@@ -10,10 +10,10 @@ use super::types::{PinVerification, UserGuid};
 use crate::validate::{no_control, required};
 use crate::{Error, Result, Secret, Vendor};
 
-/// `countryCode` when none is given: the seed's "default if not passed would be +1".
+/// `countryCode` when none is given: the vendor's "default if not passed would be +1".
 pub const DEFAULT_COUNTRY_CODE: &str = "+1";
 
-/// What AddUser and UpdateUser send about a user. Field names follow the seed; on the wire the
+/// What AddUser and UpdateUser send about a user. Field names follow the vendor; on the wire the
 /// names are nested as in its sample:
 /// `{"guid","user_name","email","name":{"first_Name","last_Name"},
 ///   "phone":{"mobile":{"countryCode","number"}},"alias_name".."alias_name4"}`.
@@ -99,7 +99,7 @@ impl UserProfile {
         Ok(())
     }
 
-    /// The request body, with `guid` first as in the seed's sample ("" for AddUser).
+    /// The request body, with `guid` first as in the vendor's sample ("" for AddUser).
     fn wire(&self, guid: &str) -> Value {
         let mut body = Map::new();
         body.insert("guid".into(), json!(guid));
@@ -124,7 +124,7 @@ fn check_guid(guid: &str) -> Result<()> {
     no_control("guid", guid)
 }
 
-/// A PIN argument: the seed allows "any random pin given by user".
+/// A PIN argument: the vendor allows "any random pin given by user".
 fn check_pin(pin: &Secret) -> Result<()> {
     required("pin", pin.expose())?;
     no_control("pin", pin.expose())

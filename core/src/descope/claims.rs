@@ -1,4 +1,5 @@
-//! Session JWT validation, as Descope's official SDKs do it (VENDOR-NOTES "Session JWTs").
+//! Session JWT validation, as Descope's official SDKs do it (docs/vendors/descope.md,
+//! "Session JWT validation").
 //!
 //! A session JWT is accepted only when: its `kid` names a key of the project's key set
 //! (`GET /v2/keys/<ProjectId>`, see `keys.rs`); its `alg` is that key's algorithm; the

@@ -1,4 +1,5 @@
-//! Where Descope is and which project a client speaks for (VENDOR-NOTES "Descope").
+//! Where Descope is and which project a client speaks for (docs/vendors/descope.md, "Where the
+//! API lives, and how calls authenticate").
 
 use std::fmt;
 use std::time::Duration;
@@ -12,7 +13,8 @@ use crate::{Error, Result, Secret};
 /// Descope's API host for projects without a regional one.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
 
-/// Project IDs this long or longer live on a regional host (VENDOR-NOTES).
+/// Project IDs this long or longer live on a regional host (docs/vendors/descope.md,
+/// "Where the API lives, and how calls authenticate").
 const REGIONAL_ID_LEN: usize = 32;
 
 /// The API base URL Descope's SDKs derive from a project ID: `https://api.<id[1:5]>.descope.com`

@@ -1,10 +1,12 @@
-//! nOTP (seed "nOTP APIs"): phase one starts a sign-up, sign-in or sign-up-or-in and returns
-//! a QR `image`, a `redirectUrl` and a `pendingRef`; phase two, once the person has sent the
-//! pre-filled WhatsApp message, retrieves the session with that `pendingRef`.
+//! nOTP (docs/vendors/descope.md, "nOTP: starting, and waiting for the person"): phase one starts a
+//! sign-up, sign-in or sign-up-or-in and returns a QR `image`, a `redirectUrl` and a `pendingRef`;
+//! phase two, once the person has sent the pre-filled WhatsApp message, retrieves the session with
+//! that `pendingRef`.
 //!
-//! Paths (VENDOR-NOTES): `POST /v1/auth/notp/{provider}/signup|signin|signup-in`, provider
-//! `whatsapp` by default, and `POST /v1/auth/notp/pending-session` with `{"pendingRef"}`,
-//! which answers `E066103` until the person has acted.
+//! Paths (docs/vendors/descope.md, "Endpoints"):
+//! `POST /v1/auth/notp/{provider}/signup|signin|signup-in`, provider `whatsapp` by default, and
+//! `POST /v1/auth/notp/pending-session` with `{"pendingRef"}`, which answers `E066103` until the
+//! person has acted.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};

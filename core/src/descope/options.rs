@@ -1,5 +1,5 @@
 //! What a caller may add to a sign-up or sign-in: the new user's details and login options,
-//! in the wire shapes Descope's SDKs send (VENDOR-NOTES "nOTP start request bodies").
+//! in the wire shapes Descope's SDKs send (docs/vendors/descope.md, "Request fields").
 
 use std::collections::BTreeMap;
 

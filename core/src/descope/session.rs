@@ -1,4 +1,5 @@
-//! The session a successful Descope login returns (VENDOR-NOTES "Session response").
+//! The session a successful Descope login returns (docs/vendors/descope.md, "Response
+//! fields").
 //!
 //! `{"sessionJwt","refreshJwt","cookieMaxAge","cookieExpiration","firstSeen","user":{…}}`.
 //! Projects that keep the refresh token out of reach of scripts return it only as the `DSR`

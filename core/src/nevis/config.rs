@@ -9,9 +9,10 @@ use crate::{Error, Result, Secret, SecretBytes};
 /// The API's path under an on-premises host, used when the configured URL has no path.
 pub const DEFAULT_BASE_PATH: &str = "/nevisidm/api/auth/v1";
 
-/// How the caller proves itself to nevisIDM. It depends on the deployment (VENDOR-NOTES): a
-/// SecToken header from nevisAuth, a gateway with Basic auth or a client certificate, or a
-/// Bearer token on the cloud product.
+/// How the caller proves itself to nevisIDM. It depends on the deployment
+/// (docs/vendors/nevisidm.md, "Decisions where the vendor is silent"): a SecToken header from
+/// nevisAuth, a gateway with Basic auth or a client certificate, or a Bearer token on the cloud
+/// product.
 #[derive(Debug, Clone, Default)]
 pub enum NevisAuth {
     #[default]

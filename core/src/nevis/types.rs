@@ -4,8 +4,8 @@ use serde::Deserialize;
 
 use crate::Error;
 
-/// `statusCode` of the Login Status DTO (VENDOR-NOTES: 5 OK; 2 failed; 3 failed with lock
-/// warning; 4 failed and now locked; 9 failed and temporarily locked).
+/// `statusCode` of the Login Status DTO (docs/vendors/nevisidm.md, "Login status": 5 OK; 2 failed;
+/// 3 failed with lock warning; 4 failed and now locked; 9 failed and temporarily locked).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginStatusCode {
     Ok,

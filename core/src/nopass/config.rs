@@ -13,17 +13,17 @@ use crate::{Error, Result, Secret};
 /// The shape of a successful answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ResponseMode {
-    /// The seed's `{"errors":[],"result":…}` (the default).
+    /// The vendor's envelope `{"errors":[],"result":…}` (the default).
     #[default]
     Envelope,
-    /// What the public sample portal sends (VENDOR-NOTES): the result alone — the object,
-    /// `true`/`false`, or an empty body where the seed's result is a string. Errors keep the
-    /// envelope in both modes.
+    /// What the public sample portal sends (docs/vendors/nopass.md, "Answer shape"): the
+    /// result alone — the object, `true`/`false`, or an empty body where the vendor's result
+    /// is a string. Errors keep the envelope in both modes.
     Bare,
 }
 
 /// A secret every callback must carry, added by the reverse proxy in front of the portal (the
-/// seed defines none, and the NoPass server sends none). Compared in constant time.
+/// vendor defines none, and the NoPass server sends none). Compared in constant time.
 #[derive(Debug, Clone)]
 pub enum SharedSecret {
     /// `Authorization: Bearer <secret>`.
@@ -91,7 +91,8 @@ fn masked(net: u128, ip: u128, prefix: u8, bits: u32) -> bool {
     (net >> shift) == (ip >> shift)
 }
 
-/// Who may call the portal. The NoPass protocol signs nothing (VENDOR-NOTES): without a check
+/// Who may call the portal. The NoPass protocol signs nothing (docs/vendors/nopass.md, "Access
+/// policy"): without a check
 /// here, anyone who reaches the URL can answer for a login whose `authId` they learn. A portal
 /// is not built without one ([`PortalConfig::access`]); every check given must pass, and all
 /// of them are made before the body is read.
@@ -209,8 +210,8 @@ impl AccessPolicy {
     }
 }
 
-/// Where the NoPass server is, for the portal's own calls (VENDOR-NOTES: e.g.
-/// `https://console.nopass.us`).
+/// Where the NoPass server is, for the portal's own calls (docs/vendors/nopass.md, "Calls the
+/// portal makes": e.g. `https://console.nopass.us`).
 #[derive(Debug, Clone)]
 pub struct NoPassServerConfig {
     pub base_url: Url,
@@ -239,11 +240,12 @@ impl NoPassServerConfig {
 /// Configuration of a [`super::Portal`].
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
-    /// The AdminId set when the portal was entered in the NoPass console (seed 1: case
-    /// sensitive, at most 64 characters). Compared in constant time.
+    /// The AdminId set when the portal was entered in the NoPass console (callback 1 in
+    /// docs/vendors/nopass.md: case sensitive, at most 64 characters). Compared in constant
+    /// time.
     pub admin_id: Secret,
-    /// The sCode the portal answers in pre-registration and registration (seed 1, 2: at most
-    /// 64 characters).
+    /// The sCode the portal answers in pre-registration and registration (callbacks 1 and 2 in
+    /// docs/vendors/nopass.md: at most 64 characters).
     pub s_code: Secret,
     /// A path prefix the callbacks are mounted under (`/nopass` serves
     /// `/nopass/api/PortalCommunication/…`). Empty by default.
@@ -356,7 +358,7 @@ impl PortalConfig {
         self
     }
 
-    /// Checks what the seed and the portal need before any callback is served.
+    /// Checks what the vendor and the portal need before any callback is served.
     pub fn validate(&self) -> Result<()> {
         required_max("adminId", self.admin_id.expose(), 64)?;
         required_max("sCode", self.s_code.expose(), 64)?;
@@ -384,7 +386,8 @@ impl PortalConfig {
         Ok(())
     }
 
-    /// The access policy, which serving needs: there is no default (DESIGN "Trust model").
+    /// The access policy, which serving needs: there is no default (docs/vendors/nopass.md,
+    /// "Access policy").
     pub(crate) fn required_access(&self) -> Result<&AccessPolicy> {
         self.access.as_ref().ok_or_else(|| {
             Error::Config(

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub use super::state::RegistrationOrigin;
 
-/// ConfirmPreRegistration (seed 1) passed the `adminId` check.
+/// ConfirmPreRegistration (callback 1) passed the `adminId` check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PreRegistration {
@@ -15,7 +15,7 @@ pub struct PreRegistration {
     pub r: u64,
 }
 
-/// ConfirmRegistration (seed 2): the portal is about to be bound to `portal_id`.
+/// ConfirmRegistration (callback 2): the portal is about to be bound to `portal_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Registration {
@@ -23,7 +23,7 @@ pub struct Registration {
     pub settings: Option<String>,
 }
 
-/// UpdatePicture (seed 3): a new picture/code for a pending login.
+/// UpdatePicture (callback 3): a new picture/code for a pending login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PictureUpdate {
@@ -38,12 +38,12 @@ pub struct PictureUpdate {
     pub next_change_ms: u64,
 }
 
-/// ValidateUserRegistration (seed 4): may this user be registered? The host decides.
+/// ValidateUserRegistration (callback 4): may this user be registered? The host decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistrationCheck {
     /// Who started the registration. [`RegistrationOrigin::NoPassServer`]: the user is not
-    /// known on the portal's side (seed 4) and every field below came from the caller — decide
+    /// known on the portal's side (callback 4) and every field below came from the caller — decide
     /// on nothing but the portal's own data.
     pub origin: RegistrationOrigin,
     /// The portal's user id of a registration it started (`None` for the NoPass server's).
@@ -56,7 +56,7 @@ pub struct UserRegistrationCheck {
     pub profile_image_url: Option<String>,
 }
 
-/// ConfirmUserRegistration (seed 5): a registration's `otp` matched; the user is registered.
+/// ConfirmUserRegistration (callback 5): a registration's `otp` matched; the user is registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistration {
@@ -72,7 +72,7 @@ pub struct UserRegistration {
     pub login: Option<String>,
 }
 
-/// AuthorizedUser (seed 6): the login is decided.
+/// AuthorizedUser (callback 6): the login is decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizationResult {
@@ -83,11 +83,11 @@ pub struct AuthorizationResult {
     pub reason: Option<String>,
 }
 
-/// One field of an UpdateUser (seed 7).
+/// One field of an UpdateUser (callback 7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldChange {
-    /// As the seed spells it: `givenName`, `surName`, `phoneNumber`, `email`,
+    /// As the vendor spells it: `givenName`, `surName`, `phoneNumber`, `email`,
     /// `profileImageUrl`, `locale` or `login`.
     pub field: String,
     /// The new value; `None` when it does not change.
@@ -97,7 +97,7 @@ pub struct FieldChange {
     pub forbidden_store: Option<bool>,
 }
 
-/// UpdateUser (seed 7): may these changes be made? The host decides.
+/// UpdateUser (callback 7): may these changes be made? The host decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserUpdate {
@@ -105,7 +105,7 @@ pub struct UserUpdate {
     pub changes: Vec<FieldChange>,
 }
 
-/// DeleteUser (seed 8): the user's NoPass account was deleted. The host decides whether it
+/// DeleteUser (callback 8): the user's NoPass account was deleted. The host decides whether it
 /// acts on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -113,7 +113,7 @@ pub struct UserDeletion {
     pub user_id: String,
 }
 
-/// One user of an AddUsers (seed 9).
+/// One user of an AddUsers (callback 9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewUser {
@@ -125,14 +125,14 @@ pub struct NewUser {
     pub is_use_email_as_login: Option<bool>,
 }
 
-/// AddUsers (seed 9): may these users be added? The host decides.
+/// AddUsers (callback 9): may these users be added? The host decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersAddition {
     pub users: Vec<NewUser>,
 }
 
-/// CloseSession (seed 10): the user closed the session in NoPass.
+/// CloseSession (callback 10): the user closed the session in NoPass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionClosing {
@@ -144,7 +144,7 @@ pub struct SessionClosing {
     pub reported_user_id: Option<String>,
 }
 
-/// DisableService (seed 11): the portal was deleted in the NoPass console.
+/// DisableService (callback 11): the portal was deleted in the NoPass console.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDisabling {

@@ -1,5 +1,5 @@
-//! The portal's state machine (DESIGN "NoPass receiver"): which callback is accepted in which
-//! phase, then one handler per callback.
+//! The portal's state machine (docs/vendors/nopass.md, "Portal phases"): which callback is
+//! accepted in which phase, then one handler per callback.
 //!
 //! Every handler follows the same order: read and check every field (400), claim the subject
 //! it acts on so that no copy of the callback runs beside it (`subjects.rs`), check the portal
@@ -56,7 +56,7 @@ pub(crate) async fn process(inner: &Inner, callback: Callback, client: Option<Ip
 async fn dispatch(inner: &Inner, callback: Callback, client: Option<IpAddr>, body: &[u8]) -> Result<Outcome, Refusal> {
     let outcome = handle(inner, callback, client, body).await;
     if callback == Callback::DisableService {
-        // Seed 11 answers "true/false": a refused DisableService says `false`.
+        // Callback 11 answers "true/false": a refused DisableService says `false`.
         return outcome.map_err(|refusal| refusal.with_result(serde_json::Value::Bool(false)));
     }
     outcome

@@ -97,7 +97,7 @@ impl Portal {
     }
 
     /// Handles one callback: method, path, headers and the whole body in; the answer out.
-    /// Never fails: every problem is an answer in the seed's error envelope.
+    /// Never fails: every problem is an answer in the vendor's error envelope.
     pub async fn handle<H, K, V>(&self, method: &str, path: &str, headers: H, body: &[u8]) -> PortalResponse
     where
         H: IntoIterator<Item = (K, V)>,

@@ -1,12 +1,12 @@
 //! The embedded receiver's defences on a network it cannot trust: timeouts, a connection cap,
 //! the stop grace, and TLS.
 //!
-//! The NoPass callbacks carry no authentication (VENDOR-NOTES) and the seed has them arrive at
-//! a public `https://MyWebSite/api/PortalCommunication/…` URL, so anyone can connect. Every
-//! connection therefore has a deadline at each step: the head, the body, the wait between
-//! requests; and only so many are served at once. The defaults are meant for a receiver on
-//! the internet; a NoPass callback is a small JSON body that a working client sends in well
-//! under a second.
+//! The NoPass callbacks carry no authentication and arrive at a public
+//! `https://MyWebSite/api/PortalCommunication/…` URL (docs/vendors/nopass.md), so anyone can
+//! connect. Every connection therefore has a deadline at each step: the head, the body, the wait
+//! between requests; and only so many are served at once. The defaults are meant for a receiver on
+//! the internet; a NoPass callback is a small JSON body that a working client sends in well under a
+//! second.
 
 use std::time::Duration;
 

@@ -124,7 +124,8 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse::<std::net::SocketAddr>().ok().map(|socket| socket.ip())
 }
 
-/// Every check of the access policy (DESIGN "Trust model"), before anything is parsed.
+/// Every check of the access policy (docs/vendors/nopass.md, "Access policy"), before anything
+/// is parsed.
 fn check_access(head: &RequestHead, access: &AccessPolicy, client: Option<IpAddr>) -> Result<(), Refusal> {
     if !access.allowed_sources.is_empty() {
         let allowed = client.is_some_and(|addr| access.allowed_sources.iter().any(|range| range.contains(addr)));
@@ -154,7 +155,7 @@ fn check_access(head: &RequestHead, access: &AccessPolicy, client: Option<IpAddr
     Ok(())
 }
 
-/// `application/json`, `application/json-patch+json` (the seed's type) and `text/json`, with
+/// `application/json`, `application/json-patch+json` (the vendor's type) and `text/json`, with
 /// or without a UTF-8 charset; anything else is 415.
 fn check_content_type(value: Option<&str>) -> Result<(), Refusal> {
     let unsupported = || {

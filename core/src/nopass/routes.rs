@@ -2,10 +2,11 @@
 
 use std::fmt;
 
-/// Where every callback lives (seed: "Relative URL /api/PortalCommunication/…").
+/// Where every callback lives (the vendor: "Relative URL /api/PortalCommunication/…").
 pub const CALLBACK_BASE_PATH: &str = "/api/PortalCommunication/";
 
-/// One of the NoPass server's callbacks to the portal, named as the seed names its path.
+/// One of the NoPass server's callbacks to the portal, named as the vendor names its path
+/// (docs/vendors/nopass.md, "Callbacks received").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Callback {
     ConfirmPreRegistration,
@@ -36,7 +37,7 @@ impl Callback {
         Callback::DisableService,
     ];
 
-    /// The last path segment, spelled as in the seed.
+    /// The last path segment, spelled as the vendor spells it.
     pub fn name(self) -> &'static str {
         match self {
             Callback::ConfirmPreRegistration => "ConfirmPreRegistration",

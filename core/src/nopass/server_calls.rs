@@ -1,4 +1,5 @@
-//! The portal's calls to the NoPass server (VENDOR-NOTES): PreRegisterUser starts a user's
+//! The portal's calls to the NoPass server (docs/vendors/nopass.md, "Calls the portal makes"):
+//! PreRegisterUser starts a user's
 //! registration and keeps its `otp`, RequestAuthorization starts a login and opens its
 //! session; both with the stored `authToken` as bearer.
 
@@ -13,10 +14,10 @@ use super::store::{Change, StoreOp};
 use crate::validate::{no_control, required_max};
 use crate::{Error, Result, Secret};
 
-/// A user registration to start with PreRegisterUser (VENDOR-NOTES).
+/// A user registration to start with PreRegisterUser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserPreRegistration {
-    /// The portal's id of the user (at most 256 characters, like the seed's `UserId`).
+    /// The portal's id of the user (at most 256 characters, like the callbacks' `UserId`).
     pub user_id: String,
     /// The user's IP address, as the portal saw it.
     pub client_ip: Option<String>,

@@ -1,4 +1,4 @@
-//! The portal's state: where it is in its life (DESIGN "NoPass receiver"), the user
+//! The portal's state: where it is in its life (docs/vendors/nopass.md, "Portal phases"), the user
 //! registrations it started, and the login sessions the NoPass server reports on.
 
 use std::fmt;
@@ -67,11 +67,11 @@ pub struct PortalRecord {
     /// Increases with every change; stores refuse a change made on an older version.
     pub version: u64,
     pub phase: PortalPhase,
-    /// Assigned by the NoPass server in ConfirmRegistration (seed 2: at most 256 characters).
+    /// Assigned by the NoPass server in ConfirmRegistration (callback 2: at most 256 characters).
     pub portal_id: Option<String>,
-    /// The bearer token for the portal's calls to the NoPass server (seed 2).
+    /// The bearer token for the portal's calls to the NoPass server (callback 2).
     pub auth_token: Option<Secret>,
-    /// The portal's settings as the NoPass server sent them (seed 2: a string).
+    /// The portal's settings as the NoPass server sent them (callback 2: a string).
     pub settings: Option<String>,
     pub changed_at_ms: u64,
 }
@@ -95,7 +95,7 @@ impl PortalRecord {
 pub enum RegistrationOrigin {
     /// This portal, with PreRegisterUser: the user is known on the portal's side.
     Portal,
-    /// The NoPass server (seed 4): every detail of the user came from the caller, so nothing
+    /// The NoPass server (callback 4): every detail of the user came from the caller, so nothing
     /// about it is proven to the portal.
     #[serde(rename = "nopass_server")]
     NoPassServer,
@@ -249,7 +249,7 @@ pub struct LoginSession {
 }
 
 impl LoginSession {
-    /// The picture as a `data:` URL for an `<img src>` (VENDOR-NOTES).
+    /// The picture as a `data:` URL for an `<img src>` (docs/vendors/nopass.md, "Pictures").
     pub fn image_data_url(&self) -> Option<String> {
         self.image.as_ref().map(|image| format!("data:image/png;base64,{image}"))
     }

@@ -1,17 +1,17 @@
-//! Where the portal keeps its state (DESIGN "NoPass receiver": in-memory for tests, SQLite as
-//! the embedded durable default, Redis when a portal runs on several machines), chosen in code
+//! Where the portal keeps its state (docs/vendors/nopass.md, "Stores": in-memory for tests, SQLite
+//! as the embedded durable default, Redis when a portal runs on several machines), chosen in code
 //! or by URL ([`open_store`]).
 //!
-//! A store reads three things (the portal record, a pending registration by `otp` digest, a
-//! session by browser handle or by `authId` digest) and applies a [`Change`] atomically: all of its operations or none.
-//! Every change names the portal version it was decided on, and each operation states what it
-//! expects (a registration that must still exist, a session at a given version); a store
-//! refuses a change whose expectations no longer hold with a `conflict` error. That makes an
+//! A store reads three things (the portal record, a pending registration by `otp` digest, a session
+//! by browser handle or by `authId` digest) and applies a [`Change`] atomically: all of its
+//! operations or none. Every change names the portal version it was decided on, and each operation
+//! states what it expects (a registration that must still exist, a session at a given version); a
+//! store refuses a change whose expectations no longer hold with a `conflict` error. That makes an
 //! `otp` usable once and a state transition happen once even when several processes share one
-//! store. The portal answers the NoPass server only after [`PortalStore::apply`] returned, so
-//! a durable store has the change on disk before the 200 is sent. A store also tells its
-//! subscribers which sessions each change touched ([`PortalStore::subscribe`]), so a wait
-//! wakes for its own session only.
+//! store. The portal answers the NoPass server only after [`PortalStore::apply`] returned, so a
+//! durable store has the change on disk before the 200 is sent. A store also tells its subscribers
+//! which sessions each change touched ([`PortalStore::subscribe`]), so a wait wakes for its own
+//! session only.
 
 #[cfg(feature = "store-contract")]
 pub mod contract;

@@ -1,8 +1,9 @@
 //! Where OtpOne is, which paths and parameter names it uses, and how long calls may take.
 //!
-//! The seed documents operations and parameter names but no routes (VENDOR-NOTES "OtpOne"):
+//! The guide documents operations and parameter names but no routes (docs/vendors/otpone.md,
+//! "Endpoints"):
 //! the default is `https://api.otpone.com`, each operation at `/api/{Operation}`, parameters in
-//! the query string spelled as in the seed. Because that is a decision rather than a fact,
+//! the query string spelled as in the guide. Because that is a decision rather than a fact,
 //! every path and every parameter name can be changed here.
 
 use std::time::Duration;
@@ -15,7 +16,7 @@ use crate::{Error, Result};
 /// The vendor's API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.otpone.com";
 
-/// Default per-request limit of SendRequest. The seed (§3.3.1 step 3) says the request "can
+/// Default per-request limit of SendRequest. The guide (server-only flow) says the request "can
 /// timeout if the customer doesn't respond fast enough (2 min)", so the call must be allowed
 /// to outlast those two minutes by a margin, or we would give up before the vendor answers.
 pub const DEFAULT_SEND_REQUEST_TIMEOUT: Duration = Duration::from_secs(150);
@@ -44,7 +45,7 @@ impl Default for OtpOnePaths {
     }
 }
 
-/// The query parameter names, spelled as in the seed by default (`requestype` included).
+/// The query parameter names, spelled as in the guide by default (`requestype` included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtpOneParams {
     pub srv_api_key: String,

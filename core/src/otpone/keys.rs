@@ -1,4 +1,4 @@
-//! The two OtpOne API keys (seed §2.1 "API keys description").
+//! The two OtpOne API keys (docs/vendors/otpone.md, "Keys").
 //!
 //! Every API key comes as a pair: a server key `SRV-…` that "don't have a place in JavaScript
 //! or in a client application", and a client key `JS-…` for the web page or desktop client.
@@ -25,7 +25,7 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
-    /// The prefix the seed gives this kind of key.
+    /// The prefix the guide gives this kind of key.
     pub fn prefix(self) -> &'static str {
         match self {
             KeyKind::Server => "SRV-",

@@ -1,4 +1,4 @@
-//! The one HTTP layer every vendor client uses (DESIGN "Transport").
+//! The one HTTP layer every vendor client uses.
 //!
 //! A [`Transport`] owns a pooled `reqwest` client (rustls, no OpenSSL) and applies, for every
 //! call: time limits, a response size limit, same-origin-only redirects, retries that are safe

@@ -1,4 +1,5 @@
-//! Login sessions: UpdatePicture (seed 3), AuthorizedUser (seed 6) and CloseSession (seed 10).
+//! Login sessions: UpdatePicture (callback 3), AuthorizedUser (callback 6) and CloseSession
+//! (callback 10).
 //! Each acts only on an `authId` this portal got from its own RequestAuthorization (or from a
 //! ConfirmUserRegistration of a registration it started), and one at a time per `authId`.
 

@@ -1,5 +1,5 @@
-//! The portal's own life: ConfirmPreRegistration (seed 1), ConfirmRegistration (seed 2) and
-//! DisableService (seed 11).
+//! The portal's own life: ConfirmPreRegistration (callback 1), ConfirmRegistration (callback 2)
+//! and DisableService (callback 11).
 
 use std::net::IpAddr;
 

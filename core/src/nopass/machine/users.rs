@@ -1,5 +1,5 @@
-//! The portal's users: ValidateUserRegistration (seed 4), ConfirmUserRegistration (seed 5),
-//! UpdateUser (seed 7), DeleteUser (seed 8) and AddUsers (seed 9).
+//! The portal's users: ValidateUserRegistration (callback 4), ConfirmUserRegistration
+//! (callback 5), UpdateUser (callback 7), DeleteUser (callback 8) and AddUsers (callback 9).
 
 use subtle::ConstantTimeEq;
 
@@ -153,7 +153,7 @@ const UPDATABLE: [(&str, Option<usize>); 7] = [
     ("phoneNumber", TEXT),
     ("email", TEXT),
     ("profileImageUrl", TEXT),
-    // The seed gives `locale` no length.
+    // The vendor gives `locale` no length.
     ("locale", None),
     ("login", TEXT),
 ];
@@ -198,7 +198,7 @@ pub(super) async fn delete_user(inner: &Inner, record: PortalRecord, mut f: Fiel
 }
 
 /// Seed 9: `{"users":[{givenName, surName, phoneNumber, email, login, isUseEmailAsLogin}],
-/// "portalId"}` (the seed's `model:`/`user:` labels are notation). The host decides; the
+/// "portalId"}` (the vendor's `model:`/`user:` labels are notation). The host decides; the
 /// answer is its decision (default `false`).
 pub(super) async fn add_users(
     inner: &Inner,
