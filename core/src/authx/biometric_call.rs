@@ -16,13 +16,19 @@ use crate::{Error, Result};
 /// vendor's samples fill every field; the defaults describe the calling program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceData {
+    /// `browser_name`: the browser or program the sample was captured with.
     pub browser_name: String,
+    /// `os`: the device's operating system.
     pub os: String,
+    /// `os_version`: its version, `Unknown` when not known.
     pub os_version: String,
+    /// `browser_version`: the version of the browser or program.
     pub browser_version: String,
+    /// `device_name`: the device's name, `Unknown` when not known.
     pub device_name: String,
     /// The IP address of the person's device, when known.
     pub ip: String,
+    /// `device_data.src_user_id`: the caller's own id of the person, `0` when it has none.
     pub src_user_id: i64,
 }
 
@@ -52,12 +58,15 @@ pub struct BiometricCall {
     pub process: BiometricProcess,
     /// `correlation_id`; a random UUID when `None`.
     pub correlation_id: Option<String>,
+    /// `device_data`: the device the sample was captured on.
     pub device_data: DeviceData,
     /// `src_user_id`.
     pub src_user_id: i64,
 }
 
 impl BiometricCall {
+    /// A call for the user whose AuthX `guid` is `user_guid`, with a random correlation id and
+    /// this program as the device.
     pub fn new(user_guid: &str, kind: BiometricKind, process: BiometricProcess) -> Self {
         Self {
             user: user_guid.into(),
@@ -69,11 +78,13 @@ impl BiometricCall {
         }
     }
 
+    /// Sets `correlation_id`, to find the call again in AuthX's records.
     pub fn correlation_id(mut self, id: &str) -> Self {
         self.correlation_id = Some(id.into());
         self
     }
 
+    /// Describes the device the sample was captured on, instead of this program.
     pub fn device_data(mut self, device: DeviceData) -> Self {
         self.device_data = device;
         self

@@ -71,6 +71,7 @@ impl Operation {
 }
 
 impl AuthxClient {
+    /// A client for `config`. Nothing is sent yet: the first call fetches the access token.
     pub fn new(config: AuthxConfig) -> Result<Self> {
         let transport = Transport::new(Vendor::AuthX, config.transport.clone())?;
         let tokens = TokenCache::new(config.token_refresh_margin);

@@ -30,6 +30,8 @@ pub struct BiometricApp {
 }
 
 impl BiometricApp {
+    /// The application's `application_key` and `secret_key` (secrets) and its tenant host code.
+    /// Checked when a frame is built, not here.
     pub fn new(application_key: impl Into<Secret>, secret_key: impl Into<Secret>, host_name: &str) -> Self {
         Self { application_key: application_key.into(), secret_key: secret_key.into(), host_name: host_name.into() }
     }
@@ -64,6 +66,7 @@ pub struct AuthxConfig {
     /// Time limit of one biometric upload (large samples on slow links take longer than an
     /// ordinary call's `request_timeout`).
     pub upload_timeout: Duration,
+    /// Timeouts, limits, TLS and retries of the HTTP layer.
     pub transport: TransportConfig,
 }
 
@@ -111,26 +114,33 @@ impl AuthxConfig {
         })
     }
 
+    /// Sets the application biometric uploads are made for (needed by
+    /// [`AuthxClient::process_biometric`](super::AuthxClient::process_biometric) only).
     pub fn biometric_app(mut self, app: BiometricApp) -> Self {
         self.biometric_app = Some(app);
         self
     }
 
+    /// Sets how long before its expiry a token is renewed (at most half its lifetime is used).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_refresh_margin = margin;
         self
     }
 
+    /// Sets the `biometricdata` part's content type, e.g. the vendor's own spelling
+    /// `application/octect-stream` for a server that insists on it.
     pub fn biometric_content_type(mut self, content_type: &str) -> Self {
         self.biometric_content_type = content_type.into();
         self
     }
 
+    /// Sets the time limit of one biometric upload.
     pub fn upload_timeout(mut self, timeout: Duration) -> Self {
         self.upload_timeout = timeout;
         self
     }
 
+    /// Sets the HTTP layer's timeouts, limits, TLS and retries.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self

@@ -101,6 +101,7 @@ impl BiometricData {
         }
     }
 
+    /// Whether the sample is known to be empty; a reader of unknown length is not.
     pub fn is_empty(&self) -> bool {
         self.len() == Some(0)
     }
@@ -280,6 +281,7 @@ impl BiometricFrame {
         format!("multipart/form-data; boundary={}", self.boundary)
     }
 
+    /// The multipart boundary, also in [`BiometricFrame::content_type`].
     pub fn boundary(&self) -> &str {
         &self.boundary
     }

@@ -21,6 +21,7 @@ pub const DEFAULT_COUNTRY_CODE: &str = "+1";
 pub struct UserProfile {
     /// `user_name`: unique; cannot be changed by UpdateUser.
     pub user_name: String,
+    /// `email`: the user's mail address (checked to look like one).
     pub email: String,
     /// `name.first_Name`.
     pub first_name: String,
@@ -39,6 +40,8 @@ pub struct UserProfile {
 const ALIAS_FIELDS: [&str; 5] = ["alias_name", "alias_name1", "alias_name2", "alias_name3", "alias_name4"];
 
 impl UserProfile {
+    /// A profile with the five fields AuthX requires, the default country code and no aliases.
+    /// Checked when it is sent.
     pub fn new(user_name: &str, email: &str, first_name: &str, last_name: &str, number: &str) -> Self {
         Self {
             user_name: user_name.into(),
@@ -50,6 +53,7 @@ impl UserProfile {
         }
     }
 
+    /// Sets `phone.mobile.countryCode` (`+` and 1 to 4 digits) instead of [`DEFAULT_COUNTRY_CODE`].
     pub fn country_code(mut self, country_code: &str) -> Self {
         self.country_code = Some(country_code.into());
         self

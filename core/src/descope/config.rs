@@ -56,6 +56,7 @@ pub struct DescopeConfig {
     pub(crate) management_key: Option<Secret>,
     /// HTTP settings. Descope's SDKs allow 60 s per call; authbridge keeps its 30 s default.
     pub transport: TransportConfig,
+    /// How session JWTs are checked ([`SessionValidation`]).
     pub session_validation: SessionValidation,
 }
 
@@ -105,20 +106,24 @@ impl DescopeConfig {
         Ok(self)
     }
 
+    /// Sets the HTTP layer's timeouts, limits, TLS and retries.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self
     }
 
+    /// Sets how session JWTs are checked.
     pub fn session_validation(mut self, validation: SessionValidation) -> Self {
         self.session_validation = validation;
         self
     }
 
+    /// The project every call speaks for.
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
 
+    /// The API base URL: the global host, the project's regional host, or the one given.
     pub fn url(&self) -> &Url {
         &self.base_url
     }

@@ -32,6 +32,8 @@ const MAX_TRANSIENT_FAILURES: u32 = 3;
 pub struct NotpStart {
     /// Whoever holds it can collect the session once the person has acted, so it is secret.
     pub pending_ref: Secret,
+    /// The link that opens the messaging app (WhatsApp by default) with the message filled in:
+    /// where to send a person who is already on their phone.
     pub redirect_url: String,
     /// The QR code as base64-encoded PNG.
     pub image: String,

@@ -17,16 +17,22 @@ pub const DEFAULT_PROVIDER: &str = "whatsapp";
 #[serde(rename_all = "camelCase")]
 pub struct UserDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// `name`: the full name.
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// `givenName`.
     pub given_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// `middleName`.
     pub middle_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// `familyName`.
     pub family_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// `email`: the user's mail address.
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// `phone`: the user's phone number.
     pub phone: Option<String>,
 }
 
@@ -84,6 +90,7 @@ pub struct NotpOptions {
     pub provider: String,
     /// `providerId` in the body, sent only when set (a project's own messaging provider).
     pub provider_id: Option<String>,
+    /// `loginOptions` in the body ([`LoginOptions`]).
     pub login_options: LoginOptions,
     /// The signed-in user's refresh JWT, for a sign-in with `stepup` or `mfa`.
     pub refresh_jwt: Option<Secret>,

@@ -50,6 +50,8 @@ impl Login {
 }
 
 impl NevisClient {
+    /// A client for `config`. Fails with a `config` error when the transport cannot be built (a
+    /// client certificate that does not parse, for instance); nothing is sent yet.
     pub fn new(config: NevisConfig) -> Result<Self> {
         let mut transport_config = config.transport;
         if let NevisAuth::ClientCertificate(pem) = &config.auth {

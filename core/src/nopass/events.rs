@@ -19,7 +19,9 @@ pub struct PreRegistration {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Registration {
+    /// The id the NoPass server gives the portal; every later callback must carry it.
     pub portal_id: String,
+    /// The portal's settings as the NoPass server sent them (an opaque string).
     pub settings: Option<String>,
 }
 
@@ -35,6 +37,8 @@ pub struct PictureUpdate {
     pub reported_user_id: Option<String>,
     /// Base64 PNG, checked to be one.
     pub image: String,
+    /// `nextChange`: how long this picture is valid, in milliseconds; the page should show the
+    /// next one after that.
     pub next_change_ms: u64,
 }
 
@@ -43,16 +47,22 @@ pub struct PictureUpdate {
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistrationCheck {
     /// Who started the registration. [`RegistrationOrigin::NoPassServer`]: the user is not
-    /// known on the portal's side (callback 4) and every field below came from the caller — decide
-    /// on nothing but the portal's own data.
+    /// known on the portal's side (callback 4) and every field below came from the caller —
+    /// decide on nothing but the portal's own data.
     pub origin: RegistrationOrigin,
     /// The portal's user id of a registration it started (`None` for the NoPass server's).
     pub user_id: Option<String>,
+    /// `givenName`, as the caller sent it.
     pub given_name: Option<String>,
+    /// `surName`, as the caller sent it.
     pub sur_name: Option<String>,
+    /// `phoneNumber`, as the caller sent it.
     pub phone_number: Option<String>,
+    /// `email`, as the caller sent it.
     pub email: Option<String>,
+    /// `login`: the user name the person chose in NoPass, as the caller sent it.
     pub login: Option<String>,
+    /// `profileImageUrl`, as the caller sent it.
     pub profile_image_url: Option<String>,
 }
 
@@ -78,8 +88,11 @@ pub struct UserRegistration {
 pub struct AuthorizationResult {
     /// The login's browser handle.
     pub handle: String,
+    /// The user the portal requested the login for.
     pub user_id: String,
+    /// `isAuthorized`: whether the person approved. Only an approved login can be redeemed.
     pub authorized: bool,
+    /// `reason`: why, in the NoPass server's words, when it gave one.
     pub reason: Option<String>,
 }
 
@@ -101,7 +114,9 @@ pub struct FieldChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserUpdate {
+    /// `userId`, as the NoPass server sent it.
     pub user_id: String,
+    /// Each field that changes, in the order sent.
     pub changes: Vec<FieldChange>,
 }
 
@@ -110,6 +125,7 @@ pub struct UserUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDeletion {
+    /// `userId`, as the NoPass server sent it.
     pub user_id: String,
 }
 
@@ -117,11 +133,17 @@ pub struct UserDeletion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewUser {
+    /// `givenName`.
     pub given_name: Option<String>,
+    /// `surName`.
     pub sur_name: Option<String>,
+    /// `phoneNumber`.
     pub phone_number: Option<String>,
+    /// `email`.
     pub email: Option<String>,
+    /// `login`: the user name on the NoPass side.
     pub login: Option<String>,
+    /// `isUseEmailAsLogin`: whether `email` doubles as the login.
     pub is_use_email_as_login: Option<bool>,
 }
 
@@ -129,6 +151,7 @@ pub struct NewUser {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersAddition {
+    /// The users, in the order sent; the answer covers them all.
     pub users: Vec<NewUser>,
 }
 
@@ -148,5 +171,6 @@ pub struct SessionClosing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDisabling {
+    /// The portal's id, already checked to be the registered one.
     pub portal_id: String,
 }

@@ -49,6 +49,8 @@ impl PortalBuilder {
         self
     }
 
+    /// Where the state lives, shared with other code (one store for several portals in tests, a
+    /// store the host also reads).
     pub fn shared_store(mut self, store: Arc<dyn PortalStore>) -> Self {
         self.store = Some(store);
         self
@@ -61,6 +63,7 @@ impl PortalBuilder {
         self
     }
 
+    /// The host's hooks, shared with other code.
     pub fn shared_hooks(mut self, hooks: Arc<dyn PortalHooks>) -> Self {
         self.hooks = Some(hooks);
         self
@@ -88,10 +91,12 @@ impl PortalBuilder {
 }
 
 impl Portal {
+    /// Starts building a portal for `config`; [`PortalBuilder::build`] checks it.
     pub fn builder(config: PortalConfig) -> PortalBuilder {
         PortalBuilder { config, store: None, hooks: None }
     }
 
+    /// The configuration the portal was built with.
     pub fn config(&self) -> &PortalConfig {
         &self.inner.config
     }

@@ -14,6 +14,7 @@ use super::shared::Inner;
 /// Method, path, headers and the caller's address: everything but the body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestHead {
+    /// The HTTP method; only `POST` is served.
     pub method: String,
     /// The request path (a query string is ignored).
     pub path: String,
@@ -29,15 +30,18 @@ pub struct RequestHead {
 }
 
 impl RequestHead {
+    /// A request with this method and path, no headers and no known peer.
     pub fn new(method: impl Into<String>, path: impl Into<String>) -> Self {
         Self { method: method.into(), path: path.into(), ..Self::default() }
     }
 
+    /// Adds a header (repeat for several).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
+    /// Sets the connection's peer address, which a source check needs.
     pub fn peer(mut self, peer: IpAddr) -> Self {
         self.peer = Some(peer);
         self
@@ -209,6 +213,7 @@ impl Inbound {
         Self { portal, callback, client, body: Vec::new(), limit }
     }
 
+    /// The callback the request was admitted for.
     pub fn callback(&self) -> Callback {
         self.callback
     }

@@ -20,12 +20,14 @@ pub(crate) const DONE: &str = "OK";
 /// An answer to the NoPass server, ready for any web framework to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalResponse {
+    /// The HTTP status to send.
     pub status: u16,
     /// `None` for an empty body (the vendor's empty 404, bare-mode string results).
     pub content_type: Option<&'static str>,
     /// Extra headers (`Allow` on 405, `WWW-Authenticate` on 401, `Connection: close` on 413,
     /// `Retry-After` on 429 and 503).
     pub headers: Vec<(String, String)>,
+    /// The body to send (JSON, or empty when the content type is `None`).
     pub body: Vec<u8>,
 }
 

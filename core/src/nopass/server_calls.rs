@@ -25,13 +25,18 @@ pub struct UserPreRegistration {
     pub redirect_url: Option<String>,
     /// `null` unless the registration goes through a social network.
     pub social_network: Option<String>,
+    /// `data.givenName`.
     pub given_name: Option<String>,
+    /// `data.surName`.
     pub sur_name: Option<String>,
+    /// `data.phoneNumber`.
     pub phone_number: Option<String>,
+    /// `data.email`.
     pub email: Option<String>,
 }
 
 impl UserPreRegistration {
+    /// A registration of the portal's user `user_id` with nothing else filled in.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into(), ..Self::default() }
     }
@@ -71,11 +76,13 @@ impl UserPreRegistration {
 /// that handle is authorised and can be redeemed once ([`Portal::redeem_login`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreRegisteredUser {
+    /// The portal's user id the registration was started for.
     pub user_id: String,
     /// The opaque browser handle of the registration's session.
     pub handle: String,
     /// The code ConfirmUserRegistration must carry. The portal keeps only its digest.
     pub otp: Secret,
+    /// The NoPass page that registers the user: where to send them.
     pub register_link: String,
     /// When the `otp` stops being accepted (Unix milliseconds).
     pub expires_at_ms: u64,

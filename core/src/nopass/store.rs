@@ -43,7 +43,9 @@ pub type StoreFuture<'a, T> = BoxFuture<'a, Result<T>>;
 /// `authId` a callback carries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionKey {
+    /// The host's browser handle ([`LoginSession::handle`]).
     Handle(String),
+    /// The SHA-256 of a callback's `authId`.
     AuthDigest([u8; 32]),
 }
 
@@ -61,10 +63,20 @@ pub enum StoreOp {
     InsertSession(LoginSession),
     /// Replaces the session with this handle, which must still be at `expected_version`; an
     /// `authId` digest it gains must not belong to another session.
-    UpdateSession { session: LoginSession, expected_version: u64 },
+    UpdateSession {
+        /// The session as it is to be stored.
+        session: LoginSession,
+        /// The version of the session the change was decided on.
+        expected_version: u64,
+    },
     /// Drops registrations that expired by `registrations_expired_by_ms` and sessions last
     /// changed before `sessions_updated_before_ms`.
-    Purge { registrations_expired_by_ms: u64, sessions_updated_before_ms: u64 },
+    Purge {
+        /// Unix milliseconds: registrations that expired by then are dropped.
+        registrations_expired_by_ms: u64,
+        /// Unix milliseconds: sessions last changed before then are dropped.
+        sessions_updated_before_ms: u64,
+    },
     /// Forgets everything: the portal is unregistered again.
     Reset,
 }
@@ -72,7 +84,10 @@ pub enum StoreOp {
 /// An atomic change, decided on the portal record at `portal_version`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// The portal record's version the change was decided on; a store refuses the change with
+    /// `conflict` when the record has moved on.
     pub portal_version: u64,
+    /// What changes, applied all together or not at all.
     pub ops: Vec<StoreOp>,
 }
 

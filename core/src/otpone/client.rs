@@ -20,6 +20,8 @@ pub struct OtpOneClient {
 }
 
 impl OtpOneClient {
+    /// A client for the operations the client key serves. Fails when `config` cannot be used;
+    /// nothing is sent yet.
     pub fn new(config: OtpOneConfig, key: ClientKey) -> Result<Self> {
         Ok(Self { api: Api::new(config)?, key })
     }

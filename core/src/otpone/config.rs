@@ -24,11 +24,17 @@ pub const DEFAULT_SEND_REQUEST_TIMEOUT: Duration = Duration::from_secs(150);
 /// The path of each operation, appended to the base URL's path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtpOnePaths {
+    /// getTransactionID, `/api/getTransactionID` by default.
     pub get_transaction_id: String,
+    /// GetHTML, `/api/GetHTML` by default.
     pub get_html: String,
+    /// VerifyToken, `/api/VerifyToken` by default.
     pub verify_token: String,
+    /// IsFinish, `/api/IsFinish` by default.
     pub is_finish: String,
+    /// GetResult, `/api/GetResult` by default.
     pub get_result: String,
+    /// SendRequest, `/api/SendRequest` by default.
     pub send_request: String,
 }
 
@@ -48,18 +54,31 @@ impl Default for OtpOnePaths {
 /// The query parameter names, spelled as in the guide by default (`requestype` included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtpOneParams {
+    /// The server key, `SrvAPIKey` by default.
     pub srv_api_key: String,
+    /// The client key, `JsAPIKey` by default (a name the guide does not give).
     pub js_api_key: String,
+    /// The user's mail address, `UserMail` by default.
     pub user_mail: String,
+    /// The request type's number, `requestype` by default (the guide's spelling).
     pub request_type: String,
+    /// The text shown to the person, `Message` by default.
     pub message: String,
+    /// The distributed flow's private value, `privateToken` by default.
     pub private_token: String,
+    /// The transaction id, `transactionid` by default.
     pub transaction_id: String,
+    /// The page type's number, `pageType` by default.
     pub page_type: String,
+    /// The page's form to submit after validation, `FormID` by default.
     pub form_id: String,
+    /// The requester's address, `userIP` by default.
     pub user_ip: String,
+    /// The requester's platform, `OSType` by default.
     pub os_type: String,
+    /// The application name shown to the person, `NavigatorOrAPPName` by default.
     pub app_name: String,
+    /// The token VerifyToken checks, `token` by default (a name the guide does not give).
     pub token: String,
 }
 
@@ -133,8 +152,11 @@ impl OtpOneParams {
 pub struct OtpOneConfig {
     /// The API's base URL; each operation's path is appended to its path.
     pub base_url: Url,
+    /// Where each operation lives under the base URL.
     pub paths: OtpOnePaths,
+    /// How each query parameter is spelled.
     pub params: OtpOneParams,
+    /// Timeouts, limits, TLS and retries of the HTTP layer.
     pub transport: TransportConfig,
     /// Time allowed for one SendRequest, which lasts while the person answers.
     pub send_request_timeout: Duration,
@@ -166,11 +188,14 @@ impl OtpOneConfig {
         Ok(Self { base_url: url, ..Self::default() })
     }
 
+    /// Sets the HTTP layer's timeouts, limits, TLS and retries.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self
     }
 
+    /// Sets the time allowed for one SendRequest; keep it above the two minutes OtpOne may
+    /// wait for the person.
     pub fn send_request_timeout(mut self, timeout: Duration) -> Self {
         self.send_request_timeout = timeout;
         self

@@ -100,7 +100,9 @@ impl ClientKey {
 /// bindings).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Key {
+    /// A server key (`SRV-…`).
     Server(ServerKey),
+    /// A client key (`JS-…`).
     Client(ClientKey),
 }
 
@@ -116,6 +118,7 @@ impl Key {
         }
     }
 
+    /// Which kind of key this is.
     pub fn kind(&self) -> KeyKind {
         match self {
             Key::Server(_) => KeyKind::Server,

@@ -24,6 +24,7 @@ pub struct Transaction {
     pub id: String,
     /// `UserMail` as sent.
     pub user_mail: String,
+    /// `requestype` as sent.
     pub request_type: RequestType,
 }
 

@@ -34,6 +34,8 @@ pub struct OtpOneServer {
 }
 
 impl OtpOneServer {
+    /// A client for the operations the server key serves. Fails when `config` cannot be used;
+    /// nothing is sent yet. Keep it on the server: the key must never reach a browser.
     pub fn new(config: OtpOneConfig, key: ServerKey) -> Result<Self> {
         Ok(Self { api: Api::new(config)?, key })
     }

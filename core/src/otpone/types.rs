@@ -72,7 +72,7 @@ impl RequestType {
         }
     }
 
-    /// The type named `name` (the seed's spelling or the corrected `RequestApplicationAccess`,
+    /// The type named `name` (the guide's spelling or the corrected `RequestApplicationAccess`,
     /// any letter case), or `invalid_input` naming `requestype`. For bindings and config files.
     pub fn from_name(name: &str) -> Result<Self> {
         if name.eq_ignore_ascii_case("RequestApplicationAccess") {
