@@ -143,7 +143,8 @@ impl std::fmt::Debug for SessionClaims {
 }
 
 impl SessionClaims {
-    /// Whether `role` is one of the project-level roles (tenant roles are in [`SessionClaims::tenant`]).
+    /// Whether `role` is one of the project-level roles (a tenant's roles are in
+    /// [`SessionClaims::tenant`]).
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
     }

@@ -1,6 +1,6 @@
-//! OtpOne: validation of a request by the person's smartphone,
-//! security key, Windows Hello or certificate. The contract, and the decisions taken where the
-//! vendor's guide is silent, are in `docs/vendors/otpone.md`.
+//! OtpOne: validation of a request by the person's smartphone, security key, Windows Hello or
+//! certificate. The contract, and the decisions taken where the vendor's guide is silent, are
+//! in `docs/vendors/otpone.md`.
 //!
 //! The guide's three flows map onto two clients, one per key (docs/vendors/otpone.md, "Keys"):
 //!
