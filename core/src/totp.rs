@@ -21,8 +21,8 @@ use crate::{Error, Result, Secret, SecretBytes};
 /// The HMAC hash of a TOTP (RFC 6238 section 1.2: SHA-1, SHA-256 or SHA-512).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TotpAlgorithm {
-    #[default]
     /// HMAC-SHA-1: the default, and what most authenticator apps assume when a URI names none.
+    #[default]
     Sha1,
     /// HMAC-SHA-256.
     Sha256,

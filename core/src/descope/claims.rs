@@ -101,8 +101,8 @@ pub struct TenantClaims {
     pub roles: Vec<String>,
     /// Permissions the user holds in this tenant.
     pub permissions: Vec<String>,
-    #[serde(flatten)]
     /// Any other claim of the tenant's entry, as sent.
+    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 

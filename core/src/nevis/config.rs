@@ -15,9 +15,9 @@ pub const DEFAULT_BASE_PATH: &str = "/nevisidm/api/auth/v1";
 /// product.
 #[derive(Debug, Clone, Default)]
 pub enum NevisAuth {
-    #[default]
     /// No authentication of the caller: the deployment lets the network decide (a gateway in
     /// front, for instance).
+    #[default]
     None,
     /// `Authorization: Bearer <token>`.
     Bearer(Secret),

@@ -31,12 +31,12 @@ pub(crate) fn new_handle() -> String {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PortalPhase {
-    #[default]
     /// Not registered: only ConfirmPreRegistration is accepted.
+    #[default]
     Unregistered,
     /// The `adminId` challenge was answered; ConfirmRegistration is awaited.
     PreRegistered,
-    /// Registered: every callback but ConfirmPreRegistration is accepted.
+    /// Registered: every callback but the two that register the portal is accepted.
     Registered,
     /// DisableService was received: every callback is refused until the host resets the portal.
     Disabled,
