@@ -26,25 +26,31 @@ pub struct VendorDetail {
 }
 
 impl VendorDetail {
+    /// An empty detail for `vendor`; the builder methods below fill in what the answer said.
     pub fn new(vendor: Vendor) -> Self {
         Self { vendor: Some(vendor), ..Self::default() }
     }
 
+    /// The HTTP status of the answer.
     pub fn status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
     }
 
+    /// The vendor's own error code, as the vendor spelled it.
     pub fn code(mut self, code: impl Into<String>) -> Self {
         self.vendor_code = Some(code.into());
         self
     }
 
+    /// The vendor's own message, as the vendor wrote it (never a secret: authbridge does not put
+    /// sent values in errors).
     pub fn message(mut self, message: impl Into<String>) -> Self {
         self.vendor_message = Some(message.into());
         self
     }
 
+    /// How long the vendor asked to wait (`Retry-After`), if it did.
     pub fn retry_after(mut self, after: Option<Duration>) -> Self {
         self.retry_after = after;
         self
@@ -75,7 +81,12 @@ pub enum Error {
     /// A value was refused before anything was sent. `field` names the input as the vendor
     /// spells it; `rule` says what it must be.
     #[error("invalid input: `{field}` {rule}")]
-    InvalidInput { field: String, rule: String },
+    InvalidInput {
+        /// The input's name as the vendor spells it (`userId`, `device_data.ip`, …).
+        field: String,
+        /// What the value must be, as a phrase that follows the name ("must not be empty").
+        rule: String,
+    },
 
     /// A client or server was configured in a way that cannot work.
     #[error("invalid configuration: {0}")]
@@ -83,23 +94,48 @@ pub enum Error {
 
     /// The connection could not be opened: the request never reached the server.
     #[error("could not connect to {vendor}: {message}")]
-    Connect { vendor: Vendor, message: String },
+    Connect {
+        /// The vendor that could not be reached.
+        vendor: Vendor,
+        /// Why, as the network stack said it (DNS, refused, TLS handshake, …).
+        message: String,
+    },
 
     /// The call, or a wait, did not finish within its time limit.
     #[error("{what} timed out after {after:?}")]
-    Timeout { what: String, after: Duration },
+    Timeout {
+        /// What did not finish: the operation, or what a wait was waiting for.
+        what: String,
+        /// The limit that ran out.
+        after: Duration,
+    },
 
     /// The connection failed after the request may have reached the server.
     #[error("connection to {vendor} failed: {message}")]
-    Transport { vendor: Vendor, message: String },
+    Transport {
+        /// The vendor the connection was to.
+        vendor: Vendor,
+        /// Why the connection failed; the vendor may have processed the call.
+        message: String,
+    },
 
     /// The answer was larger than the configured limit.
     #[error("{vendor} answered with more than {limit} bytes")]
-    ResponseTooLarge { vendor: Vendor, limit: u64 },
+    ResponseTooLarge {
+        /// The vendor that answered.
+        vendor: Vendor,
+        /// The limit in bytes the answer went over (the transport's `max_response_bytes`).
+        limit: u64,
+    },
 
     /// The answer could not be understood.
     #[error("could not decode {vendor} answer: {message}")]
-    Decode { vendor: Vendor, message: String },
+    Decode {
+        /// The vendor that answered.
+        vendor: Vendor,
+        /// What was wrong with the answer.
+        message: String,
+    },
 
     /// The vendor answered with an HTTP status authbridge has no better name for.
     #[error("unexpected answer: {}", .0.describe())]

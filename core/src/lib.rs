@@ -7,6 +7,8 @@
 //! Every vendor client is built on the one [`transport`], fails with the one [`Error`], keeps
 //! credentials in [`Secret`]s, and can be tested offline against the [`sandbox`].
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod runtime;
 pub mod secret;
@@ -35,7 +37,9 @@ pub mod otpone;
 #[cfg(feature = "nopass")]
 pub mod nopass;
 
+// documented with the control surface
 #[cfg(feature = "sandbox")]
+#[allow(missing_docs)]
 pub mod sandbox;
 
 mod validate;

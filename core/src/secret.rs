@@ -22,6 +22,7 @@ const MASK: &str = "***";
 pub struct Secret(Zeroizing<String>);
 
 impl Secret {
+    /// Takes ownership of `value`; the memory is wiped when the secret is dropped.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(Zeroizing::new(value.into()))
     }
@@ -31,6 +32,7 @@ impl Secret {
         self.0.as_str()
     }
 
+    /// Whether the secret is the empty string, checked without exposing it.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -103,6 +105,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
 pub struct SecretBytes(Zeroizing<Vec<u8>>);
 
 impl SecretBytes {
+    /// Takes ownership of `value`; the memory is wiped when the secret is dropped.
     pub fn new(value: impl Into<Vec<u8>>) -> Self {
         SecretBytes(Zeroizing::new(value.into()))
     }
@@ -112,10 +115,12 @@ impl SecretBytes {
         self.0.as_slice()
     }
 
+    /// Length in bytes, for validating limits without exposing the value.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether there are no bytes at all.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

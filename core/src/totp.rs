@@ -21,9 +21,12 @@ use crate::{Error, Result, Secret, SecretBytes};
 /// The HMAC hash of a TOTP (RFC 6238 section 1.2: SHA-1, SHA-256 or SHA-512).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TotpAlgorithm {
+    /// HMAC-SHA-1: the default, and what most authenticator apps assume when a URI names none.
     #[default]
     Sha1,
+    /// HMAC-SHA-256.
     Sha256,
+    /// HMAC-SHA-512.
     Sha512,
 }
 
@@ -172,6 +175,7 @@ impl Totp {
         Ok(totp)
     }
 
+    /// Sets the HMAC hash; it must be the one the key was issued for, or no code will match.
     pub fn with_algorithm(mut self, algorithm: TotpAlgorithm) -> Self {
         self.algorithm = algorithm;
         self
@@ -195,14 +199,17 @@ impl Totp {
         Ok(self)
     }
 
+    /// The HMAC hash codes are computed with.
     pub fn algorithm(&self) -> TotpAlgorithm {
         self.algorithm
     }
 
+    /// The number of digits of a code (6 to 10).
     pub fn digits(&self) -> u32 {
         self.digits
     }
 
+    /// The time step in seconds: how long one code is current.
     pub fn period(&self) -> u64 {
         self.period
     }

@@ -6,16 +6,24 @@ use std::fmt;
 /// bindings' `.vendor` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Vendor {
+    /// nevisIDM's Authentication REST API ([`crate::nevis`]).
     Nevis,
+    /// AuthX's Public API, biometric upload included ([`crate::authx`]).
     AuthX,
+    /// Descope nOTP, TOTP and session validation ([`crate::descope`]).
     Descope,
+    /// OtpOne's confirmation requests ([`crate::otpone`]).
     OtpOne,
+    /// The NoPass server, whose callbacks the portal receives ([`crate::nopass`]).
     NoPass,
 }
 
 impl Vendor {
+    /// Every vendor, in the order the crate documents them.
     pub const ALL: [Vendor; 5] = [Vendor::Nevis, Vendor::AuthX, Vendor::Descope, Vendor::OtpOne, Vendor::NoPass];
 
+    /// The stable lower-case name (`nevisidm`, `authx`, `descope`, `otpone`, `nopass`) that errors,
+    /// traces and the bindings use.
     pub fn as_str(self) -> &'static str {
         match self {
             Vendor::Nevis => "nevisidm",

@@ -25,17 +25,22 @@ pub struct WaitOptions {
 }
 
 impl WaitOptions {
+    /// The shortest interval between polls: vendors ask for no less, and [`poll_until`] raises
+    /// shorter ones to it.
     pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
+    /// Waits up to `timeout`, polling every two seconds, without cancellation.
     pub fn new(timeout: Duration) -> Self {
         Self { interval: Duration::from_secs(2), timeout, cancel: None }
     }
 
+    /// Polls every `interval` instead (raised to [`WaitOptions::MIN_INTERVAL`]).
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
     }
 
+    /// Lets `token` end the wait early with a `cancelled` error.
     pub fn cancel(mut self, token: CancellationToken) -> Self {
         self.cancel = Some(token);
         self

@@ -1,5 +1,6 @@
-//! The AuthX stand-in is strict: requests that deviate from the seed get a 400 that says why,
-//! and calls without a valid bearer get 401. Sent with a bare HTTP client, not authbridge's.
+//! The AuthX stand-in is strict: requests that deviate from docs/vendors/authx.md get a 400 that
+//! says why, and calls without a valid bearer get 401. Sent with a bare HTTP client, not
+//! authbridge's.
 #![cfg(all(feature = "authx", feature = "sandbox"))]
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.
 #![allow(clippy::unwrap_used)]
@@ -90,7 +91,7 @@ fn process_json(user: &str) -> Value {
     })
 }
 
-/// A multipart body in the seed's layout; `data_headers` is the biometricdata part's headers.
+/// A multipart body in the vendor's layout; `data_headers` is the biometricdata part's headers.
 fn form(boundary: &str, json: &Value, data_headers: &str, data: &[u8]) -> Vec<u8> {
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"processBiometrics\"\r\n\r\n{json}\r\n\

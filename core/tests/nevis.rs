@@ -192,7 +192,7 @@ async fn a_refused_recovery_code_is_an_authentication_failure_whatever_its_4xx_s
     let (sandbox, client) = setup().await;
     let code = secret("abcd-efgh-1234-5678");
     client.recovery_code_login(CLIENT, USER, &code).await.unwrap();
-    // The seed documents no failure status; deployments answer 403 and others, and name the
+    // The vendor documents no failure status; deployments answer 403 and others, and name the
     // recovery code in the error code, spelled in more than one way.
     let cases = [
         (403, "errors.recoveryCodeUsed"),

@@ -173,7 +173,7 @@ impl Scene {
         }
     }
 
-    /// Every answer is a refusal in the seed's envelope: by the access policy (401/403 before
+    /// Every answer is a refusal in the vendor's envelope: by the access policy (401/403 before
     /// anything is parsed) or, where the attacker gets in, with one of `codes`.
     #[track_caller]
     fn assert_all_refused(&self, answers: &[PortalResponse], codes: &[&str]) {

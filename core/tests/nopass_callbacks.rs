@@ -1,6 +1,7 @@
-//! The eleven callbacks through `Portal::handle`: the seed's example values succeed with the
-//! seed's outputs, every field rule refuses with the field named, routing, content types,
-//! body limit, case-insensitive keys, bare mode and the access policy every portal needs.
+//! The eleven callbacks through `Portal::handle`: the vendor's example values succeed with the
+//! vendor's outputs (docs/vendors/nopass.md, "Callbacks received"), every field rule refuses with
+//! the field named, routing, content types, body limit, case-insensitive keys, bare mode and the
+//! access policy every portal needs.
 //!
 //! Requests come from 127.0.0.1 (the loopback policy of `nopass_support::config`) unless a
 //! test says otherwise.
@@ -139,7 +140,7 @@ async fn every_callback_with_the_seed_examples_succeeds() {
     assert_eq!(assert_ok(&post(&portal, Callback::CloseSession, body).await), json!(true));
     assert_eq!(portal.session(&started.handle).await.unwrap().unwrap().state, SessionState::Closed);
 
-    // 11. DisableService (seed example portalId): true.
+    // 11. DisableService (the vendor's example portalId): true.
     let body = json!({ "portalId": "ff34as4578sdjlkf" });
     assert_eq!(assert_ok(&post(&portal, Callback::DisableService, body).await), json!(true));
     assert_eq!(portal.status().await.unwrap().phase.as_str(), "disabled");

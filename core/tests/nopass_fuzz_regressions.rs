@@ -1,6 +1,6 @@
 //! Replays the fuzz seeds and every input that ever crashed the `portal_handle` fuzz target
 //! through the same harness, so a fixed crash stays fixed. The harness panics on a 5xx, a
-//! panic, or an answer that is not the seed's envelope.
+//! panic, or an answer that is not the vendor's envelope (docs/vendors/nopass.md).
 #![cfg(feature = "nopass")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,5 +1,5 @@
 //! No input makes the portal answer a 5xx or panic: random sequences of requests — methods,
-//! paths in any case, content types, raw bytes and JSON made of the seed's field names with
+//! paths in any case, content types, raw bytes and JSON made of the vendor's field names with
 //! values of every type and length — against portals in every phase. Every answer is a
 //! well-formed envelope (or the documented empty body).
 //!

@@ -1,4 +1,4 @@
-//! OtpOne server and client against the sandbox: every operation, the seed's isValid /
+//! OtpOne server and client against the sandbox: every operation, the guide's isValid /
 //! UserValided rule, retries only where safe, and configurable wire names.
 #![cfg(all(feature = "otpone", feature = "sandbox"))]
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.

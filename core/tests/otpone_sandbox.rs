@@ -1,5 +1,6 @@
 //! The OtpOne stand-in on its own, driven with raw HTTP: it binds parameters the way ASP.NET
-//! does (names and paths in any case, GET or POST) and refuses what deviates from the seed.
+//! does (names and paths in any case, GET or POST) and refuses what deviates from the guide
+//! (docs/vendors/otpone.md).
 #![cfg(all(feature = "otpone", feature = "sandbox"))]
 // Helpers outside the #[test] functions may unwrap as the tests themselves do.
 #![allow(clippy::unwrap_used)]

@@ -1,145 +1,19 @@
-//! ProcessBiometric (seed "Process Biometrics"): enrol, verify or delete a finger, face or palm
-//! sample for a user, as a `multipart/form-data` upload framed by [`BiometricFrame`].
+//! ProcessBiometric (docs/vendors/authx.md, "Process Biometric"): enrol, verify or delete a finger,
+//! face or palm sample for a user, as a `multipart/form-data` upload framed by [`BiometricFrame`].
 
 use http::header::CONTENT_TYPE;
-use serde_json::json;
-use zeroize::Zeroizing;
 
+use super::biometric_call::BiometricCall;
 use super::client::{AuthxClient, Operation};
-use super::config::BiometricApp;
 use super::envelope::{Envelope, ERROR};
 use super::framing::{BiometricData, BiometricFrame};
-use super::types::{BiometricKind, BiometricOutcome, BiometricProcess, BiometricResult};
+use super::types::{BiometricOutcome, BiometricResult};
 use crate::transport::Body;
-use crate::validate::{no_control, required};
 use crate::{Error, Result};
 
-/// `device_data` of the `processBiometrics` part: the device the sample was captured on. The
-/// seed's samples fill every field; the defaults describe the calling program.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceData {
-    pub browser_name: String,
-    pub os: String,
-    pub os_version: String,
-    pub browser_version: String,
-    pub device_name: String,
-    /// The IP address of the person's device, when known.
-    pub ip: String,
-    pub src_user_id: i64,
-}
-
-impl Default for DeviceData {
-    fn default() -> Self {
-        Self {
-            browser_name: "authbridge".into(),
-            os: std::env::consts::OS.into(),
-            os_version: "Unknown".into(),
-            browser_version: env!("CARGO_PKG_VERSION").into(),
-            device_name: "Unknown".into(),
-            ip: String::new(),
-            src_user_id: 0,
-        }
-    }
-}
-
-/// One ProcessBiometric call: the fields of the `processBiometrics` part that are not the
-/// application's ([`BiometricApp`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BiometricCall {
-    /// `user_name`: the seed's samples put the user's `guid` here ("UniqueId of the user").
-    pub user: String,
-    /// `authentication_id`.
-    pub kind: BiometricKind,
-    /// `process_type`.
-    pub process: BiometricProcess,
-    /// `correlation_id`; a random UUID when `None`.
-    pub correlation_id: Option<String>,
-    pub device_data: DeviceData,
-    /// `src_user_id`.
-    pub src_user_id: i64,
-}
-
-impl BiometricCall {
-    pub fn new(user_guid: &str, kind: BiometricKind, process: BiometricProcess) -> Self {
-        Self {
-            user: user_guid.into(),
-            kind,
-            process,
-            correlation_id: None,
-            device_data: DeviceData::default(),
-            src_user_id: 0,
-        }
-    }
-
-    pub fn correlation_id(mut self, id: &str) -> Self {
-        self.correlation_id = Some(id.into());
-        self
-    }
-
-    pub fn device_data(mut self, device: DeviceData) -> Self {
-        self.device_data = device;
-        self
-    }
-
-    pub(super) fn validate(&self, data: &BiometricData) -> Result<()> {
-        required("user_name", &self.user)?;
-        no_control("user_name", &self.user)?;
-        if let Some(id) = &self.correlation_id {
-            required("correlation_id", id)?;
-            no_control("correlation_id", id)?;
-        }
-        let d = &self.device_data;
-        for (field, value) in [
-            ("device_data.browser_name", &d.browser_name),
-            ("device_data.os", &d.os),
-            ("device_data.os_version", &d.os_version),
-            ("device_data.browser_version", &d.browser_version),
-            ("device_data.device_name", &d.device_name),
-            ("device_data.ip", &d.ip),
-        ] {
-            no_control(field, value)?;
-        }
-        if !d.ip.is_empty() && d.ip.parse::<std::net::IpAddr>().is_err() {
-            return Err(Error::invalid("device_data.ip", "must be an IPv4 or IPv6 address"));
-        }
-        // Enrol and verify compare a sample; only delete may go without one.
-        if self.process != BiometricProcess::Delete && data.is_empty() {
-            return Err(Error::invalid("biometricdata", "must not be empty to enrol or verify"));
-        }
-        Ok(())
-    }
-
-    /// The `processBiometrics` JSON. It holds `secret_key`, so it is zeroised when dropped.
-    pub(super) fn json_part(&self, app: &BiometricApp, correlation_id: &str) -> Zeroizing<Vec<u8>> {
-        let d = &self.device_data;
-        let part = json!({
-            "authentication_id": self.kind.id(),
-            "process_type": self.process.id(),
-            "user_name": self.user,
-            "correlation_id": correlation_id,
-            "device_data": {
-                "browser_name": d.browser_name,
-                "os": d.os,
-                "os_version": d.os_version,
-                "browser_version": d.browser_version,
-                "device_name": d.device_name,
-                "ip": d.ip,
-                "src_user_id": d.src_user_id,
-            },
-            "application_parameters": {
-                "application_key": app.application_key.expose(),
-                "secret_key": app.secret_key.expose(),
-                "host_name": app.host_name,
-            },
-            "src_user_id": self.src_user_id,
-        });
-        Zeroizing::new(part.to_string().into_bytes())
-    }
-}
-
 impl AuthxClient {
-    /// The framed body of `call` for this client's [`BiometricApp`] and content type, for hosts
-    /// that send it themselves.
+    /// The framed body of `call` for this client's [`BiometricApp`](super::BiometricApp) and
+    /// content type, for hosts that send it themselves.
     pub fn biometric_frame(&self, call: &BiometricCall, data: BiometricData) -> Result<BiometricFrame> {
         let app = self.config.biometric_app.as_ref().ok_or_else(|| {
             Error::Config("ProcessBiometric needs the application's key, secret and host (biometric_app)".into())

@@ -45,7 +45,7 @@ pub(super) enum Operation {
 }
 
 impl Operation {
-    /// The route, as the seed spells it.
+    /// The route, as the vendor spells it.
     pub(super) fn path(self) -> &'static str {
         match self {
             Operation::AddUser => "AddUser",
@@ -71,6 +71,7 @@ impl Operation {
 }
 
 impl AuthxClient {
+    /// A client for `config`. Nothing is sent yet: the first call fetches the access token.
     pub fn new(config: AuthxConfig) -> Result<Self> {
         let transport = Transport::new(Vendor::AuthX, config.transport.clone())?;
         let tokens = TokenCache::new(config.token_refresh_margin);
@@ -84,7 +85,7 @@ impl AuthxClient {
         Ok(self.tokens.get(|| self.fetch_token()).await?.token)
     }
 
-    /// AccessToken: the Manage API `ApplicationId`/`ApplicationKey` headers, no body. The seed
+    /// AccessToken: the Manage API `ApplicationId`/`ApplicationKey` headers, no body. The vendor
     /// gives no method; authbridge POSTs, as OWIN token endpoints expect. Asking for a token
     /// changes nothing on the server, so the transport may repeat it after any transient failure.
     async fn fetch_token(&self) -> Result<AccessToken> {

@@ -8,26 +8,30 @@ use crate::transport::TransportConfig;
 use crate::validate::{no_control, required};
 use crate::{Error, Result, Secret};
 
-/// The content type authbridge gives the `biometricdata` part. The seed spells it
-/// `application/octect-stream`; VENDOR-NOTES decides to send the registered spelling and keep
-/// it configurable ([`AuthxConfig::biometric_content_type`]).
+/// The content type authbridge gives the `biometricdata` part. The vendor spells it
+/// `application/octect-stream`; authbridge sends the registered spelling and keeps it configurable
+/// (docs/vendors/authx.md, "Decisions where the vendor is silent")
+/// ([`AuthxConfig::biometric_content_type`]).
 pub const DEFAULT_BIOMETRIC_CONTENT_TYPE: &str = "application/octet-stream";
 
 /// The credentials of the AuthX application a biometric call is made for, sent inside the
-/// `processBiometrics` part as `application_parameters` (seed "Process Biometrics"). They are
-/// not the Manage API `ApplicationId`/`ApplicationKey` used for the access token.
+/// `processBiometrics` part as `application_parameters` (docs/vendors/authx.md, "Process
+/// Biometric"). They are not the Manage API `ApplicationId`/`ApplicationKey` used for the access
+/// token.
 #[derive(Debug, Clone)]
 pub struct BiometricApp {
     /// `application_parameters.application_key`.
     pub application_key: Secret,
     /// `application_parameters.secret_key`.
     pub secret_key: Secret,
-    /// `application_parameters.host_name`: the tenant host code (VENDOR-NOTES), the same code
-    /// as in the base URL.
+    /// `application_parameters.host_name`: the tenant host code (docs/vendors/authx.md), the same
+    /// code as in the base URL.
     pub host_name: String,
 }
 
 impl BiometricApp {
+    /// The application's `application_key` and `secret_key` (secrets) and its tenant host code.
+    /// Checked when a frame is built, not here.
     pub fn new(application_key: impl Into<Secret>, secret_key: impl Into<Secret>, host_name: &str) -> Self {
         Self { application_key: application_key.into(), secret_key: secret_key.into(), host_name: host_name.into() }
     }
@@ -62,11 +66,12 @@ pub struct AuthxConfig {
     /// Time limit of one biometric upload (large samples on slow links take longer than an
     /// ordinary call's `request_timeout`).
     pub upload_timeout: Duration,
+    /// Timeouts, limits, TLS and retries of the HTTP layer.
     pub transport: TransportConfig,
 }
 
 impl AuthxConfig {
-    /// The AuthX tenant whose host code is `host` (8 characters, e.g. `hu1tjtwu`), at the seed's
+    /// The AuthX tenant whose host code is `host` (8 characters, e.g. `hu1tjtwu`), at the vendor's
     /// URL template `https://{apipath}-{Hostname}.authx.com` with `apipath` = `api`.
     pub fn for_tenant(
         host: &str,
@@ -109,26 +114,33 @@ impl AuthxConfig {
         })
     }
 
+    /// Sets the application biometric uploads are made for (needed by
+    /// [`AuthxClient::process_biometric`](super::AuthxClient::process_biometric) only).
     pub fn biometric_app(mut self, app: BiometricApp) -> Self {
         self.biometric_app = Some(app);
         self
     }
 
+    /// Sets how long before its expiry a token is renewed (at most half its lifetime is used).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_refresh_margin = margin;
         self
     }
 
+    /// Sets the `biometricdata` part's content type, e.g. the vendor's own spelling
+    /// `application/octect-stream` for a server that insists on it.
     pub fn biometric_content_type(mut self, content_type: &str) -> Self {
         self.biometric_content_type = content_type.into();
         self
     }
 
+    /// Sets the time limit of one biometric upload.
     pub fn upload_timeout(mut self, timeout: Duration) -> Self {
         self.upload_timeout = timeout;
         self
     }
 
+    /// Sets the HTTP layer's timeouts, limits, TLS and retries.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self

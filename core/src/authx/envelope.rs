@@ -1,10 +1,10 @@
 //! The answer envelope every AuthX operation but AccessToken shares, and the errors it maps to.
 //!
-//! `{"response_code", "response_subcode", "response_text", "response_data"}` (seed, every
-//! "Response Body"): `response_code` 1 is success and 0 an error whose `response_subcode`
-//! (100 – Exception) and `response_text` say why. `response_data` is JSON encoded *inside a
-//! string* (`"{\"guid\":\"…\"}"`) or null; it is decoded here, once, so callers get typed
-//! values. ProcessBiometric adds `correlation_id` and the outcome codes 2..8.
+//! `{"response_code", "response_subcode", "response_text", "response_data"}`
+//! (docs/vendors/authx.md, "The answer envelope"): `response_code` 1 is success and 0 an error
+//! whose `response_subcode` (100 – Exception) and `response_text` say why. `response_data` is JSON
+//! encoded *inside a string* (`"{\"guid\":\"…\"}"`) or null; it is decoded here, once, so callers
+//! get typed values. ProcessBiometric adds `correlation_id` and the outcome codes 2..8.
 
 use serde::Deserialize;
 use serde_json::Value;

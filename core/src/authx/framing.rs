@@ -1,7 +1,7 @@
-//! The `multipart/form-data` body of ProcessBiometric (DESIGN "Biometric upload framing"),
+//! The `multipart/form-data` body of ProcessBiometric (docs/vendors/authx.md, "Process Biometric"),
 //! usable on its own by hosts with their own HTTP stack.
 //!
-//! The seed's request has two parts, a JSON part and the sample:
+//! The vendor's request has two parts, a JSON part and the sample:
 //!
 //! ```text
 //! --<boundary>
@@ -16,10 +16,10 @@
 //! --<boundary>--
 //! ```
 //!
-//! The JSON part carries no `Content-Type`, as in the seed (a browser's `FormData` text field).
-//! The sample is streamed from memory, a file or any reader and never held whole; the boundary
-//! is random (128 bits), so it cannot be predicted to collide with the sample; the length is
-//! known — and sent as `Content-Length` — whenever the sample's is.
+//! The JSON part carries no `Content-Type`, as in the vendor's sample (a browser's `FormData` text
+//! field). The sample is streamed from memory, a file or any reader and never held whole; the
+//! boundary is random (128 bits), so it cannot be predicted to collide with the sample; the length
+//! is known — and sent as `Content-Length` — whenever the sample's is.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -34,8 +34,9 @@ use tokio::io::AsyncRead;
 use tokio_util::io::ReaderStream;
 use zeroize::Zeroizing;
 
-use super::biometric::BiometricCall;
+use super::biometric_call::BiometricCall;
 use super::config::{BiometricApp, DEFAULT_BIOMETRIC_CONTENT_TYPE};
+use super::types::BiometricProcess;
 use crate::validate::no_control;
 use crate::{Error, Result, SecretBytes};
 
@@ -100,6 +101,7 @@ impl BiometricData {
         }
     }
 
+    /// Whether the sample is known to be empty; a reader of unknown length is not.
     pub fn is_empty(&self) -> bool {
         self.len() == Some(0)
     }
@@ -221,7 +223,7 @@ impl BiometricFrame {
         Self::with_content_type(app, call, data, DEFAULT_BIOMETRIC_CONTENT_TYPE)
     }
 
-    /// Frames `data` with the sample part typed `data_content_type` (the seed's own spelling is
+    /// Frames `data` with the sample part typed `data_content_type` (the vendor's own spelling is
     /// `application/octect-stream`).
     pub fn with_content_type(
         app: &BiometricApp,
@@ -230,7 +232,11 @@ impl BiometricFrame {
         data_content_type: &str,
     ) -> Result<Self> {
         app.validate()?;
-        call.validate(&data)?;
+        call.validate()?;
+        // Enrol and verify compare a sample; only delete may go without one.
+        if call.process != BiometricProcess::Delete && data.is_empty() {
+            return Err(Error::invalid("biometricdata", "must not be empty to enrol or verify"));
+        }
         no_control("biometric_content_type", data_content_type)?;
         if !data_content_type.contains('/') || http::HeaderValue::from_str(data_content_type).is_err() {
             return Err(Error::invalid(
@@ -275,6 +281,7 @@ impl BiometricFrame {
         format!("multipart/form-data; boundary={}", self.boundary)
     }
 
+    /// The multipart boundary, also in [`BiometricFrame::content_type`].
     pub fn boundary(&self) -> &str {
         &self.boundary
     }
@@ -338,7 +345,7 @@ fn random_hex() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A random (version 4) UUID, the form of the seed's `correlation_id`.
+/// A random (version 4) UUID, the form of the vendor's `correlation_id`.
 fn random_uuid() -> String {
     let mut b: [u8; 16] = rand::rng().random();
     b[6] = (b[6] & 0x0f) | 0x40;

@@ -1,9 +1,10 @@
-//! AuthX Public API, Management and Authentication (seed `authx-api.txt`).
+//! AuthX Public API, Management and Authentication; the contract, and the decisions taken
+//! where the vendor is silent, are in `docs/vendors/authx.md`.
 //!
 //! Base URL `https://api-<tenant host>.authx.com` ([`AuthxConfig::for_tenant`]), overridable
 //! ([`AuthxConfig::new`]). Every call is `POST /<Operation>`:
 //!
-//! | seed section       | method                                  | answer                          | after a 401              |
+//! | operation          | method                                  | answer                          | after a 401              |
 //! |--------------------|-----------------------------------------|---------------------------------|--------------------------|
 //! | Access Token       | [`AuthxClient::access_token`] (cached)  | [`AccessToken`]                 | —                        |
 //! | Add User           | [`AuthxClient::add_user`]               | the new [`UserGuid`]            | renew token, repeat once |
@@ -30,6 +31,7 @@
 //! is ever repeated by the transport once AuthX may have seen it.
 
 mod biometric;
+mod biometric_call;
 mod client;
 mod config;
 mod envelope;
@@ -38,7 +40,7 @@ mod token;
 mod types;
 mod users;
 
-pub use biometric::{BiometricCall, DeviceData};
+pub use biometric_call::{BiometricCall, DeviceData};
 pub use client::AuthxClient;
 pub use config::{AuthxConfig, BiometricApp, DEFAULT_BIOMETRIC_CONTENT_TYPE};
 pub use framing::{BiometricData, BiometricFrame, FrameStream};

@@ -1,7 +1,8 @@
-//! The Manage API access token (seed "Access Token") and its cache.
+//! The Manage API access token (docs/vendors/authx.md, "Access Token" and "Access token
+//! lifecycle") and its cache.
 //!
 //! Every AuthX call but AccessToken carries `Authorization: Bearer <access_token>`. Tokens live
-//! `expires_in` seconds (about 14 days in the seed's sample). The cache hands out one token to
+//! `expires_in` seconds (about 14 days in the vendor's sample). The cache hands out one token to
 //! every caller and fetches a new one, by a single request however many callers wait:
 //! - shortly before `expires_in` runs out (see [`renew_at`]);
 //! - when a call was refused with 401 (the server ended the token early): callers that saw the
@@ -30,7 +31,7 @@ pub struct AccessToken {
     pub token_type: String,
     /// `expires_in`: how long the token lives from when it was issued.
     pub expires_in: Duration,
-    /// `CompanyId`: the portal company's account id (an integer in the seed's table, a string
+    /// `CompanyId`: the portal company's account id (an integer in the vendor's table, a string
     /// in its sample; kept as text).
     pub company_id: Option<String>,
     /// `.issued`, as AuthX wrote it (an RFC 1123 date).
@@ -39,7 +40,7 @@ pub struct AccessToken {
     pub expires: Option<String>,
 }
 
-/// The seed documents `expires_in` as a string and shows a number; `CompanyId` the other way
+/// The vendor documents `expires_in` as a string and shows a number; `CompanyId` the other way
 /// round. Both spellings are accepted.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -57,7 +58,7 @@ impl NumberOrText {
     }
 }
 
-/// The OWIN token response (VENDOR-NOTES).
+/// The OWIN token response (docs/vendors/authx.md, "Access Token").
 #[derive(Deserialize)]
 struct TokenDto {
     access_token: Secret,

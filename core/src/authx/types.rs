@@ -2,16 +2,19 @@
 
 use std::fmt;
 
-/// The unique id AuthX gives a user (`guid`, seed "Add User": "UniqueuserId of the user
+/// The unique id AuthX gives a user (`guid`, the vendor's "Add User": "UniqueuserId of the user
 /// added"), decoded from the `response_data` string of AddUser/UpdateUser.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UserGuid(String);
 
 impl UserGuid {
+    /// Wraps a `guid` AuthX gave earlier (kept from AddUser, for instance).
     pub fn new(guid: impl Into<String>) -> Self {
         UserGuid(guid.into())
     }
 
+    /// The `guid` as AuthX spells it, for UpdateUser, DeleteUser, the PIN calls and biometric
+    /// uploads.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -47,6 +50,7 @@ pub enum PinVerification {
 }
 
 impl PinVerification {
+    /// Whether the PIN was right; a wrong PIN is an answer, not an error.
     pub fn is_verified(&self) -> bool {
         matches!(self, PinVerification::Verified)
     }
@@ -64,6 +68,7 @@ pub enum BiometricKind {
 }
 
 impl BiometricKind {
+    /// The `authentication_id` AuthX expects for this kind (1 finger, 2 face, 3 palm).
     pub fn id(self) -> u8 {
         match self {
             BiometricKind::Finger => 1,
@@ -72,6 +77,7 @@ impl BiometricKind {
         }
     }
 
+    /// The kind with this `authentication_id`, or `None` for a number AuthX does not define.
     pub fn from_id(id: i64) -> Option<Self> {
         match id {
             1 => Some(BiometricKind::Finger),
@@ -103,6 +109,7 @@ pub enum BiometricProcess {
 }
 
 impl BiometricProcess {
+    /// The `process_type` AuthX expects for this process (1 enrol, 2 verify, 3 delete).
     pub fn id(self) -> u8 {
         match self {
             BiometricProcess::Enrol => 1,
@@ -111,6 +118,7 @@ impl BiometricProcess {
         }
     }
 
+    /// The process with this `process_type`, or `None` for a number AuthX does not define.
     pub fn from_id(id: i64) -> Option<Self> {
         match id {
             1 => Some(BiometricProcess::Enrol),
@@ -130,7 +138,7 @@ impl BiometricProcess {
     }
 }
 
-/// ProcessBiometric's `response_code` other than 0 (seed "Process Biometrics", Response Body).
+/// ProcessBiometric's `response_code` other than 0 (docs/vendors/authx.md, "Process Biometric").
 /// A sample that does not match, or cannot be used, is an outcome the caller acts on, not an
 /// error; only `response_code` 0 is an `Error::Vendor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,6 +164,8 @@ pub enum BiometricOutcome {
 }
 
 impl BiometricOutcome {
+    /// The outcome of AuthX's `response_code`; a code it does not know is
+    /// [`BiometricOutcome::Other`].
     pub fn from_code(code: i64) -> Self {
         match code {
             1 => Self::Success,
@@ -170,6 +180,7 @@ impl BiometricOutcome {
         }
     }
 
+    /// The `response_code` AuthX sent.
     pub fn code(self) -> i64 {
         match self {
             Self::Success => 1,
@@ -199,6 +210,8 @@ impl BiometricOutcome {
         }
     }
 
+    /// Whether the sample was accepted (enrolled, matched or deleted); every other outcome is for
+    /// the caller to act on.
     pub fn is_success(self) -> bool {
         self == Self::Success
     }
@@ -207,6 +220,7 @@ impl BiometricOutcome {
 /// The answer of one ProcessBiometric call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BiometricResult {
+    /// What AuthX made of the sample.
     pub outcome: BiometricOutcome,
     /// `response_subcode`.
     pub subcode: i64,

@@ -1,6 +1,6 @@
-//! Users and PINs: AddUser, UpdateUser, DeleteUser, GeneratePin, VerifyPin (seed sections of the
-//! same names). All are `POST` with a JSON body and `Authorization: Bearer <token>`, and answer
-//! the envelope of `envelope.rs`.
+//! Users and PINs: AddUser, UpdateUser, DeleteUser, GeneratePin, VerifyPin (docs/vendors/authx.md,
+//! "Users and PINs"). All are `POST` with a JSON body and `Authorization: Bearer <token>`, and
+//! answer the envelope of `envelope.rs`.
 
 use serde_json::{json, Map, Value};
 
@@ -10,10 +10,10 @@ use super::types::{PinVerification, UserGuid};
 use crate::validate::{no_control, required};
 use crate::{Error, Result, Secret, Vendor};
 
-/// `countryCode` when none is given: the seed's "default if not passed would be +1".
+/// `countryCode` when none is given: the vendor's "default if not passed would be +1".
 pub const DEFAULT_COUNTRY_CODE: &str = "+1";
 
-/// What AddUser and UpdateUser send about a user. Field names follow the seed; on the wire the
+/// What AddUser and UpdateUser send about a user. Field names follow the vendor; on the wire the
 /// names are nested as in its sample:
 /// `{"guid","user_name","email","name":{"first_Name","last_Name"},
 ///   "phone":{"mobile":{"countryCode","number"}},"alias_name".."alias_name4"}`.
@@ -21,6 +21,7 @@ pub const DEFAULT_COUNTRY_CODE: &str = "+1";
 pub struct UserProfile {
     /// `user_name`: unique; cannot be changed by UpdateUser.
     pub user_name: String,
+    /// `email`: the user's mail address (checked to look like one).
     pub email: String,
     /// `name.first_Name`.
     pub first_name: String,
@@ -39,6 +40,8 @@ pub struct UserProfile {
 const ALIAS_FIELDS: [&str; 5] = ["alias_name", "alias_name1", "alias_name2", "alias_name3", "alias_name4"];
 
 impl UserProfile {
+    /// A profile with the five fields AuthX requires, the default country code and no aliases.
+    /// Checked when it is sent.
     pub fn new(user_name: &str, email: &str, first_name: &str, last_name: &str, number: &str) -> Self {
         Self {
             user_name: user_name.into(),
@@ -50,6 +53,7 @@ impl UserProfile {
         }
     }
 
+    /// Sets `phone.mobile.countryCode` (`+` and 1 to 4 digits) instead of [`DEFAULT_COUNTRY_CODE`].
     pub fn country_code(mut self, country_code: &str) -> Self {
         self.country_code = Some(country_code.into());
         self
@@ -99,7 +103,7 @@ impl UserProfile {
         Ok(())
     }
 
-    /// The request body, with `guid` first as in the seed's sample ("" for AddUser).
+    /// The request body, with `guid` first as in the vendor's sample ("" for AddUser).
     fn wire(&self, guid: &str) -> Value {
         let mut body = Map::new();
         body.insert("guid".into(), json!(guid));
@@ -124,7 +128,7 @@ fn check_guid(guid: &str) -> Result<()> {
     no_control("guid", guid)
 }
 
-/// A PIN argument: the seed allows "any random pin given by user".
+/// A PIN argument: the vendor allows "any random pin given by user".
 fn check_pin(pin: &Secret) -> Result<()> {
     required("pin", pin.expose())?;
     no_control("pin", pin.expose())

@@ -1,7 +1,8 @@
-//! The headers every Descope call carries (VENDOR-NOTES "Descope").
+//! The headers every Descope call carries (docs/vendors/descope.md, "Where the API lives, and
+//! how calls authenticate").
 //!
 //! `Authorization: Bearer <ProjectId>` identifies the project; calls made for a signed-in
-//! user add the refresh JWT (`Bearer <ProjectId>:<RefreshJWT>`, seed "Add / Update Key":
+//! user add the refresh JWT (`Bearer <ProjectId>:<RefreshJWT>`, the vendor's "Add / Update Key":
 //! "The bearer token requires both the ProjectId and refresh JWT"), and a management key,
 //! when configured, is one more `:`-separated part. The value is built and sent as a
 //! [`Secret`], so no layer prints it.

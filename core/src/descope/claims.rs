@@ -1,4 +1,5 @@
-//! Session JWT validation, as Descope's official SDKs do it (VENDOR-NOTES "Session JWTs").
+//! Session JWT validation, as Descope's official SDKs do it (docs/vendors/descope.md,
+//! "Session JWT validation").
 //!
 //! A session JWT is accepted only when: its `kid` names a key of the project's key set
 //! (`GET /v2/keys/<ProjectId>`, see `keys.rs`); its `alg` is that key's algorithm; the
@@ -96,8 +97,11 @@ impl SessionRejection {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct TenantClaims {
+    /// Roles the user holds in this tenant.
     pub roles: Vec<String>,
+    /// Permissions the user holds in this tenant.
     pub permissions: Vec<String>,
+    /// Any other claim of the tenant's entry, as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -108,6 +112,7 @@ pub struct TenantClaims {
 pub struct SessionClaims {
     /// `sub`: the Descope user ID.
     pub subject: String,
+    /// `iss`: the project ID or a URL ending in it (already checked to be this project's).
     pub issuer: String,
     /// `iat`, Unix seconds.
     pub issued_at: Option<u64>,
@@ -138,14 +143,18 @@ impl std::fmt::Debug for SessionClaims {
 }
 
 impl SessionClaims {
+    /// Whether `role` is one of the project-level roles (a tenant's roles are in
+    /// [`SessionClaims::tenant`]).
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
     }
 
+    /// Whether `permission` is one of the project-level permissions.
     pub fn has_permission(&self, permission: &str) -> bool {
         self.permissions.iter().any(|p| p == permission)
     }
 
+    /// The user's roles and permissions in the tenant `tenant_id`, if the token names it.
     pub fn tenant(&self, tenant_id: &str) -> Option<&TenantClaims> {
         self.tenants.get(tenant_id)
     }

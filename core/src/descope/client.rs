@@ -28,12 +28,15 @@ impl fmt::Debug for DescopeClient {
 }
 
 impl DescopeClient {
+    /// A client for `config`. Nothing is sent yet: the project's keys are fetched when the first
+    /// session is validated.
     pub fn new(config: DescopeConfig) -> Result<Self> {
         let transport = Transport::new(Vendor::Descope, config.transport.clone())?;
         let keys = KeyCache::new(config.session_validation.min_key_refresh);
         Ok(Self { config, transport, keys })
     }
 
+    /// The configuration the client was built with.
     pub fn config(&self) -> &DescopeConfig {
         &self.config
     }

@@ -1,4 +1,5 @@
-//! Where Descope is and which project a client speaks for (VENDOR-NOTES "Descope").
+//! Where Descope is and which project a client speaks for (docs/vendors/descope.md, "Where the
+//! API lives, and how calls authenticate").
 
 use std::fmt;
 use std::time::Duration;
@@ -12,7 +13,8 @@ use crate::{Error, Result, Secret};
 /// Descope's API host for projects without a regional one.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
 
-/// Project IDs this long or longer live on a regional host (VENDOR-NOTES).
+/// Project IDs this long or longer live on a regional host (docs/vendors/descope.md,
+/// "Where the API lives, and how calls authenticate").
 const REGIONAL_ID_LEN: usize = 32;
 
 /// The API base URL Descope's SDKs derive from a project ID: `https://api.<id[1:5]>.descope.com`
@@ -54,6 +56,7 @@ pub struct DescopeConfig {
     pub(crate) management_key: Option<Secret>,
     /// HTTP settings. Descope's SDKs allow 60 s per call; authbridge keeps its 30 s default.
     pub transport: TransportConfig,
+    /// How session JWTs are checked ([`SessionValidation`]).
     pub session_validation: SessionValidation,
 }
 
@@ -103,20 +106,24 @@ impl DescopeConfig {
         Ok(self)
     }
 
+    /// Sets the HTTP layer's timeouts, limits, TLS and retries.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self
     }
 
+    /// Sets how session JWTs are checked.
     pub fn session_validation(mut self, validation: SessionValidation) -> Self {
         self.session_validation = validation;
         self
     }
 
+    /// The project every call speaks for.
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
 
+    /// The API base URL: the global host, the project's regional host, or the one given.
     pub fn url(&self) -> &Url {
         &self.base_url
     }

@@ -1,9 +1,9 @@
 //! Descope's error answers and the authbridge error each one becomes.
 //!
 //! Descope answers a failed call with a non-2xx status and
-//! `{"errorCode","errorDescription","errorMessage"}` (VENDOR-NOTES). The `errorCode` is kept as
-//! the error's vendor code; description and message are joined (`description: message`) into
-//! its vendor message. The mapping, most specific first:
+//! `{"errorCode","errorDescription","errorMessage"}` (docs/vendors/descope.md, "Errors"). The
+//! `errorCode` is kept as the error's vendor code; description and message are joined
+//! (`description: message`) into its vendor message. The mapping, most specific first:
 //!
 //! | answer                                   | authbridge code          |
 //! |------------------------------------------|--------------------------|
@@ -39,7 +39,8 @@ pub const TOO_MANY_ATTEMPTS: &str = "E061103";
 pub const USER_EXISTS: &str = "E062107";
 /// A login ID that does not exist.
 pub const USER_NOT_FOUND: &str = "E062108";
-/// Rate-limit codes seen in Descope answers (VENDOR-NOTES; the status decides regardless).
+/// Rate-limit codes seen in Descope answers (docs/vendors/descope.md, "Errors"; the status decides
+/// regardless).
 pub const RATE_LIMITED: [&str; 2] = ["E130429", "E170429"];
 
 /// The wire shape of an error answer. Every field may be missing; a 429 may have no body.

@@ -1,6 +1,7 @@
-//! Descope nOTP and TOTP (seed `descope-notp-totp-api.txt`), and session validation.
+//! Descope nOTP and TOTP, and session validation; the contract, and the decisions taken where
+//! the vendor is silent, are in `docs/vendors/descope.md`.
 //!
-//! | seed section                 | method                                        | answer             |
+//! | operation                    | method                                        | answer             |
 //! |------------------------------|-----------------------------------------------|--------------------|
 //! | nOTP sign-up                 | [`DescopeClient::notp_sign_up`]               | [`NotpStart`]      |
 //! | nOTP sign-in                 | [`DescopeClient::notp_sign_in`]               | [`NotpStart`]      |

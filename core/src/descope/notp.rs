@@ -1,10 +1,12 @@
-//! nOTP (seed "nOTP APIs"): phase one starts a sign-up, sign-in or sign-up-or-in and returns
-//! a QR `image`, a `redirectUrl` and a `pendingRef`; phase two, once the person has sent the
-//! pre-filled WhatsApp message, retrieves the session with that `pendingRef`.
+//! nOTP (docs/vendors/descope.md, "nOTP: starting, and waiting for the person"): phase one starts a
+//! sign-up, sign-in or sign-up-or-in and returns a QR `image`, a `redirectUrl` and a `pendingRef`;
+//! phase two, once the person has sent the pre-filled WhatsApp message, retrieves the session with
+//! that `pendingRef`.
 //!
-//! Paths (VENDOR-NOTES): `POST /v1/auth/notp/{provider}/signup|signin|signup-in`, provider
-//! `whatsapp` by default, and `POST /v1/auth/notp/pending-session` with `{"pendingRef"}`,
-//! which answers `E066103` until the person has acted.
+//! Paths (docs/vendors/descope.md, "Endpoints"):
+//! `POST /v1/auth/notp/{provider}/signup|signin|signup-in`, provider `whatsapp` by default, and
+//! `POST /v1/auth/notp/pending-session` with `{"pendingRef"}`, which answers `E066103` until the
+//! person has acted.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -30,6 +32,8 @@ const MAX_TRANSIENT_FAILURES: u32 = 3;
 pub struct NotpStart {
     /// Whoever holds it can collect the session once the person has acted, so it is secret.
     pub pending_ref: Secret,
+    /// The link that opens the messaging app (WhatsApp by default) with the message filled in:
+    /// where to send a person who is already on their phone.
     pub redirect_url: String,
     /// The QR code as base64-encoded PNG.
     pub image: String,

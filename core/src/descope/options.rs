@@ -1,5 +1,5 @@
 //! What a caller may add to a sign-up or sign-in: the new user's details and login options,
-//! in the wire shapes Descope's SDKs send (VENDOR-NOTES "nOTP start request bodies").
+//! in the wire shapes Descope's SDKs send (docs/vendors/descope.md, "Request fields").
 
 use std::collections::BTreeMap;
 
@@ -16,16 +16,22 @@ pub const DEFAULT_PROVIDER: &str = "whatsapp";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDetails {
+    /// `name`: the full name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `givenName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// `middleName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
+    /// `familyName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
+    /// `email`: the user's mail address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// `phone`: the user's phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
@@ -84,6 +90,7 @@ pub struct NotpOptions {
     pub provider: String,
     /// `providerId` in the body, sent only when set (a project's own messaging provider).
     pub provider_id: Option<String>,
+    /// `loginOptions` in the body ([`LoginOptions`]).
     pub login_options: LoginOptions,
     /// The signed-in user's refresh JWT, for a sign-in with `stepup` or `mfa`.
     pub refresh_jwt: Option<Secret>,

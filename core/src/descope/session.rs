@@ -1,4 +1,5 @@
-//! The session a successful Descope login returns (VENDOR-NOTES "Session response").
+//! The session a successful Descope login returns (docs/vendors/descope.md, "Response
+//! fields").
 //!
 //! `{"sessionJwt","refreshJwt","cookieMaxAge","cookieExpiration","firstSeen","user":{…}}`.
 //! Projects that keep the refresh token out of reach of scripts return it only as the `DSR`
@@ -13,8 +14,10 @@ use serde_json::{Map, Value};
 use crate::transport::Response;
 use crate::{Error, Result, Secret, Vendor};
 
-/// Cookie names Descope uses for the session and refresh JWTs.
+/// The cookie Descope may send the session JWT in, instead of the body.
 pub const SESSION_COOKIE: &str = "DS";
+/// The cookie Descope sends the refresh JWT in when the project keeps it out of reach of
+/// scripts.
 pub const REFRESH_COOKIE: &str = "DSR";
 
 /// A signed-in user's tokens and profile.
@@ -28,10 +31,13 @@ pub struct Session {
     pub cookie_max_age: Option<i64>,
     /// `cookieExpiration`: Unix time the refresh cookie expires.
     pub cookie_expiration: Option<i64>,
+    /// `cookieDomain`: the domain to set the refresh cookie for, when the project names one.
     pub cookie_domain: Option<String>,
+    /// `cookiePath`: the path to set the refresh cookie for, when the project names one.
     pub cookie_path: Option<String>,
     /// `firstSeen`: true when this login created the user.
     pub first_seen: bool,
+    /// The signed-in user's profile.
     pub user: User,
 }
 
@@ -53,19 +59,31 @@ impl fmt::Debug for Session {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct User {
+    /// `userId`: Descope's id of the user, the `sub` of its session JWTs.
     pub user_id: String,
+    /// `loginIds`: every login id the user signs in with (the one given at sign-up first).
     pub login_ids: Vec<String>,
+    /// `name`: the full name.
     pub name: Option<String>,
+    /// `givenName`.
     pub given_name: Option<String>,
+    /// `middleName`.
     pub middle_name: Option<String>,
+    /// `familyName`.
     pub family_name: Option<String>,
+    /// `email`.
     pub email: Option<String>,
+    /// `phone`.
     pub phone: Option<String>,
+    /// `verifiedEmail`: whether Descope has verified `email`.
     pub verified_email: bool,
+    /// `verifiedPhone`: whether Descope has verified `phone`.
     pub verified_phone: bool,
     /// `enabled`, `disabled` or `invited`.
     pub status: Option<String>,
+    /// `picture`: the URL of the user's picture.
     pub picture: Option<String>,
+    /// `roleNames`: the user's project-level roles.
     pub role_names: Vec<String>,
     /// Unix time the user was created.
     pub created_time: Option<i64>,

@@ -1,11 +1,12 @@
-//! TOTP (seed "Add / Update Key", "Sign-Up"): Descope generates a TOTP key the person enters
+//! TOTP (docs/vendors/descope.md, "TOTP"): Descope generates a TOTP key the person enters
 //! into an authenticator app; codes from that app are then verified into a session.
 //!
-//! Paths and bodies (VENDOR-NOTES): `POST /v1/auth/totp/signup` `{"loginId","user"}`,
+//! Paths and bodies (docs/vendors/descope.md, "Endpoints"):
+//! `POST /v1/auth/totp/signup` `{"loginId","user"}`,
 //! `POST /v1/auth/totp/verify` `{"loginId","code","loginOptions"?}`,
-//! `POST /v1/auth/totp/update` `{"loginId"}` with `Bearer <ProjectId>:<RefreshJWT>` (the seed:
-//! "can therefore only be run for end users who are currently signed-in"). Sign-up and
-//! update answer `{"provisioningURL","image","key"}` — note the `URL` casing.
+//! `POST /v1/auth/totp/update` `{"loginId"}` with `Bearer <ProjectId>:<RefreshJWT>` (the vendor:
+//! "can therefore only be run for end users who are currently signed-in"). Sign-up and update
+//! answer `{"provisioningURL","image","key"}` — note the `URL` casing.
 
 use std::fmt;
 
@@ -22,7 +23,7 @@ use crate::{Error, Result, Secret};
 /// Lengths accepted before sending (authenticator codes have 6 to 10 digits).
 const CODE_DIGITS: std::ops::RangeInclusive<usize> = 6..=10;
 
-/// A new TOTP key, in the three forms the seed lists for showing it to the person. All three
+/// A new TOTP key, in the three forms the vendor lists for showing it to the person. All three
 /// carry the key itself, so all three are secrets.
 #[derive(Clone, Deserialize)]
 pub struct TotpEnrollment {

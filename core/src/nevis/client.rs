@@ -1,4 +1,4 @@
-//! The nevisIDM client: one method per login of the seed.
+//! The nevisIDM client: one method per login of docs/vendors/nevisidm.md, "Endpoints".
 
 use base64::Engine;
 use http::header::{ACCEPT, AUTHORIZATION};
@@ -20,7 +20,7 @@ pub struct NevisClient {
     transport: Transport,
 }
 
-/// Which login endpoint a call goes to, and how the seed names its credential in messages.
+/// Which login endpoint a call goes to, and how the vendor names its credential in messages.
 #[derive(Clone, Copy)]
 enum Login {
     RecoveryCode,
@@ -50,6 +50,8 @@ impl Login {
 }
 
 impl NevisClient {
+    /// A client for `config`. Fails with a `config` error when the transport cannot be built (a
+    /// client certificate that does not parse, for instance); nothing is sent yet.
     pub fn new(config: NevisConfig) -> Result<Self> {
         let mut transport_config = config.transport;
         if let NevisAuth::ClientCertificate(pem) = &config.auth {

@@ -9,19 +9,32 @@ use crate::{Error, Result, Secret, SecretBytes};
 /// The API's path under an on-premises host, used when the configured URL has no path.
 pub const DEFAULT_BASE_PATH: &str = "/nevisidm/api/auth/v1";
 
-/// How the caller proves itself to nevisIDM. It depends on the deployment (VENDOR-NOTES): a
-/// SecToken header from nevisAuth, a gateway with Basic auth or a client certificate, or a
-/// Bearer token on the cloud product.
+/// How the caller proves itself to nevisIDM. It depends on the deployment
+/// (docs/vendors/nevisidm.md, "Decisions where the vendor is silent"): a SecToken header from
+/// nevisAuth, a gateway with Basic auth or a client certificate, or a Bearer token on the cloud
+/// product.
 #[derive(Debug, Clone, Default)]
 pub enum NevisAuth {
+    /// No authentication of the caller: the deployment lets the network decide (a gateway in
+    /// front, for instance).
     #[default]
     None,
     /// `Authorization: Bearer <token>`.
     Bearer(Secret),
     /// `Authorization: Basic …`.
-    Basic { username: String, password: Secret },
+    Basic {
+        /// The user name; Basic authentication cannot carry a `:` in it.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
     /// Any header, e.g. a nevisAuth SecToken.
-    Header { name: HeaderName, value: Secret },
+    Header {
+        /// The header's name.
+        name: HeaderName,
+        /// Its value, sent marked sensitive so no layer prints it.
+        value: Secret,
+    },
     /// Mutual TLS with a PEM certificate and private key.
     ClientCertificate(SecretBytes),
 }
@@ -31,7 +44,9 @@ pub enum NevisAuth {
 pub struct NevisConfig {
     /// `https://your-host` (then [`DEFAULT_BASE_PATH`] is appended) or the full API base URL.
     pub base_url: Url,
+    /// How authbridge proves itself to nevisIDM on every call.
     pub auth: NevisAuth,
+    /// Timeouts, limits, TLS and retries of the HTTP layer.
     pub transport: TransportConfig,
 }
 
@@ -54,11 +69,13 @@ impl NevisConfig {
         Ok(Self { base_url: url, auth: NevisAuth::None, transport: TransportConfig::default() })
     }
 
+    /// Sets how the caller proves itself ([`NevisAuth`]).
     pub fn auth(mut self, auth: NevisAuth) -> Self {
         self.auth = auth;
         self
     }
 
+    /// Sets the HTTP layer's timeouts, limits, TLS and retries.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self

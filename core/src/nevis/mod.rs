@@ -1,8 +1,9 @@
-//! nevisIDM Authentication REST API v1 (seed `nevisidm-auth-api.txt`).
+//! nevisIDM Authentication REST API v1; the contract, and the decisions taken where the vendor
+//! is silent, are in `docs/vendors/nevisidm.md`.
 //!
 //! Four logins under `/{clientExtId}/users/{userExtId}/…/login/`:
 //!
-//! | seed section      | method                                  | success            |
+//! | login             | method                                  | success            |
 //! |-------------------|-----------------------------------------|--------------------|
 //! | Recovery Code     | [`NevisClient::recovery_code_login`]    | HTTP 204           |
 //! | Password          | [`NevisClient::password_login`]         | 200, `statusCode` 5 |

@@ -4,20 +4,26 @@ use serde::Deserialize;
 
 use crate::Error;
 
-/// `statusCode` of the Login Status DTO (VENDOR-NOTES: 5 OK; 2 failed; 3 failed with lock
-/// warning; 4 failed and now locked; 9 failed and temporarily locked).
+/// `statusCode` of the Login Status DTO (docs/vendors/nevisidm.md, "Login status": 5 OK; 2 failed;
+/// 3 failed with lock warning; 4 failed and now locked; 9 failed and temporarily locked).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginStatusCode {
+    /// 5: the login succeeded.
     Ok,
+    /// 2: the login failed.
     Failed,
+    /// 3: the login failed, and the next failures will lock the credential.
     FailedLockWarning,
+    /// 4: the login failed and the credential is now locked.
     FailedLocked,
+    /// 9: the login failed and the credential is locked for a while.
     FailedTemporarilyLocked,
     /// A code this version of authbridge does not know; treated as a failure.
     Other(i64),
 }
 
 impl LoginStatusCode {
+    /// The status for nevisIDM's number; a number it does not know is [`LoginStatusCode::Other`].
     pub fn from_code(code: i64) -> Self {
         match code {
             5 => Self::Ok,
@@ -29,6 +35,7 @@ impl LoginStatusCode {
         }
     }
 
+    /// The number nevisIDM sent.
     pub fn code(self) -> i64 {
         match self {
             Self::Ok => 5,
@@ -52,6 +59,7 @@ impl LoginStatusCode {
         }
     }
 
+    /// Whether the login succeeded (5); every other code, an unknown one included, is a failure.
     pub fn is_ok(self) -> bool {
         self == Self::Ok
     }
@@ -70,6 +78,8 @@ impl LoginStatusCode {
 /// A successful login's Login Status DTO.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginStatus {
+    /// Always [`LoginStatusCode::Ok`] in a successful login: every other code is an
+    /// `authentication_failed` error.
     pub status: LoginStatusCode,
     /// Human-readable login status information from nevisIDM.
     pub description: String,

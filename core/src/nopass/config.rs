@@ -13,23 +13,28 @@ use crate::{Error, Result, Secret};
 /// The shape of a successful answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ResponseMode {
-    /// The seed's `{"errors":[],"result":…}` (the default).
+    /// The vendor's envelope `{"errors":[],"result":…}` (the default).
     #[default]
     Envelope,
-    /// What the public sample portal sends (VENDOR-NOTES): the result alone — the object,
-    /// `true`/`false`, or an empty body where the seed's result is a string. Errors keep the
-    /// envelope in both modes.
+    /// What the public sample portal sends (docs/vendors/nopass.md, "Answer shape"): the
+    /// result alone — the object, `true`/`false`, or an empty body where the vendor's result
+    /// is a string. Errors keep the envelope in both modes.
     Bare,
 }
 
 /// A secret every callback must carry, added by the reverse proxy in front of the portal (the
-/// seed defines none, and the NoPass server sends none). Compared in constant time.
+/// vendor defines none, and the NoPass server sends none). Compared in constant time.
 #[derive(Debug, Clone)]
 pub enum SharedSecret {
     /// `Authorization: Bearer <secret>`.
     Bearer(Secret),
     /// Any header carrying exactly this value.
-    Header { name: String, value: Secret },
+    Header {
+        /// The header's name, matched without regard to case.
+        name: String,
+        /// The value the header must carry (at least 16 characters).
+        value: Secret,
+    },
 }
 
 /// An address or a CIDR range (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`).
@@ -45,6 +50,7 @@ impl IpRange {
     /// ::1.
     pub const LOOPBACK_V6: IpRange = IpRange { network: IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), prefix: 128 };
 
+    /// Reads an address or a CIDR range; an error names the field `ip_range`.
     pub fn parse(text: &str) -> Result<Self> {
         Self::parse_field("ip_range", text)
     }
@@ -91,7 +97,8 @@ fn masked(net: u128, ip: u128, prefix: u8, bits: u32) -> bool {
     (net >> shift) == (ip >> shift)
 }
 
-/// Who may call the portal. The NoPass protocol signs nothing (VENDOR-NOTES): without a check
+/// Who may call the portal. The NoPass protocol signs nothing (docs/vendors/nopass.md, "Access
+/// policy"): without a check
 /// here, anyone who reaches the URL can answer for a login whose `authId` they learn. A portal
 /// is not built without one ([`PortalConfig::access`]); every check given must pass, and all
 /// of them are made before the body is read.
@@ -209,15 +216,18 @@ impl AccessPolicy {
     }
 }
 
-/// Where the NoPass server is, for the portal's own calls (VENDOR-NOTES: e.g.
-/// `https://console.nopass.us`).
+/// Where the NoPass server is, for the portal's own calls (docs/vendors/nopass.md, "Calls the
+/// portal makes": e.g. `https://console.nopass.us`).
 #[derive(Debug, Clone)]
 pub struct NoPassServerConfig {
+    /// The NoPass server's base URL; the call paths are appended to it.
     pub base_url: Url,
+    /// Timeouts, limits, TLS and retries of the portal's calls.
     pub transport: TransportConfig,
 }
 
 impl NoPassServerConfig {
+    /// The NoPass server at `base_url` (an absolute http or https URL without query or fragment).
     pub fn new(base_url: &str) -> Result<Self> {
         let url =
             Url::parse(base_url).map_err(|e| Error::invalid("base_url", format!("must be an absolute URL ({e})")))?;
@@ -230,6 +240,7 @@ impl NoPassServerConfig {
         Ok(Self { base_url: url, transport: TransportConfig::default() })
     }
 
+    /// Sets the timeouts, limits, TLS and retries of the portal's calls.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self
@@ -239,15 +250,17 @@ impl NoPassServerConfig {
 /// Configuration of a [`super::Portal`].
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
-    /// The AdminId set when the portal was entered in the NoPass console (seed 1: case
-    /// sensitive, at most 64 characters). Compared in constant time.
+    /// The AdminId set when the portal was entered in the NoPass console (callback 1 in
+    /// docs/vendors/nopass.md: case sensitive, at most 64 characters). Compared in constant
+    /// time.
     pub admin_id: Secret,
-    /// The sCode the portal answers in pre-registration and registration (seed 1, 2: at most
-    /// 64 characters).
+    /// The sCode the portal answers in pre-registration and registration (callbacks 1 and 2 in
+    /// docs/vendors/nopass.md: at most 64 characters).
     pub s_code: Secret,
     /// A path prefix the callbacks are mounted under (`/nopass` serves
     /// `/nopass/api/PortalCommunication/…`). Empty by default.
     pub mount_path: String,
+    /// What a successful answer looks like: the vendor's envelope (default) or the bare result.
     pub response_mode: ResponseMode,
     /// Largest request body accepted. The default (1 MiB) holds an UpdatePicture with a base64
     /// PNG many times larger than the NoPass pictures; a larger body is refused with 413
@@ -278,6 +291,7 @@ pub struct PortalConfig {
 }
 
 impl PortalConfig {
+    /// The default of [`PortalConfig::max_body_bytes`]: 1 MiB.
     pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
     /// A portal with the given administrator id and sCode (each 1–64 characters).
@@ -301,62 +315,73 @@ impl PortalConfig {
         Ok(config)
     }
 
+    /// Sets the NoPass server the portal calls (needed to start registrations and logins).
     pub fn server(mut self, server: NoPassServerConfig) -> Self {
         self.server = Some(server);
         self
     }
 
+    /// Sets the answer shape ([`ResponseMode`]).
     pub fn response_mode(mut self, mode: ResponseMode) -> Self {
         self.response_mode = mode;
         self
     }
 
+    /// Sets the path prefix the callbacks are mounted under.
     pub fn mount_path(mut self, path: impl Into<String>) -> Self {
         self.mount_path = path.into();
         self
     }
 
+    /// Sets the largest body accepted.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
         self
     }
 
+    /// Sets how long a user registration's `otp` stays valid (default 120 s).
     pub fn registration_ttl(mut self, ttl: Duration) -> Self {
         self.registration_ttl = ttl;
         self
     }
 
+    /// Sets how long a login may stay pending (default 360 s).
     pub fn login_ttl(mut self, ttl: Duration) -> Self {
         self.login_ttl = ttl;
         self
     }
 
+    /// Sets how long a session is kept after its last change (default 24 h).
     pub fn session_retention(mut self, retention: Duration) -> Self {
         self.session_retention = retention;
         self
     }
 
+    /// Sets who may call the portal: without this no portal is built.
     pub fn access(mut self, access: AccessPolicy) -> Self {
         self.access = Some(access);
         self
     }
 
+    /// Sets how long an authorised login waits to be redeemed (default 300 s).
     pub fn redeem_ttl(mut self, ttl: Duration) -> Self {
         self.redeem_ttl = ttl;
         self
     }
 
+    /// Sets how long a pre-registration waits for ConfirmRegistration (default 600 s).
     pub fn pre_registration_ttl(mut self, ttl: Duration) -> Self {
         self.pre_registration_ttl = ttl;
         self
     }
 
+    /// Sets how long a hook may take (default 10 s).
     pub fn hook_timeout(mut self, timeout: Duration) -> Self {
         self.hook_timeout = timeout;
         self
     }
 
-    /// Checks what the seed and the portal need before any callback is served.
+    /// Checks what the vendor and the portal need before any callback is served.
     pub fn validate(&self) -> Result<()> {
         required_max("adminId", self.admin_id.expose(), 64)?;
         required_max("sCode", self.s_code.expose(), 64)?;
@@ -384,7 +409,8 @@ impl PortalConfig {
         Ok(())
     }
 
-    /// The access policy, which serving needs: there is no default (DESIGN "Trust model").
+    /// The access policy, which serving needs: there is no default (docs/vendors/nopass.md,
+    /// "Access policy").
     pub(crate) fn required_access(&self) -> Result<&AccessPolicy> {
         self.access.as_ref().ok_or_else(|| {
             Error::Config(

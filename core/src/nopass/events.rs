@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub use super::state::RegistrationOrigin;
 
-/// ConfirmPreRegistration (seed 1) passed the `adminId` check.
+/// ConfirmPreRegistration (callback 1) passed the `adminId` check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PreRegistration {
@@ -15,15 +15,17 @@ pub struct PreRegistration {
     pub r: u64,
 }
 
-/// ConfirmRegistration (seed 2): the portal is about to be bound to `portal_id`.
+/// ConfirmRegistration (callback 2): the portal is about to be bound to `portal_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Registration {
+    /// The id the NoPass server gives the portal; every later callback must carry it.
     pub portal_id: String,
+    /// The portal's settings as the NoPass server sent them (an opaque string).
     pub settings: Option<String>,
 }
 
-/// UpdatePicture (seed 3): a new picture/code for a pending login.
+/// UpdatePicture (callback 3): a new picture/code for a pending login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PictureUpdate {
@@ -35,28 +37,36 @@ pub struct PictureUpdate {
     pub reported_user_id: Option<String>,
     /// Base64 PNG, checked to be one.
     pub image: String,
+    /// `nextChange`: how long this picture is valid, in milliseconds; the page should show the
+    /// next one after that.
     pub next_change_ms: u64,
 }
 
-/// ValidateUserRegistration (seed 4): may this user be registered? The host decides.
+/// ValidateUserRegistration (callback 4): may this user be registered? The host decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistrationCheck {
     /// Who started the registration. [`RegistrationOrigin::NoPassServer`]: the user is not
-    /// known on the portal's side (seed 4) and every field below came from the caller — decide
-    /// on nothing but the portal's own data.
+    /// known on the portal's side (callback 4) and every field below came from the caller —
+    /// decide on nothing but the portal's own data.
     pub origin: RegistrationOrigin,
     /// The portal's user id of a registration it started (`None` for the NoPass server's).
     pub user_id: Option<String>,
+    /// `givenName`, as the caller sent it.
     pub given_name: Option<String>,
+    /// `surName`, as the caller sent it.
     pub sur_name: Option<String>,
+    /// `phoneNumber`, as the caller sent it.
     pub phone_number: Option<String>,
+    /// `email`, as the caller sent it.
     pub email: Option<String>,
+    /// `login`: the user name the person chose in NoPass, as the caller sent it.
     pub login: Option<String>,
+    /// `profileImageUrl`, as the caller sent it.
     pub profile_image_url: Option<String>,
 }
 
-/// ConfirmUserRegistration (seed 5): a registration's `otp` matched; the user is registered.
+/// ConfirmUserRegistration (callback 5): a registration's `otp` matched; the user is registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistration {
@@ -72,22 +82,25 @@ pub struct UserRegistration {
     pub login: Option<String>,
 }
 
-/// AuthorizedUser (seed 6): the login is decided.
+/// AuthorizedUser (callback 6): the login is decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizationResult {
     /// The login's browser handle.
     pub handle: String,
+    /// The user the portal requested the login for.
     pub user_id: String,
+    /// `isAuthorized`: whether the person approved. Only an approved login can be redeemed.
     pub authorized: bool,
+    /// `reason`: why, in the NoPass server's words, when it gave one.
     pub reason: Option<String>,
 }
 
-/// One field of an UpdateUser (seed 7).
+/// One field of an UpdateUser (callback 7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldChange {
-    /// As the seed spells it: `givenName`, `surName`, `phoneNumber`, `email`,
+    /// As the vendor spells it: `givenName`, `surName`, `phoneNumber`, `email`,
     /// `profileImageUrl`, `locale` or `login`.
     pub field: String,
     /// The new value; `None` when it does not change.
@@ -97,42 +110,52 @@ pub struct FieldChange {
     pub forbidden_store: Option<bool>,
 }
 
-/// UpdateUser (seed 7): may these changes be made? The host decides.
+/// UpdateUser (callback 7): may these changes be made? The host decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserUpdate {
+    /// `userId`, as the NoPass server sent it.
     pub user_id: String,
+    /// Each field that changes, in the order sent.
     pub changes: Vec<FieldChange>,
 }
 
-/// DeleteUser (seed 8): the user's NoPass account was deleted. The host decides whether it
+/// DeleteUser (callback 8): the user's NoPass account was deleted. The host decides whether it
 /// acts on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDeletion {
+    /// `userId`, as the NoPass server sent it.
     pub user_id: String,
 }
 
-/// One user of an AddUsers (seed 9).
+/// One user of an AddUsers (callback 9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewUser {
+    /// `givenName`.
     pub given_name: Option<String>,
+    /// `surName`.
     pub sur_name: Option<String>,
+    /// `phoneNumber`.
     pub phone_number: Option<String>,
+    /// `email`.
     pub email: Option<String>,
+    /// `login`: the user name on the NoPass side.
     pub login: Option<String>,
+    /// `isUseEmailAsLogin`: whether `email` doubles as the login.
     pub is_use_email_as_login: Option<bool>,
 }
 
-/// AddUsers (seed 9): may these users be added? The host decides.
+/// AddUsers (callback 9): may these users be added? The host decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersAddition {
+    /// The users, in the order sent; the answer covers them all.
     pub users: Vec<NewUser>,
 }
 
-/// CloseSession (seed 10): the user closed the session in NoPass.
+/// CloseSession (callback 10): the user closed the session in NoPass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionClosing {
@@ -144,9 +167,10 @@ pub struct SessionClosing {
     pub reported_user_id: Option<String>,
 }
 
-/// DisableService (seed 11): the portal was deleted in the NoPass console.
+/// DisableService (callback 11): the portal was deleted in the NoPass console.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDisabling {
+    /// The portal's id, already checked to be the registered one.
     pub portal_id: String,
 }

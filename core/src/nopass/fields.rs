@@ -1,10 +1,11 @@
-//! Reading a callback body field by field against the seed's type and length columns.
+//! Reading a callback body field by field against the types and limits of
+//! docs/vendors/nopass.md, "Callbacks received".
 //!
 //! The NoPass server is ASP.NET, which binds JSON keys without regard to case (`UserId` and
-//! `userId` both arrive, VENDOR-NOTES), so keys are matched case-insensitively and unknown keys
-//! are ignored. Two keys that differ only in case are refused: which one ASP.NET would have
-//! used is not something a portal should guess. Every refusal names the field as the seed
-//! spells it (with its path for nested fields: `session.authId`, `users[2].email`).
+//! `userId` both arrive), so keys are matched case-insensitively and unknown keys are ignored. Two
+//! keys that differ only in case are refused: which one ASP.NET would have used is not something a
+//! portal should guess. Every refusal names the field as the vendor spells it (with its path for
+//! nested fields: `session.authId`, `users[2].email`).
 
 use std::collections::HashMap;
 
@@ -88,7 +89,7 @@ impl Fields {
     }
 
     /// A non-negative integer field that must be present, at most `max`; `rule` describes the
-    /// limit in the seed's words.
+    /// limit in the vendor's words.
     pub(crate) fn required_uint(&mut self, field: &str, max: u64, rule: &str) -> Result<u64, Refusal> {
         let name = self.name(field);
         match self.take(field) {

@@ -30,10 +30,12 @@ pub struct HookError {
 }
 
 impl HookError {
+    /// A failure described by `message`, for the portal's log.
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into() }
     }
 
+    /// What went wrong, as the hook said it.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -53,6 +55,7 @@ impl From<crate::Error> for HookError {
     }
 }
 
+/// What a blocking hook returns: its answer, or the error that refuses the callback.
 pub type HookResult<T> = Result<T, HookError>;
 
 /// What every hook returns.
@@ -131,36 +134,57 @@ impl PortalHooks for NoHooks {}
 
 /// [`PortalHooks`] for hosts whose code blocks. Same defaults.
 pub trait BlockingPortalHooks: Send + Sync + 'static {
+    /// [`PortalHooks::confirm_pre_registration`], on a thread that may block.
     fn confirm_pre_registration(&self, _event: PreRegistration) -> HookResult<()> {
         Ok(())
     }
+
+    /// [`PortalHooks::confirm_registration`], on a thread that may block.
     fn confirm_registration(&self, _event: Registration) -> HookResult<()> {
         Ok(())
     }
+
+    /// [`PortalHooks::update_picture`], on a thread that may block.
     fn update_picture(&self, _event: PictureUpdate) -> HookResult<()> {
         Ok(())
     }
+
+    /// [`PortalHooks::validate_user_registration`], on a thread that may block. Default: no.
     fn validate_user_registration(&self, _event: UserRegistrationCheck) -> HookResult<bool> {
         Ok(false)
     }
+
+    /// [`PortalHooks::confirm_user_registration`], on a thread that may block.
     fn confirm_user_registration(&self, _event: UserRegistration) -> HookResult<()> {
         Ok(())
     }
+
+    /// [`PortalHooks::authorized_user`], on a thread that may block.
     fn authorized_user(&self, _event: AuthorizationResult) -> HookResult<()> {
         Ok(())
     }
+
+    /// [`PortalHooks::update_user`], on a thread that may block. Default: no.
     fn update_user(&self, _event: UserUpdate) -> HookResult<bool> {
         Ok(false)
     }
+
+    /// [`PortalHooks::delete_user`], on a thread that may block. Default: no.
     fn delete_user(&self, _event: UserDeletion) -> HookResult<bool> {
         Ok(false)
     }
+
+    /// [`PortalHooks::add_users`], on a thread that may block. Default: no.
     fn add_users(&self, _event: UsersAddition) -> HookResult<bool> {
         Ok(false)
     }
+
+    /// [`PortalHooks::close_session`], on a thread that may block.
     fn close_session(&self, _event: SessionClosing) -> HookResult<()> {
         Ok(())
     }
+
+    /// [`PortalHooks::disable_service`], on a thread that may block.
     fn disable_service(&self, _event: ServiceDisabling) -> HookResult<()> {
         Ok(())
     }
@@ -181,10 +205,12 @@ impl<H: BlockingPortalHooks> BlockingHooks<H> {
     /// Hooks that may run at once; further ones wait (within the hook deadline).
     pub const MAX_RUNNING: usize = 64;
 
+    /// Runs `hooks`, at most [`BlockingHooks::MAX_RUNNING`] at once.
     pub fn new(hooks: H) -> Self {
         Self::from_arc(Arc::new(hooks))
     }
 
+    /// Runs hooks the host shares with other code.
     pub fn from_arc(hooks: Arc<H>) -> Self {
         Self { hooks, running: Arc::new(Semaphore::new(Self::MAX_RUNNING)) }
     }

@@ -1,5 +1,5 @@
-//! The portal's state machine (DESIGN "NoPass receiver"): which callback is accepted in which
-//! phase, then one handler per callback.
+//! The portal's state machine (docs/vendors/nopass.md, "Portal phases"): which callback is
+//! accepted in which phase, then one handler per callback.
 //!
 //! Every handler follows the same order: read and check every field (400), claim the subject
 //! it acts on so that no copy of the callback runs beside it (`subjects.rs`), check the portal
@@ -12,12 +12,16 @@ mod registration;
 mod users;
 
 use std::net::IpAddr;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
+use tracing::Instrument;
 
 use super::digest::same_secret;
 use super::fields::Fields;
-use super::portal::Inner;
-use super::response::{Outcome, Refusal};
+use super::response::{Outcome, PortalResponse, Refusal};
 use super::routes::Callback;
+use super::shared::Inner;
 use super::state::{now_ms, LoginSession, PortalPhase, PortalRecord};
 use super::store::{Change, SessionKey, StoreOp};
 use super::subjects::{Subject, SubjectGuard};
@@ -27,15 +31,32 @@ use crate::Error;
 /// first.
 const COMMIT_ATTEMPTS: usize = 8;
 
-pub(crate) async fn dispatch(
-    inner: &Inner,
-    callback: Callback,
-    client: Option<IpAddr>,
-    body: &[u8],
-) -> Result<Outcome, Refusal> {
+/// Handles an admitted callback's body and answers it: a refusal or a panic becomes the
+/// answer too, and the callback's span records the status.
+pub(crate) async fn process(inner: &Inner, callback: Callback, client: Option<IpAddr>, body: &[u8]) -> PortalResponse {
+    let span =
+        tracing::info_span!("authbridge.nopass.callback", callback = callback.name(), status = tracing::field::Empty);
+    let handled =
+        AssertUnwindSafe(dispatch(inner, callback, client, body)).catch_unwind().instrument(span.clone()).await;
+    let response = match handled {
+        Ok(Ok(outcome)) => outcome.into_response(inner.config.response_mode),
+        Ok(Err(refusal)) => {
+            span.in_scope(|| tracing::debug!(code = refusal.code(), "callback refused"));
+            refusal.into_response()
+        }
+        Err(_) => {
+            span.in_scope(|| tracing::error!("callback handling panicked"));
+            Refusal::new(500, "internal", "the portal failed while handling the callback").into_response()
+        }
+    };
+    span.record("status", response.status);
+    response
+}
+
+async fn dispatch(inner: &Inner, callback: Callback, client: Option<IpAddr>, body: &[u8]) -> Result<Outcome, Refusal> {
     let outcome = handle(inner, callback, client, body).await;
     if callback == Callback::DisableService {
-        // Seed 11 answers "true/false": a refused DisableService says `false`.
+        // Callback 11 answers "true/false": a refused DisableService says `false`.
         return outcome.map_err(|refusal| refusal.with_result(serde_json::Value::Bool(false)));
     }
     outcome

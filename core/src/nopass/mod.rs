@@ -1,11 +1,11 @@
 //! The NoPass portal: the receiver of the NoPass server's callbacks, the portal's state, and
-//! the portal's own calls to the NoPass server (seed `nopass-portal-api.txt`, DESIGN "NoPass
-//! receiver").
+//! the portal's own calls to the NoPass server. The contract, and the decisions taken where
+//! the vendor is silent, are in `docs/vendors/nopass.md`; callbacks are numbered as there.
 //!
 //! A website offering NoPass login is a *portal*. The NoPass server POSTs to it on eleven
 //! endpoints under `/api/PortalCommunication/`:
 //!
-//! | seed section                   | callback                   | hook                                   | result              |
+//! | #                              | callback                   | hook                                   | result              |
 //! |--------------------------------|----------------------------|----------------------------------------|---------------------|
 //! | 1. Confirm portal preregistration | `ConfirmPreRegistration` | [`PortalHooks::confirm_pre_registration`] | `{adminId, sCode, r: r+1}` |
 //! | 2. Confirm portal registration | `ConfirmRegistration`      | [`PortalHooks::confirm_registration`]  | `{sCode}`           |
@@ -25,8 +25,8 @@
 //! serves it for hosts with no web stack, with timeouts, a connection cap and optional
 //! (mutual) TLS set by `ReceiverOptions`.
 //!
-//! Incoming calls carry no authentication (VENDOR-NOTES), so the portal makes sure of its
-//! callers itself (DESIGN "Trust model"):
+//! Incoming calls carry no authentication, so the portal makes sure of its callers itself
+//! (docs/vendors/nopass.md, "Decisions where the vendor is silent"):
 //!
 //! - A portal needs an [`AccessPolicy`] to be built: the NoPass server's source ranges (with
 //!   trusted proxies for `X-Forwarded-For`), a shared-secret header set by the reverse proxy,
@@ -63,6 +63,7 @@ mod response;
 mod routes;
 mod server_calls;
 mod server_client;
+mod shared;
 mod state;
 mod store;
 mod subjects;

@@ -1,5 +1,5 @@
-//! The structural check of the PNG pictures the NoPass server sends (seed 3: "8-bit (PNG-8)
-//! PNG file coded in base64 format").
+//! The structural check of the PNG pictures the NoPass server sends (callback 3 in
+//! docs/vendors/nopass.md: "8-bit (PNG-8) PNG file coded in base64 format").
 //!
 //! The check walks the chunk structure (signature, `IHDR` first with sane dimensions, at
 //! least one `IDAT`, `IEND` last, every CRC right) without decompressing anything. It does not

@@ -1,47 +1,26 @@
 //! The portal: the entry points a host calls — handling callbacks, reading, awaiting and
-//! redeeming sessions by their browser handle — and the state they share. Starting
-//! registrations and logins on the NoPass server is in `server_calls.rs`, the blocking twin of
-//! this API in `blocking.rs`.
+//! redeeming sessions by their browser handle. The state they share with the callback
+//! handlers is in `shared.rs`, starting registrations and logins on the NoPass server in
+//! `server_calls.rs`, the blocking twin of this API in `blocking.rs`.
 
-use std::net::IpAddr;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{FutureExt, StreamExt};
-use tracing::Instrument;
+use futures_util::StreamExt;
 
-use super::blocking::BlockingPortal;
 use super::config::PortalConfig;
-use super::hooks::{HookFuture, NoHooks, PortalHooks};
-use super::machine;
+use super::hooks::{NoHooks, PortalHooks};
 use super::request::{Inbound, RequestHead};
-use super::response::{PortalResponse, Refusal};
-use super::routes::Callback;
+use super::response::PortalResponse;
 use super::server_client::ServerClient;
-use super::state::{now_ms, LoginSession, PendingRegistration, PortalRecord, RedeemedLogin, SessionState};
+use super::shared::{detail, Inner};
+use super::state::{now_ms, LoginSession, PortalRecord, RedeemedLogin, SessionState};
 use super::store::{Change, MemoryStore, PortalStore, SessionKey, StoreOp};
-use super::subjects::{Subject, SubjectGuard, Subjects};
-use super::throttle::AdminThrottle;
 use crate::wait::WaitOptions;
-use crate::{Error, Result, Vendor, VendorDetail};
-
-/// Purge expired registrations and old sessions at most this often.
-const PURGE_EVERY_MS: u64 = 60_000;
+use crate::{Error, Result};
 
 /// How often [`Portal::redeem_login`] decides again when a concurrent change got in first.
 const REDEEM_ATTEMPTS: usize = 8;
-
-pub(crate) struct Inner {
-    pub(crate) config: PortalConfig,
-    pub(crate) store: Arc<dyn PortalStore>,
-    pub(crate) hooks: Arc<dyn PortalHooks>,
-    pub(super) server: Option<ServerClient>,
-    last_purge_ms: AtomicU64,
-    pub(crate) subjects: Subjects,
-    pub(crate) admin_throttle: AdminThrottle,
-}
 
 /// The NoPass portal. Cheap to clone (all clones share one state); `Send + Sync`.
 #[derive(Clone)]
@@ -70,6 +49,8 @@ impl PortalBuilder {
         self
     }
 
+    /// Where the state lives, shared with other code (one store for several portals in tests, a
+    /// store the host also reads).
     pub fn shared_store(mut self, store: Arc<dyn PortalStore>) -> Self {
         self.store = Some(store);
         self
@@ -82,6 +63,7 @@ impl PortalBuilder {
         self
     }
 
+    /// The host's hooks, shared with other code.
     pub fn shared_hooks(mut self, hooks: Arc<dyn PortalHooks>) -> Self {
         self.hooks = Some(hooks);
         self
@@ -98,30 +80,29 @@ impl PortalBuilder {
         }
         let server = self.config.server.as_ref().map(ServerClient::new).transpose()?;
         Ok(Portal {
-            inner: Arc::new(Inner {
-                config: self.config,
-                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
-                hooks: self.hooks.unwrap_or_else(|| Arc::new(NoHooks)),
+            inner: Arc::new(Inner::new(
+                self.config,
+                self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                self.hooks.unwrap_or_else(|| Arc::new(NoHooks)),
                 server,
-                last_purge_ms: AtomicU64::new(0),
-                subjects: Subjects::default(),
-                admin_throttle: AdminThrottle::default(),
-            }),
+            )),
         })
     }
 }
 
 impl Portal {
+    /// Starts building a portal for `config`; [`PortalBuilder::build`] checks it.
     pub fn builder(config: PortalConfig) -> PortalBuilder {
         PortalBuilder { config, store: None, hooks: None }
     }
 
+    /// The configuration the portal was built with.
     pub fn config(&self) -> &PortalConfig {
         &self.inner.config
     }
 
     /// Handles one callback: method, path, headers and the whole body in; the answer out.
-    /// Never fails: every problem is an answer in the seed's error envelope.
+    /// Never fails: every problem is an answer in the vendor's error envelope.
     pub async fn handle<H, K, V>(&self, method: &str, path: &str, headers: H, body: &[u8]) -> PortalResponse
     where
         H: IntoIterator<Item = (K, V)>,
@@ -151,38 +132,13 @@ impl Portal {
     pub fn begin(&self, head: RequestHead) -> std::result::Result<Inbound, PortalResponse> {
         match head.admit(&self.inner.config) {
             Ok((callback, client)) => {
-                Ok(Inbound::new(self.clone(), callback, client, self.inner.config.max_body_bytes))
+                Ok(Inbound::new(Arc::clone(&self.inner), callback, client, self.inner.config.max_body_bytes))
             }
             Err(refusal) => {
                 tracing::debug!(status = refusal.status(), code = refusal.code(), "nopass callback refused");
                 Err(refusal.into_response())
             }
         }
-    }
-
-    pub(crate) async fn process(&self, callback: Callback, client: Option<IpAddr>, body: &[u8]) -> PortalResponse {
-        let span = tracing::info_span!(
-            "authbridge.nopass.callback",
-            callback = callback.name(),
-            status = tracing::field::Empty
-        );
-        let handled = AssertUnwindSafe(machine::dispatch(&self.inner, callback, client, body))
-            .catch_unwind()
-            .instrument(span.clone())
-            .await;
-        let response = match handled {
-            Ok(Ok(outcome)) => outcome.into_response(self.inner.config.response_mode),
-            Ok(Err(refusal)) => {
-                span.in_scope(|| tracing::debug!(code = refusal.code(), "callback refused"));
-                refusal.into_response()
-            }
-            Err(_) => {
-                span.in_scope(|| tracing::error!("callback handling panicked"));
-                Refusal::new(500, "internal", "the portal failed while handling the callback").into_response()
-            }
-        };
-        span.record("status", response.status);
-        response
     }
 
     /// The portal's registration and phase (a pre-registration past its time reads as
@@ -297,115 +253,8 @@ impl Portal {
         let record = self.status().await?;
         self.inner.apply(Change { portal_version: record.version, ops: vec![StoreOp::Reset] }).await
     }
-
-    /// The same API for threads that block (C, synchronous Python).
-    pub fn blocking(&self) -> BlockingPortal<'_> {
-        BlockingPortal::new(self)
-    }
-}
-
-pub(super) fn detail(message: &str) -> VendorDetail {
-    VendorDetail::new(Vendor::NoPass).message(message)
 }
 
 fn unknown_handle() -> Error {
     Error::NotFound(Box::new(detail("no session with this handle")))
-}
-
-impl Inner {
-    /// Runs a hook within [`PortalConfig::hook_timeout`], turning an error, a panic or the
-    /// deadline into a refusal that changes nothing.
-    pub(crate) async fn hook<T>(&self, callback: Callback, call: HookFuture<T>) -> std::result::Result<T, Refusal> {
-        let deadline = self.config.hook_timeout;
-        let Ok(outcome) = tokio::time::timeout(deadline, AssertUnwindSafe(call).catch_unwind()).await else {
-            tracing::warn!(callback = callback.name(), ?deadline, "portal hook did not return in time");
-            return Err(Refusal::busy(callback.name(), deadline));
-        };
-        match outcome {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => {
-                tracing::warn!(callback = callback.name(), error = error.message(), "portal hook failed");
-                Err(Refusal::hook_failed(callback.name()))
-            }
-            Err(_) => {
-                tracing::error!(callback = callback.name(), "portal hook panicked");
-                Err(Refusal::hook_failed(callback.name()))
-            }
-        }
-    }
-
-    /// Commits a callback's change before it is answered.
-    pub(crate) async fn commit(&self, change: Change) -> std::result::Result<(), Refusal> {
-        self.apply(change).await.map_err(|error| match error {
-            Error::Conflict(_) => Refusal::conflict(),
-            other => {
-                tracing::warn!(error = %other, "portal store failed");
-                Refusal::store_failed()
-            }
-        })
-    }
-
-    /// Applies a change (with a purge now and then); the store's change feed wakes the waits
-    /// of the sessions it touched.
-    pub(crate) async fn apply(&self, mut change: Change) -> Result<()> {
-        let now = now_ms();
-        let last = self.last_purge_ms.load(Ordering::Relaxed);
-        let purge = now.saturating_sub(last) >= PURGE_EVERY_MS;
-        if purge {
-            let retention = self.config.session_retention.as_millis() as u64;
-            change.ops.push(StoreOp::Purge {
-                registrations_expired_by_ms: now,
-                sessions_updated_before_ms: now.saturating_sub(retention),
-            });
-        }
-        self.store.apply(change).await?;
-        if purge {
-            self.last_purge_ms.store(now, Ordering::Relaxed);
-        }
-        Ok(())
-    }
-
-    /// Waits (within the hook deadline) until no other callback handles `subject`.
-    pub(crate) async fn claim(
-        &self,
-        callback: Callback,
-        subject: Subject,
-    ) -> std::result::Result<SubjectGuard<'_>, Refusal> {
-        let deadline = self.config.hook_timeout;
-        tokio::time::timeout(deadline, self.subjects.lock(subject))
-            .await
-            .map_err(|_| Refusal::busy(callback.name(), deadline))
-    }
-
-    /// Takes `subject`, or refuses at once when another copy of the callback handles it.
-    pub(crate) fn claim_now(&self, subject: Subject) -> std::result::Result<SubjectGuard<'_>, Refusal> {
-        self.subjects.try_lock(subject).ok_or_else(Refusal::in_progress)
-    }
-
-    pub(crate) async fn load_portal(&self) -> std::result::Result<PortalRecord, Refusal> {
-        match self.store.load_portal().await {
-            Ok(record) => Ok(record.at(now_ms(), self.config.pre_registration_ttl)),
-            Err(error) => {
-                tracing::warn!(%error, "portal store failed");
-                Err(Refusal::store_failed())
-            }
-        }
-    }
-
-    pub(crate) async fn registration(
-        &self,
-        digest: [u8; 32],
-    ) -> std::result::Result<Option<PendingRegistration>, Refusal> {
-        self.store.registration(digest).await.map_err(|error| {
-            tracing::warn!(%error, "portal store failed");
-            Refusal::store_failed()
-        })
-    }
-
-    pub(crate) async fn stored_session(&self, key: SessionKey) -> std::result::Result<Option<LoginSession>, Refusal> {
-        self.store.session(key).await.map_err(|error| {
-            tracing::warn!(%error, "portal store failed");
-            Refusal::store_failed()
-        })
-    }
 }

@@ -1,12 +1,12 @@
 //! The embedded receiver's defences on a network it cannot trust: timeouts, a connection cap,
 //! the stop grace, and TLS.
 //!
-//! The NoPass callbacks carry no authentication (VENDOR-NOTES) and the seed has them arrive at
-//! a public `https://MyWebSite/api/PortalCommunication/…` URL, so anyone can connect. Every
-//! connection therefore has a deadline at each step: the head, the body, the wait between
-//! requests; and only so many are served at once. The defaults are meant for a receiver on
-//! the internet; a NoPass callback is a small JSON body that a working client sends in well
-//! under a second.
+//! The NoPass callbacks carry no authentication and arrive at a public
+//! `https://MyWebSite/api/PortalCommunication/…` URL (docs/vendors/nopass.md), so anyone can
+//! connect. Every connection therefore has a deadline at each step: the head, the body, the wait
+//! between requests; and only so many are served at once. The defaults are meant for a receiver on
+//! the internet; a NoPass callback is a small JSON body that a working client sends in well under a
+//! second.
 
 use std::time::Duration;
 
@@ -46,39 +46,48 @@ pub struct ReceiverOptions {
 }
 
 impl ReceiverOptions {
+    /// The default of [`ReceiverOptions::header_read_timeout`].
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
     /// Long enough for a body of `PortalConfig::DEFAULT_MAX_BODY_BYTES` on a slow link.
     pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(20);
+    /// The default of [`ReceiverOptions::idle_timeout`].
     pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
     /// Well below the 1024 open files a process commonly may have.
     pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+    /// The default of [`ReceiverOptions::shutdown_grace`].
     pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
+    /// Sets how long a caller has to send a request head.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
         self
     }
 
+    /// Sets how long a caller has to send a request body.
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.body_read_timeout = timeout;
         self
     }
 
+    /// Sets how long an unused connection is kept.
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = timeout;
         self
     }
 
+    /// Sets how many connections are served at once.
     pub fn max_connections(mut self, cap: usize) -> Self {
         self.max_connections = cap;
         self
     }
 
+    /// Sets how long stopping lets callbacks in flight finish.
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
         self
     }
 
+    /// Serves HTTPS with `tls` (mutual TLS when it has client CAs).
     pub fn tls(mut self, tls: ServerTls) -> Self {
         self.tls = Some(tls);
         self

@@ -3,15 +3,18 @@
 //! announced length (413).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use super::config::{AccessPolicy, PortalConfig, SharedSecret};
-use super::portal::Portal;
+use super::machine;
 use super::response::{PortalResponse, Refusal};
 use super::routes::Callback;
+use super::shared::Inner;
 
 /// Method, path, headers and the caller's address: everything but the body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestHead {
+    /// The HTTP method; only `POST` is served.
     pub method: String,
     /// The request path (a query string is ignored).
     pub path: String,
@@ -27,15 +30,18 @@ pub struct RequestHead {
 }
 
 impl RequestHead {
+    /// A request with this method and path, no headers and no known peer.
     pub fn new(method: impl Into<String>, path: impl Into<String>) -> Self {
         Self { method: method.into(), path: path.into(), ..Self::default() }
     }
 
+    /// Adds a header (repeat for several).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
+    /// Sets the connection's peer address, which a source check needs.
     pub fn peer(mut self, peer: IpAddr) -> Self {
         self.peer = Some(peer);
         self
@@ -122,7 +128,8 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse::<std::net::SocketAddr>().ok().map(|socket| socket.ip())
 }
 
-/// Every check of the access policy (DESIGN "Trust model"), before anything is parsed.
+/// Every check of the access policy (docs/vendors/nopass.md, "Access policy"), before anything
+/// is parsed.
 fn check_access(head: &RequestHead, access: &AccessPolicy, client: Option<IpAddr>) -> Result<(), Refusal> {
     if !access.allowed_sources.is_empty() {
         let allowed = client.is_some_and(|addr| access.allowed_sources.iter().any(|range| range.contains(addr)));
@@ -152,7 +159,7 @@ fn check_access(head: &RequestHead, access: &AccessPolicy, client: Option<IpAddr
     Ok(())
 }
 
-/// `application/json`, `application/json-patch+json` (the seed's type) and `text/json`, with
+/// `application/json`, `application/json-patch+json` (the vendor's type) and `text/json`, with
 /// or without a UTF-8 charset; anything else is 415.
 fn check_content_type(value: Option<&str>) -> Result<(), Refusal> {
     let unsupported = || {
@@ -185,10 +192,10 @@ fn too_large(limit: usize) -> Refusal {
         .with_header("Connection", "close")
 }
 
-/// A request admitted by [`Portal::begin`], collecting its body chunk by chunk: a body over
-/// the limit is refused as soon as it crosses it, never held whole.
+/// A request admitted by [`Portal::begin`](super::Portal::begin), collecting its body chunk by
+/// chunk: a body over the limit is refused as soon as it crosses it, never held whole.
 pub struct Inbound {
-    portal: Portal,
+    portal: Arc<Inner>,
     callback: Callback,
     client: Option<IpAddr>,
     body: Vec<u8>,
@@ -202,10 +209,11 @@ impl std::fmt::Debug for Inbound {
 }
 
 impl Inbound {
-    pub(crate) fn new(portal: Portal, callback: Callback, client: Option<IpAddr>, limit: usize) -> Self {
+    pub(crate) fn new(portal: Arc<Inner>, callback: Callback, client: Option<IpAddr>, limit: usize) -> Self {
         Self { portal, callback, client, body: Vec::new(), limit }
     }
 
+    /// The callback the request was admitted for.
     pub fn callback(&self) -> Callback {
         self.callback
     }
@@ -222,7 +230,7 @@ impl Inbound {
 
     /// Handles the callback with the body received.
     pub async fn finish(self) -> PortalResponse {
-        self.portal.process(self.callback, self.client, &self.body).await
+        machine::process(&self.portal, self.callback, self.client, &self.body).await
     }
 
     /// [`Inbound::finish`], blocking the calling thread on the shared runtime.

@@ -1,5 +1,6 @@
-//! What the portal answers: the seed's envelope `{"errors":[{"code","message"}],"result":…}`,
-//! 200 only on success, and the bare mode of the public sample (VENDOR-NOTES).
+//! What the portal answers: the vendor's envelope `{"errors":[{"code","message"}],"result":…}`,
+//! 200 only on success, and the bare mode of the public sample (docs/vendors/nopass.md,
+//! "Callbacks received" and "Answer shape").
 
 use serde_json::{json, Value};
 
@@ -8,23 +9,25 @@ use super::config::ResponseMode;
 /// The content type of every JSON answer.
 pub(crate) const JSON: &str = "application/json; charset=utf-8";
 
-/// The seed caps an error `code` at 64 and a `message` at 2084 characters.
+/// The vendor caps an error `code` at 64 and a `message` at 2084 characters.
 const MAX_CODE: usize = 64;
 const MAX_MESSAGE: usize = 2084;
 
-/// The string result of callbacks whose seed result is a string (UpdatePicture,
-/// ConfirmUserRegistration, UpdateUser, DeleteUser); the seed gives no value.
+/// The string result of callbacks whose result is a string (UpdatePicture,
+/// ConfirmUserRegistration, UpdateUser, DeleteUser); the vendor gives no value.
 pub(crate) const DONE: &str = "OK";
 
 /// An answer to the NoPass server, ready for any web framework to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalResponse {
+    /// The HTTP status to send.
     pub status: u16,
     /// `None` for an empty body (the vendor's empty 404, bare-mode string results).
     pub content_type: Option<&'static str>,
     /// Extra headers (`Allow` on 405, `WWW-Authenticate` on 401, `Connection: close` on 413,
     /// `Retry-After` on 429 and 503).
     pub headers: Vec<(String, String)>,
+    /// The body to send (JSON, or empty when the content type is `None`).
     pub body: Vec<u8>,
 }
 
@@ -59,7 +62,7 @@ impl PortalResponse {
 pub(crate) enum Outcome {
     Object(Value),
     Bool(bool),
-    /// Success whose seed result is a string.
+    /// Success whose result is a string in the vendor's table.
     Done,
 }
 
@@ -97,12 +100,12 @@ impl Refusal {
         Self { status, code, message: message.into(), result: Value::Null, empty: false, headers: Vec::new() }
     }
 
-    /// 400: a field breaks the seed's type or length rule.
+    /// 400: a field breaks the vendor's type or length rule.
     pub(crate) fn invalid(field: &str, rule: impl AsRef<str>) -> Self {
         Self::new(400, "invalid_input", format!("`{field}` {}", rule.as_ref()))
     }
 
-    /// 400: the body is not the JSON object the seed shows.
+    /// 400: the body is not the JSON object the vendor shows.
     pub(crate) fn invalid_json(message: impl Into<String>) -> Self {
         Self::new(400, "invalid_json", message)
     }

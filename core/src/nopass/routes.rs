@@ -2,26 +2,39 @@
 
 use std::fmt;
 
-/// Where every callback lives (seed: "Relative URL /api/PortalCommunication/…").
+/// Where every callback lives (the vendor: "Relative URL /api/PortalCommunication/…").
 pub const CALLBACK_BASE_PATH: &str = "/api/PortalCommunication/";
 
-/// One of the NoPass server's callbacks to the portal, named as the seed names its path.
+/// One of the NoPass server's callbacks to the portal, named as the vendor names its path
+/// (docs/vendors/nopass.md, "Callbacks received").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Callback {
+    /// 1: the NoPass server's `adminId` challenge when the portal is entered in its console.
     ConfirmPreRegistration,
+    /// 2: binds the portal to its `portalId` and hands over the `authToken`.
     ConfirmRegistration,
+    /// 3: the next picture/code of a pending login.
     UpdatePicture,
+    /// 4: asks whether a user may be registered.
     ValidateUserRegistration,
+    /// 5: a user registration completed with its `otp`.
     ConfirmUserRegistration,
+    /// 6: a login was approved or denied.
     AuthorizedUser,
+    /// 7: asks whether a user's details may change.
     UpdateUser,
+    /// 8: a user's NoPass account was deleted.
     DeleteUser,
+    /// 9: asks whether users may be added.
     AddUsers,
+    /// 10: the user closed a session in NoPass.
     CloseSession,
+    /// 11: the portal was deleted in the NoPass console.
     DisableService,
 }
 
 impl Callback {
+    /// Every callback, in the vendor's order.
     pub const ALL: [Callback; 11] = [
         Callback::ConfirmPreRegistration,
         Callback::ConfirmRegistration,
@@ -36,7 +49,7 @@ impl Callback {
         Callback::DisableService,
     ];
 
-    /// The last path segment, spelled as in the seed.
+    /// The last path segment, spelled as the vendor spells it.
     pub fn name(self) -> &'static str {
         match self {
             Callback::ConfirmPreRegistration => "ConfirmPreRegistration",

@@ -1,10 +1,12 @@
-//! The portal's calls to the NoPass server (VENDOR-NOTES): PreRegisterUser starts a user's
+//! The portal's calls to the NoPass server (docs/vendors/nopass.md, "Calls the portal makes"):
+//! PreRegisterUser starts a user's
 //! registration and keeps its `otp`, RequestAuthorization starts a login and opens its
 //! session; both with the stored `authToken` as bearer.
 
 use super::digest::digest;
-use super::portal::{detail, Portal};
+use super::portal::Portal;
 use super::server_client::{PreRegisterUserBody, PreRegisterUserData, ServerClient};
+use super::shared::detail;
 use super::state::{
     new_handle, now_ms, LoginSession, PendingRegistration, PortalPhase, PortalRecord, SessionOrigin, SessionState,
 };
@@ -12,10 +14,10 @@ use super::store::{Change, StoreOp};
 use crate::validate::{no_control, required_max};
 use crate::{Error, Result, Secret};
 
-/// A user registration to start with PreRegisterUser (VENDOR-NOTES).
+/// A user registration to start with PreRegisterUser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserPreRegistration {
-    /// The portal's id of the user (at most 256 characters, like the seed's `UserId`).
+    /// The portal's id of the user (at most 256 characters, like the callbacks' `UserId`).
     pub user_id: String,
     /// The user's IP address, as the portal saw it.
     pub client_ip: Option<String>,
@@ -23,13 +25,18 @@ pub struct UserPreRegistration {
     pub redirect_url: Option<String>,
     /// `null` unless the registration goes through a social network.
     pub social_network: Option<String>,
+    /// `data.givenName`.
     pub given_name: Option<String>,
+    /// `data.surName`.
     pub sur_name: Option<String>,
+    /// `data.phoneNumber`.
     pub phone_number: Option<String>,
+    /// `data.email`.
     pub email: Option<String>,
 }
 
 impl UserPreRegistration {
+    /// A registration of the portal's user `user_id` with nothing else filled in.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into(), ..Self::default() }
     }
@@ -69,11 +76,13 @@ impl UserPreRegistration {
 /// that handle is authorised and can be redeemed once ([`Portal::redeem_login`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreRegisteredUser {
+    /// The portal's user id the registration was started for.
     pub user_id: String,
     /// The opaque browser handle of the registration's session.
     pub handle: String,
     /// The code ConfirmUserRegistration must carry. The portal keeps only its digest.
     pub otp: Secret,
+    /// The NoPass page that registers the user: where to send them.
     pub register_link: String,
     /// When the `otp` stops being accepted (Unix milliseconds).
     pub expires_at_ms: u64,

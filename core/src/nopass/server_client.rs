@@ -1,4 +1,5 @@
-//! The portal's own calls to the NoPass server (VENDOR-NOTES "The portal's own calls"), with
+//! The portal's own calls to the NoPass server (docs/vendors/nopass.md, "Calls the portal
+//! makes"), with
 //! the `authToken` from ConfirmRegistration as bearer:
 //!
 //! - `POST /api/UserRegistration/PreRegisterUser` starts a user's registration and yields the

@@ -1,4 +1,4 @@
-//! The portal's state: where it is in its life (DESIGN "NoPass receiver"), the user
+//! The portal's state: where it is in its life (docs/vendors/nopass.md, "Portal phases"), the user
 //! registrations it started, and the login sessions the NoPass server reports on.
 
 use std::fmt;
@@ -31,14 +31,20 @@ pub(crate) fn new_handle() -> String {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PortalPhase {
+    /// Not registered: only ConfirmPreRegistration is accepted.
     #[default]
     Unregistered,
+    /// The `adminId` challenge was answered; ConfirmRegistration is awaited.
     PreRegistered,
+    /// Registered: every callback but the two that register the portal is accepted.
     Registered,
+    /// DisableService was received: every callback is refused until the host resets the portal.
     Disabled,
 }
 
 impl PortalPhase {
+    /// Stable snake_case name (`unregistered`, `pre_registered`, `registered`, `disabled`), for
+    /// bindings and logs.
     pub fn as_str(self) -> &'static str {
         match self {
             PortalPhase::Unregistered => "unregistered",
@@ -66,13 +72,15 @@ impl PortalPhase {
 pub struct PortalRecord {
     /// Increases with every change; stores refuse a change made on an older version.
     pub version: u64,
+    /// Where the portal is in its life.
     pub phase: PortalPhase,
-    /// Assigned by the NoPass server in ConfirmRegistration (seed 2: at most 256 characters).
+    /// Assigned by the NoPass server in ConfirmRegistration (callback 2: at most 256 characters).
     pub portal_id: Option<String>,
-    /// The bearer token for the portal's calls to the NoPass server (seed 2).
+    /// The bearer token for the portal's calls to the NoPass server (callback 2).
     pub auth_token: Option<Secret>,
-    /// The portal's settings as the NoPass server sent them (seed 2: a string).
+    /// The portal's settings as the NoPass server sent them (callback 2: a string).
     pub settings: Option<String>,
+    /// When the record last changed (Unix milliseconds).
     pub changed_at_ms: u64,
 }
 
@@ -95,13 +103,14 @@ impl PortalRecord {
 pub enum RegistrationOrigin {
     /// This portal, with PreRegisterUser: the user is known on the portal's side.
     Portal,
-    /// The NoPass server (seed 4): every detail of the user came from the caller, so nothing
+    /// The NoPass server (callback 4): every detail of the user came from the caller, so nothing
     /// about it is proven to the portal.
     #[serde(rename = "nopass_server")]
     NoPassServer,
 }
 
 impl RegistrationOrigin {
+    /// Stable snake_case name (`portal`, `nopass_server`), for bindings and logs.
     pub fn as_str(self) -> &'static str {
         match self {
             RegistrationOrigin::Portal => "portal",
@@ -124,11 +133,14 @@ pub struct PendingRegistration {
     /// The browser handle of the session a portal-started registration opens; `None` for a
     /// registration the NoPass server started, which never opens an authorised session.
     pub handle: Option<String>,
+    /// When PreRegisterUser (or ValidateUserRegistration) created it (Unix milliseconds).
     pub created_at_ms: u64,
+    /// When its `otp` stops being accepted (Unix milliseconds).
     pub expires_at_ms: u64,
 }
 
 impl PendingRegistration {
+    /// Who started the registration: the portal when it opens a session, else the NoPass server.
     pub fn origin(&self) -> RegistrationOrigin {
         if self.handle.is_some() {
             RegistrationOrigin::Portal
@@ -160,6 +172,7 @@ pub enum SessionState {
 }
 
 impl SessionState {
+    /// Stable snake_case name (`pending`, `authorized`, …), for bindings and logs.
     pub fn as_str(self) -> &'static str {
         match self {
             SessionState::Pending => "pending",
@@ -197,6 +210,7 @@ pub enum SessionOrigin {
 }
 
 impl SessionOrigin {
+    /// Stable snake_case name (`login`, `registration`), for bindings and logs.
     pub fn as_str(self) -> &'static str {
         match self {
             SessionOrigin::Login => "login",
@@ -227,7 +241,10 @@ pub struct LoginSession {
     pub auth_digest: Option<[u8; 32]>,
     /// The portal's user id the login was requested (or the registration started) for.
     pub user_id: String,
+    /// How the session began.
     pub origin: SessionOrigin,
+    /// Where the session is (a session read through the portal shows `Expired` once its time ran
+    /// out).
     pub state: SessionState,
     /// Why the login was denied (AuthorizedUser `reason`).
     pub reason: Option<String>,
@@ -239,17 +256,19 @@ pub struct LoginSession {
     pub picture_expires_at_ms: Option<u64>,
     /// How many pictures the session has had.
     pub pictures: u32,
+    /// When the session was opened (Unix milliseconds).
     pub created_at_ms: u64,
     /// When a pending login runs out, or an authorised one must have been redeemed by (Unix
     /// milliseconds).
     pub expires_at_ms: u64,
+    /// When the session last changed (Unix milliseconds).
     pub updated_at_ms: u64,
     /// Increases with every change: a long-poll waits for a version above the one it saw.
     pub version: u64,
 }
 
 impl LoginSession {
-    /// The picture as a `data:` URL for an `<img src>` (VENDOR-NOTES).
+    /// The picture as a `data:` URL for an `<img src>` (docs/vendors/nopass.md, "Pictures").
     pub fn image_data_url(&self) -> Option<String> {
         self.image.as_ref().map(|image| format!("data:image/png;base64,{image}"))
     }
@@ -297,10 +316,13 @@ impl fmt::Debug for LoginSession {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RedeemedLogin {
+    /// The browser handle the login was known by; it no longer names a session that can be
+    /// redeemed.
     pub handle: String,
     /// The portal's user id the login was requested (or the registration started) for: the
     /// portal's own data, never a value the NoPass server supplied.
     pub user_id: String,
+    /// How the session began.
     pub origin: SessionOrigin,
     /// When the NoPass server authorised it (Unix milliseconds).
     pub authorized_at_ms: u64,

@@ -1,17 +1,17 @@
-//! Where the portal keeps its state (DESIGN "NoPass receiver": in-memory for tests, SQLite as
-//! the embedded durable default, Redis when a portal runs on several machines), chosen in code
+//! Where the portal keeps its state (docs/vendors/nopass.md, "Stores": in-memory for tests, SQLite
+//! as the embedded durable default, Redis when a portal runs on several machines), chosen in code
 //! or by URL ([`open_store`]).
 //!
-//! A store reads three things (the portal record, a pending registration by `otp` digest, a
-//! session by browser handle or by `authId` digest) and applies a [`Change`] atomically: all of its operations or none.
-//! Every change names the portal version it was decided on, and each operation states what it
-//! expects (a registration that must still exist, a session at a given version); a store
-//! refuses a change whose expectations no longer hold with a `conflict` error. That makes an
+//! A store reads three things (the portal record, a pending registration by `otp` digest, a session
+//! by browser handle or by `authId` digest) and applies a [`Change`] atomically: all of its
+//! operations or none. Every change names the portal version it was decided on, and each operation
+//! states what it expects (a registration that must still exist, a session at a given version); a
+//! store refuses a change whose expectations no longer hold with a `conflict` error. That makes an
 //! `otp` usable once and a state transition happen once even when several processes share one
-//! store. The portal answers the NoPass server only after [`PortalStore::apply`] returned, so
-//! a durable store has the change on disk before the 200 is sent. A store also tells its
-//! subscribers which sessions each change touched ([`PortalStore::subscribe`]), so a wait
-//! wakes for its own session only.
+//! store. The portal answers the NoPass server only after [`PortalStore::apply`] returned, so a
+//! durable store has the change on disk before the 200 is sent. A store also tells its subscribers
+//! which sessions each change touched ([`PortalStore::subscribe`]), so a wait wakes for its own
+//! session only.
 
 #[cfg(feature = "store-contract")]
 pub mod contract;
@@ -43,7 +43,9 @@ pub type StoreFuture<'a, T> = BoxFuture<'a, Result<T>>;
 /// `authId` a callback carries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionKey {
+    /// The host's browser handle ([`LoginSession::handle`]).
     Handle(String),
+    /// The SHA-256 of a callback's `authId`.
     AuthDigest([u8; 32]),
 }
 
@@ -61,10 +63,20 @@ pub enum StoreOp {
     InsertSession(LoginSession),
     /// Replaces the session with this handle, which must still be at `expected_version`; an
     /// `authId` digest it gains must not belong to another session.
-    UpdateSession { session: LoginSession, expected_version: u64 },
+    UpdateSession {
+        /// The session as it is to be stored.
+        session: LoginSession,
+        /// The version of the session the change was decided on.
+        expected_version: u64,
+    },
     /// Drops registrations that expired by `registrations_expired_by_ms` and sessions last
     /// changed before `sessions_updated_before_ms`.
-    Purge { registrations_expired_by_ms: u64, sessions_updated_before_ms: u64 },
+    Purge {
+        /// Unix milliseconds: registrations that expired by then are dropped.
+        registrations_expired_by_ms: u64,
+        /// Unix milliseconds: sessions last changed before then are dropped.
+        sessions_updated_before_ms: u64,
+    },
     /// Forgets everything: the portal is unregistered again.
     Reset,
 }
@@ -72,7 +84,10 @@ pub enum StoreOp {
 /// An atomic change, decided on the portal record at `portal_version`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// The portal record's version the change was decided on; a store refuses the change with
+    /// `conflict` when the record has moved on.
     pub portal_version: u64,
+    /// What changes, applied all together or not at all.
     pub ops: Vec<StoreOp>,
 }
 

@@ -1,5 +1,6 @@
-//! Failed `adminId` attempts, throttled per source (seed 1: the `adminId` is the only proof a
-//! pre-registration carries, so guessing it must be slow).
+//! Failed `adminId` attempts, throttled per source (docs/vendors/nopass.md, "`adminId`
+//! throttling": the `adminId` is the only proof a pre-registration carries, so guessing it must
+//! be slow).
 //!
 //! The rule: a source gets [`FREE_FAILURES`] wrong `adminId`s; each further one locks it out
 //! for twice as long as the last, from one second up to [`MAX_LOCKOUT`]. While locked out,

@@ -1,6 +1,6 @@
-//! Reading OtpOne's answers leniently (VENDOR-NOTES "OtpOne").
+//! Reading OtpOne's answers leniently (docs/vendors/otpone.md, "Result fields").
 //!
-//! The seed documents no response shapes, only field names (`Message`, `UserValided`,
+//! The guide documents no response shapes, only field names (`Message`, `UserValided`,
 //! `privateToken`, `isValid`), and the server is ASP.NET Web API, which serialises with
 //! whatever casing the action's model uses. So keys are matched ignoring case, a JSON string
 //! that itself holds a JSON object is unwrapped, and a key given twice with different values
@@ -140,7 +140,7 @@ pub(super) fn transaction_id(response: &Response) -> Result<String> {
     Ok(id)
 }
 
-/// The page fragment GetHTML answered. The seed says GetHTML gets "the HTML, JavaScript and
+/// The page fragment GetHTML answered. The guide says GetHTML gets "the HTML, JavaScript and
 /// CSS needed" to write into the page. An ASP.NET action returning a string sends it as a JSON
 /// string, which is unwrapped; any other body that is not JSON (`text/html`) is the HTML
 /// itself. A JSON object is an error answer (its `Message` is kept).

@@ -1,4 +1,5 @@
-//! Sending one OtpOne operation: `POST <base><path>?<params>` (VENDOR-NOTES "OtpOne").
+//! Sending one OtpOne operation: `POST <base><path>?<params>` (docs/vendors/otpone.md,
+//! "Endpoints").
 //!
 //! OtpOne takes its keys and tokens as query parameters, so the request URL is itself a
 //! secret. It is built here, handed to the transport (whose spans record only the host and

@@ -1,5 +1,5 @@
 //! The client side of OtpOne: the operations a web page or client application performs with
-//! the client key (seed §3.2.1 step 2 and step 4).
+//! the client key (the distributed flow of docs/vendors/otpone.md: IsFinish, then GetResult).
 
 use super::answer;
 use super::api::{Api, Arg, Op};
@@ -20,6 +20,8 @@ pub struct OtpOneClient {
 }
 
 impl OtpOneClient {
+    /// A client for the operations the client key serves. Fails when `config` cannot be used;
+    /// nothing is sent yet.
     pub fn new(config: OtpOneConfig, key: ClientKey) -> Result<Self> {
         Ok(Self { api: Api::new(config)?, key })
     }
@@ -37,7 +39,7 @@ impl OtpOneClient {
     ///
     /// `isValid` must be true, else `authentication_failed` (vendor code `isValid`). When the
     /// client knows whom the transaction was opened for, pass it as `expected_user`: then
-    /// `UserValided` must name that user too (vendor code `UserValided`), as the seed requires.
+    /// `UserValided` must name that user too (vendor code `UserValided`), as the guide requires.
     /// With `None` the caller must compare [`Validation::user_valided`] itself.
     pub async fn get_result(&self, transaction_id: &str, expected_user: Option<&str>) -> Result<Validation> {
         input::id("transactionid", transaction_id)?;

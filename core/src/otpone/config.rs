@@ -1,8 +1,9 @@
 //! Where OtpOne is, which paths and parameter names it uses, and how long calls may take.
 //!
-//! The seed documents operations and parameter names but no routes (VENDOR-NOTES "OtpOne"):
+//! The guide documents operations and parameter names but no routes (docs/vendors/otpone.md,
+//! "Endpoints"):
 //! the default is `https://api.otpone.com`, each operation at `/api/{Operation}`, parameters in
-//! the query string spelled as in the seed. Because that is a decision rather than a fact,
+//! the query string spelled as in the guide. Because that is a decision rather than a fact,
 //! every path and every parameter name can be changed here.
 
 use std::time::Duration;
@@ -15,7 +16,7 @@ use crate::{Error, Result};
 /// The vendor's API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.otpone.com";
 
-/// Default per-request limit of SendRequest. The seed (§3.3.1 step 3) says the request "can
+/// Default per-request limit of SendRequest. The guide (server-only flow) says the request "can
 /// timeout if the customer doesn't respond fast enough (2 min)", so the call must be allowed
 /// to outlast those two minutes by a margin, or we would give up before the vendor answers.
 pub const DEFAULT_SEND_REQUEST_TIMEOUT: Duration = Duration::from_secs(150);
@@ -23,11 +24,17 @@ pub const DEFAULT_SEND_REQUEST_TIMEOUT: Duration = Duration::from_secs(150);
 /// The path of each operation, appended to the base URL's path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtpOnePaths {
+    /// getTransactionID, `/api/getTransactionID` by default.
     pub get_transaction_id: String,
+    /// GetHTML, `/api/GetHTML` by default.
     pub get_html: String,
+    /// VerifyToken, `/api/VerifyToken` by default.
     pub verify_token: String,
+    /// IsFinish, `/api/IsFinish` by default.
     pub is_finish: String,
+    /// GetResult, `/api/GetResult` by default.
     pub get_result: String,
+    /// SendRequest, `/api/SendRequest` by default.
     pub send_request: String,
 }
 
@@ -44,21 +51,34 @@ impl Default for OtpOnePaths {
     }
 }
 
-/// The query parameter names, spelled as in the seed by default (`requestype` included).
+/// The query parameter names, spelled as in the guide by default (`requestype` included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtpOneParams {
+    /// The server key, `SrvAPIKey` by default.
     pub srv_api_key: String,
+    /// The client key, `JsAPIKey` by default (a name the guide does not give).
     pub js_api_key: String,
+    /// The user's mail address, `UserMail` by default.
     pub user_mail: String,
+    /// The request type's number, `requestype` by default (the guide's spelling).
     pub request_type: String,
+    /// The text shown to the person, `Message` by default.
     pub message: String,
+    /// The distributed flow's private value, `privateToken` by default.
     pub private_token: String,
+    /// The transaction id, `transactionid` by default.
     pub transaction_id: String,
+    /// The page type's number, `pageType` by default.
     pub page_type: String,
+    /// The page's form to submit after validation, `FormID` by default.
     pub form_id: String,
+    /// The requester's address, `userIP` by default.
     pub user_ip: String,
+    /// The requester's platform, `OSType` by default.
     pub os_type: String,
+    /// The application name shown to the person, `NavigatorOrAPPName` by default.
     pub app_name: String,
+    /// The token VerifyToken checks, `token` by default (a name the guide does not give).
     pub token: String,
 }
 
@@ -132,8 +152,11 @@ impl OtpOneParams {
 pub struct OtpOneConfig {
     /// The API's base URL; each operation's path is appended to its path.
     pub base_url: Url,
+    /// Where each operation lives under the base URL.
     pub paths: OtpOnePaths,
+    /// How each query parameter is spelled.
     pub params: OtpOneParams,
+    /// Timeouts, limits, TLS and retries of the HTTP layer.
     pub transport: TransportConfig,
     /// Time allowed for one SendRequest, which lasts while the person answers.
     pub send_request_timeout: Duration,
@@ -165,11 +188,14 @@ impl OtpOneConfig {
         Ok(Self { base_url: url, ..Self::default() })
     }
 
+    /// Sets the HTTP layer's timeouts, limits, TLS and retries.
     pub fn transport(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self
     }
 
+    /// Sets the time allowed for one SendRequest; keep it above the two minutes OtpOne may
+    /// wait for the person.
     pub fn send_request_timeout(mut self, timeout: Duration) -> Self {
         self.send_request_timeout = timeout;
         self

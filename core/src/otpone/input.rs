@@ -1,7 +1,7 @@
-//! Checks on what the caller passes, run before anything is sent. Every parameter the seed
-//! lists is "Required"; the seed gives no lengths, so the only other rules are those that keep
-//! a value meaningful (a mail address has an `@`) or keep it out of trouble (no control
-//! characters in ids that end up in pages and logs).
+//! Checks on what the caller passes, run before anything is sent. Every parameter the guide lists
+//! is "Required"; the guide gives no lengths (docs/vendors/otpone.md, "Parameters"), so the only
+//! other rules are those that keep a value meaningful (a mail address has an `@`) or keep it out of
+//! trouble (no control characters in ids that end up in pages and logs).
 
 use crate::validate::{no_control, required};
 use crate::{Error, Result};

@@ -1,4 +1,4 @@
-//! The two OtpOne API keys (seed §2.1 "API keys description").
+//! The two OtpOne API keys (docs/vendors/otpone.md, "Keys").
 //!
 //! Every API key comes as a pair: a server key `SRV-…` that "don't have a place in JavaScript
 //! or in a client application", and a client key `JS-…` for the web page or desktop client.
@@ -25,7 +25,7 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
-    /// The prefix the seed gives this kind of key.
+    /// The prefix the guide gives this kind of key.
     pub fn prefix(self) -> &'static str {
         match self {
             KeyKind::Server => "SRV-",
@@ -100,7 +100,9 @@ impl ClientKey {
 /// bindings).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Key {
+    /// A server key (`SRV-…`).
     Server(ServerKey),
+    /// A client key (`JS-…`).
     Client(ClientKey),
 }
 
@@ -116,6 +118,7 @@ impl Key {
         }
     }
 
+    /// Which kind of key this is.
     pub fn kind(&self) -> KeyKind {
         match self {
             Key::Server(_) => KeyKind::Server,

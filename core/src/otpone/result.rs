@@ -1,8 +1,9 @@
-//! What the server and client calls give back, and the seed's rule for a valid result.
+//! What the server and client calls give back, and the guide's rule for a valid result
+//! (docs/vendors/otpone.md, "Result fields").
 //!
-//! VerifyToken (seed §3.1.1 step 4), GetResult (§3.2.1 step 4) and SendRequest (§3.3.1 step 3)
+//! VerifyToken (standard flow), GetResult (distributed flow) and SendRequest (server only)
 //! all return the same "important part": `Message`, `UserValided`, `privateToken` and
-//! `isValid`. The seed says `isValid` MUST be true and `UserValided` "MUST be the same as the
+//! `isValid`. The guide says `isValid` MUST be true and `UserValided` "MUST be the same as the
 //! initial request": a token or result for another user, or one not valid, is not a success,
 //! so authbridge never hands one back as `Ok` ([`Outcome::accept`]).
 
@@ -23,6 +24,7 @@ pub struct Transaction {
     pub id: String,
     /// `UserMail` as sent.
     pub user_mail: String,
+    /// `requestype` as sent.
     pub request_type: RequestType,
 }
 
@@ -53,7 +55,7 @@ impl fmt::Debug for Validation {
     }
 }
 
-/// A result as read from the wire, before the seed's rule is applied.
+/// A result as read from the wire, before the guide's rule is applied.
 pub(super) struct Outcome {
     pub is_valid: bool,
     pub user_valided: Option<String>,
@@ -63,7 +65,7 @@ pub(super) struct Outcome {
 }
 
 impl Outcome {
-    /// Applies the seed's rule: `isValid` must be true, and `UserValided` must name
+    /// Applies the guide's rule: `isValid` must be true, and `UserValided` must name
     /// `expected_user` when it is known. Anything else is `authentication_failed`, with the
     /// field that failed as the vendor code and OtpOne's `Message` (or the reason) as the
     /// vendor message.

@@ -1,5 +1,5 @@
-//! The server side of OtpOne: the operations that need the server key (seed §3.1.1 steps 1, 2
-//! and 4; §3.2.1 step 1; §3.3.1).
+//! The server side of OtpOne: the operations that need the server key (docs/vendors/otpone.md,
+//! "Keys": every step of the standard and server-only flows, and the distributed flow's first).
 
 use super::api::{Api, Arg, Op};
 use super::config::OtpOneConfig;
@@ -34,15 +34,17 @@ pub struct OtpOneServer {
 }
 
 impl OtpOneServer {
+    /// A client for the operations the server key serves. Fails when `config` cannot be used;
+    /// nothing is sent yet. Keep it on the server: the key must never reach a browser.
     pub fn new(config: OtpOneConfig, key: ServerKey) -> Result<Self> {
         Ok(Self { api: Api::new(config)?, key })
     }
 
-    /// getTransactionID (seed §3.1.1 step 1, §3.2.1 step 1): opens a transaction for
-    /// `user_mail`.
+    /// getTransactionID (the first step of the standard and distributed flows): opens a transaction
+    /// for `user_mail`.
     ///
     /// `private_token` is what a distributed client receives through GetResult once the person
-    /// approves ("a key, a password, a unique information"); the seed marks the parameter
+    /// approves ("a key, a password, a unique information"); the guide marks the parameter
     /// Required but "not used" in a standard request, so `None` sends it empty.
     ///
     /// Never repeated once it may have reached the server: a second call would open a second
@@ -71,9 +73,9 @@ impl OtpOneServer {
         Ok(Transaction { id, user_mail: user_mail.to_string(), request_type })
     }
 
-    /// GetHTML (seed §3.1.1 step 2): the HTML, JavaScript and CSS the web page writes out so
-    /// the person can validate `transaction_id` the `page_type` way; after validation the page
-    /// submits the form `form_id` with the token.
+    /// GetHTML (the standard flow's second step): the HTML, JavaScript and CSS the web page writes
+    /// out so the person can validate `transaction_id` the `page_type` way; after validation the
+    /// page submits the form `form_id` with the token.
     ///
     /// Returned as one string. An answer that is a JSON string (what ASP.NET sends for an
     /// action returning a string) is unwrapped; any other non-JSON body is the HTML itself.
@@ -92,10 +94,10 @@ impl OtpOneServer {
         answer.scrub(answer::html(&answer.response))
     }
 
-    /// VerifyToken (seed §3.1.1 step 4): checks the token the page received after the person
-    /// validated. Succeeds only when `isValid` is true **and** `UserValided` is `expected_user`,
-    /// the user the transaction was opened for ([`Transaction::user_mail`]), as the seed
-    /// requires; otherwise `authentication_failed` with vendor code `isValid` or
+    /// VerifyToken (the standard flow's last step): checks the token the page received after the
+    /// person validated. Succeeds only when `isValid` is true **and** `UserValided` is
+    /// `expected_user`, the user the transaction was opened for ([`Transaction::user_mail`]), as
+    /// the guide requires; otherwise `authentication_failed` with vendor code `isValid` or
     /// `UserValided`.
     ///
     /// The token is single-use, so the call is never repeated once it may have been seen.
@@ -108,12 +110,12 @@ impl OtpOneServer {
         answer.outcome()?.accept(Some(expected_user), answer.response.detail())
     }
 
-    /// SendRequest (seed §3.3.1): asks `user_mail` to validate directly from the server and
-    /// answers once the person has (or OtpOne gives up, after about two minutes). The call is
-    /// allowed [`OtpOneConfig::send_request_timeout`] (150 s by default), is never repeated,
-    /// and succeeds only when `isValid` is true and `UserValided` is `user_mail`.
+    /// SendRequest (the server-only flow): asks `user_mail` to validate directly from the server
+    /// and answers once the person has (or OtpOne gives up, after about two minutes). The call is
+    /// allowed [`OtpOneConfig::send_request_timeout`] (150 s by default), is never repeated, and
+    /// succeeds only when `isValid` is true and `UserValided` is `user_mail`.
     ///
-    /// `user_ip` is the requester's address (the seed suggests `HTTP_X_FORWARDED_FOR` or
+    /// `user_ip` is the requester's address (the guide suggests `HTTP_X_FORWARDED_FOR` or
     /// `REMOTE_ADDR`), `os_type` its platform, `app_name` the `NavigatorOrAPPName` shown to the
     /// person. Dropping the future abandons the wait (OtpOne may still show the request).
     pub async fn send_request(

@@ -1,5 +1,6 @@
-//! The seed's two enumerations: `RequestTypes` (seed §3.1.1 step 1, repeated in §3.2.1 and
-//! §3.3.1) and `PageType` (seed §3.1.1 step 2). Variant names and numbers are the seed's,
+//! The guide's two enumerations (docs/vendors/otpone.md, "Enumerations"): `RequestTypes`
+//! (getTransactionID and SendRequest) and `PageType` (GetHTML). Variant names and numbers are
+//! the guide's,
 //! spelling included (`RequestApplicaitonAccess`), because they are what the vendor's API and
 //! documentation use; the value sent on the wire is the number.
 
@@ -8,7 +9,7 @@ use std::fmt;
 use crate::{Error, Result};
 
 /// What the person is asked to do (`requestype`).
-#[allow(clippy::enum_variant_names)] // the seed's names all begin with "Request"
+#[allow(clippy::enum_variant_names)] // the guide's names all begin with "Request"
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum RequestType {
@@ -22,7 +23,7 @@ pub enum RequestType {
     RequestFileScanDocument = 3,
     /// 4 — Request a Workflow validation.
     RequestWorkFlowValidation = 4,
-    /// 5 — Request an application validation. Spelled as in the seed; see
+    /// 5 — Request an application validation. Spelled as in the guide; see
     /// [`RequestType::RequestApplicationAccess`] for the correctly spelled alias.
     RequestApplicaitonAccess = 5,
     /// 6 — Request a mobile signature.
@@ -30,7 +31,7 @@ pub enum RequestType {
 }
 
 impl RequestType {
-    /// Every request type, in the seed's order.
+    /// Every request type, in the guide's order.
     pub const ALL: [RequestType; 7] = [
         RequestType::RequestWebSession,
         RequestType::RequestComputerSession,
@@ -45,7 +46,7 @@ impl RequestType {
     #[allow(non_upper_case_globals)]
     pub const RequestApplicationAccess: RequestType = RequestType::RequestApplicaitonAccess;
 
-    /// The number the seed gives this type, which is what travels in `requestype`.
+    /// The number the guide gives this type, which is what travels in `requestype`.
     pub fn value(self) -> u8 {
         self as u8
     }
@@ -58,7 +59,7 @@ impl RequestType {
             .ok_or_else(|| Error::invalid("requestype", format!("must be 0 to 6 (got {value})")))
     }
 
-    /// The seed's name (`RequestWebSession`, …).
+    /// The guide's name (`RequestWebSession`, …).
     pub fn name(self) -> &'static str {
         match self {
             RequestType::RequestWebSession => "RequestWebSession",
@@ -71,7 +72,7 @@ impl RequestType {
         }
     }
 
-    /// The type named `name` (the seed's spelling or the corrected `RequestApplicationAccess`,
+    /// The type named `name` (the guide's spelling or the corrected `RequestApplicationAccess`,
     /// any letter case), or `invalid_input` naming `requestype`. For bindings and config files.
     pub fn from_name(name: &str) -> Result<Self> {
         if name.eq_ignore_ascii_case("RequestApplicationAccess") {
@@ -104,7 +105,7 @@ pub enum PageType {
 }
 
 impl PageType {
-    /// Every page type, in the seed's order.
+    /// Every page type, in the guide's order.
     pub const ALL: [PageType; 4] = [
         PageType::RTRPhoneValidation,
         PageType::SecurityKeyValidation,
@@ -112,7 +113,7 @@ impl PageType {
         PageType::Certificate,
     ];
 
-    /// The number the seed gives this type, which is what travels in `pageType`.
+    /// The number the guide gives this type, which is what travels in `pageType`.
     pub fn value(self) -> u8 {
         self as u8
     }
@@ -125,7 +126,7 @@ impl PageType {
             .ok_or_else(|| Error::invalid("pageType", format!("must be 0 to 3 (got {value})")))
     }
 
-    /// The seed's name (`RTRPhoneValidation`, …).
+    /// The guide's name (`RTRPhoneValidation`, …).
     pub fn name(self) -> &'static str {
         match self {
             PageType::RTRPhoneValidation => "RTRPhoneValidation",

@@ -1,7 +1,7 @@
 //! TLS for the server loop (feature `server`), with rustls and its `ring` provider, so the
-//! library links without OpenSSL (DESIGN "Transport").
+//! library links without OpenSSL.
 //!
-//! The seed has the NoPass server call the portal at `https://MyWebSite/api/PortalCommunication/…`,
+//! The NoPass server calls the portal at `https://MyWebSite/api/PortalCommunication/…`,
 //! so a receiver reachable from a network serves HTTPS. A client CA bundle turns on mutual
 //! TLS: a caller must then present a certificate issued by one of those CAs, or the handshake
 //! fails before any request is read.

@@ -1,4 +1,4 @@
-//! The one HTTP layer every vendor client uses (DESIGN "Transport").
+//! The one HTTP layer every vendor client uses.
 //!
 //! A [`Transport`] owns a pooled `reqwest` client (rustls, no OpenSSL) and applies, for every
 //! call: time limits, a response size limit, same-origin-only redirects, retries that are safe
@@ -46,15 +46,19 @@ impl std::fmt::Debug for Transport {
 }
 
 impl Transport {
+    /// Builds the HTTP client for `vendor`; fails with a `config` error when `config` cannot be
+    /// used.
     pub fn new(vendor: Vendor, config: TransportConfig) -> Result<Self> {
         let client = build_client(&config)?;
         Ok(Self { vendor, config, client: Mutex::new((std::process::id(), client)) })
     }
 
+    /// The vendor whose errors and traces this transport names.
     pub fn vendor(&self) -> Vendor {
         self.vendor
     }
 
+    /// The settings this transport was built with.
     pub fn config(&self) -> &TransportConfig {
         &self.config
     }

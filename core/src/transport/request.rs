@@ -12,13 +12,16 @@ use crate::{Error, Result, Secret, Vendor};
 
 /// A request body.
 pub enum Body {
+    /// No body.
     Empty,
     /// A body held in memory; it can be sent again on a retry.
     Bytes(Bytes),
     /// A streamed body. `open` produces a fresh stream for each attempt, or `None` when the
     /// source cannot be read again (then the request is not retried).
     Stream {
+        /// The body's length for `Content-Length`, when known; `None` sends it chunked.
         len: Option<u64>,
+        /// Opens the body once per attempt.
         open: Box<dyn FnMut() -> Option<reqwest::Body> + Send>,
     },
 }
@@ -61,10 +64,13 @@ impl Request {
         }
     }
 
+    /// A `POST` to `url`. `operation` names the call in traces; `replay` says whether a failed
+    /// attempt may be repeated.
     pub fn post(url: Url, operation: &'static str, replay: Replay) -> Self {
         Self::new(Method::POST, url, operation, replay)
     }
 
+    /// A `GET` to `url`, which the transport may repeat after a transient failure.
     pub fn get(url: Url, operation: &'static str) -> Self {
         Self::new(Method::GET, url, operation, Replay::Safe)
     }
@@ -99,6 +105,7 @@ impl Request {
         Ok(self)
     }
 
+    /// Replaces the body ([`Body`] says which bodies can be sent again on a retry).
     pub fn body(mut self, body: Body) -> Self {
         self.body = body;
         self
@@ -121,13 +128,18 @@ impl Request {
 /// A vendor's answer, read whole within the size limit.
 #[derive(Debug, Clone)]
 pub struct Response {
+    /// The HTTP status; the transport hands back every status, so the vendor module decides what
+    /// a non-2xx means.
     pub status: StatusCode,
+    /// The answer's headers.
     pub headers: HeaderMap,
+    /// The whole body, at most the transport's `max_response_bytes`.
     pub body: Bytes,
     pub(crate) vendor: Vendor,
 }
 
 impl Response {
+    /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         self.status.is_success()
     }

@@ -1,6 +1,6 @@
 //! Which failures may be repeated, and after how long.
 //!
-//! The rule (DESIGN "Transport"): a request is repeated only when doing so cannot make the
+//! The rule: a request is repeated only when doing so cannot make the
 //! server act twice. Anything may be repeated when it never reached the server or when the
 //! server refused it unprocessed (429/503 with `Retry-After`); only [`Replay::Safe`] requests
 //! (reads, polls) are repeated after the server may have seen them.

@@ -1,5 +1,5 @@
-//! Shared set-up of the NoPass portal tests: the seed's example values, a portal wired to the
-//! sandbox's NoPass server, recording hooks, and a PNG maker.
+//! Shared set-up of the NoPass portal tests: the vendor's example values (docs/vendors/nopass.md),
+//! a portal wired to the sandbox's NoPass server, recording hooks, and a PNG maker.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -121,8 +121,8 @@ impl PortalHooks for Hooks {
     }
 }
 
-/// The seed's portal, serving callers on this machine only (the sandbox's NoPass server and
-/// [`post`]).
+/// The vendor's example portal, serving callers on this machine only (the sandbox's NoPass server
+/// and [`post`]).
 pub fn config() -> PortalConfig {
     PortalConfig::new(ADMIN_ID, S_CODE).unwrap().access(AccessPolicy::loopback())
 }
@@ -156,7 +156,7 @@ pub async fn post_from(portal: &Portal, peer: std::net::IpAddr, callback: Callba
     portal.handle_request(head, body.to_string().as_bytes()).await
 }
 
-/// Registers the portal with the seed's example values, and tells the sandbox (when given) it
+/// Registers the portal with the vendor's example values, and tells the sandbox (when given) it
 /// is registered so the portal's own calls are accepted.
 pub async fn register(portal: &Portal, sandbox: Option<&Sandbox>) {
     let pre = post(portal, Callback::ConfirmPreRegistration, json!({ "adminId": ADMIN_ID, "r": R })).await;

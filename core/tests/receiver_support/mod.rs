@@ -22,7 +22,8 @@ pub fn localhost() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 0))
 }
 
-/// A ConfirmPreRegistration body (seed 1) the portal answers 200 while it is not registered.
+/// A ConfirmPreRegistration body (callback 1 in docs/vendors/nopass.md) the portal answers 200
+/// while it is not registered.
 pub fn pre_registration() -> String {
     json!({ "adminId": ADMIN_ID, "r": R }).to_string()
 }

@@ -1,4 +1,5 @@
-//! Login sessions: UpdatePicture (seed 3), AuthorizedUser (seed 6) and CloseSession (seed 10).
+//! Login sessions: UpdatePicture (callback 3), AuthorizedUser (callback 6) and CloseSession
+//! (callback 10).
 //! Each acts only on an `authId` this portal got from its own RequestAuthorization (or from a
 //! ConfirmUserRegistration of a registration it started), and one at a time per `authId`.
 
@@ -51,7 +52,7 @@ fn changed(session: &LoginSession, now: u64) -> LoginSession {
     LoginSession { updated_at_ms: now, version: session.version + 1, ..session.clone() }
 }
 
-/// Seed 3: the next picture/code of a pending login, valid for `nextChange` ms.
+/// Callback 3: the next picture/code of a pending login, valid for `nextChange` ms.
 pub(super) async fn update_picture(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
     let auth_id = f.required_str("authId", ID)?;
     let image = f.required_str("image", None)?;
@@ -86,7 +87,7 @@ pub(super) async fn update_picture(inner: &Inner, record: PortalRecord, mut f: F
     Ok(Outcome::Done)
 }
 
-/// Seed 6: the login is decided, once. An authorised login then waits to be redeemed by the
+/// Callback 6: the login is decided, once. An authorised login then waits to be redeemed by the
 /// host, for [`crate::nopass::PortalConfig::redeem_ttl`] at most.
 pub(super) async fn authorized_user(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
     let auth_id = f.required_str("authId", ID)?;
@@ -116,7 +117,7 @@ pub(super) async fn authorized_user(inner: &Inner, record: PortalRecord, mut f: 
     Ok(Outcome::Bool(true))
 }
 
-/// Seed 10: the user closed the session in NoPass. `userId` is at most 36 characters and may
+/// Callback 10: the user closed the session in NoPass. `userId` is at most 36 characters and may
 /// be empty (social-network registrations).
 pub(super) async fn close_session(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
     let reported_user_id = f.optional_str("userId", Some(36))?.filter(|id| !id.is_empty());

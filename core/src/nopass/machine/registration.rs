@@ -1,5 +1,5 @@
-//! The portal's own life: ConfirmPreRegistration (seed 1), ConfirmRegistration (seed 2) and
-//! DisableService (seed 11).
+//! The portal's own life: ConfirmPreRegistration (callback 1), ConfirmRegistration (callback 2)
+//! and DisableService (callback 11).
 
 use std::net::IpAddr;
 
@@ -13,10 +13,10 @@ use crate::nopass::state::{now_ms, PortalPhase, PortalRecord};
 use crate::nopass::store::{Change, StoreOp};
 use crate::Secret;
 
-/// Seed 1: `r` is a non-negative integer of at most 8 digits.
+/// Callback 1: `r` is a non-negative integer of at most 8 digits.
 const MAX_R: u64 = 99_999_999;
 
-/// Seed 1: checks `adminId` (wrong ones are throttled per source, `throttle.rs`), answers
+/// Callback 1: checks `adminId` (wrong ones are throttled per source, `throttle.rs`), answers
 /// `{adminId, sCode, r: r + 1}`.
 pub(super) async fn confirm_pre_registration(
     inner: &Inner,
@@ -42,7 +42,7 @@ pub(super) async fn confirm_pre_registration(
     })))
 }
 
-/// Seed 2: binds the portal to `portalId` and keeps the `authToken`, once, and only within
+/// Callback 2: binds the portal to `portalId` and keeps the `authToken`, once, and only within
 /// [`crate::nopass::PortalConfig::pre_registration_ttl`] of the pre-registration.
 pub(super) async fn confirm_registration(inner: &Inner, mut f: Fields) -> Result<Outcome, Refusal> {
     let settings = f.optional_str("settings", None)?;
@@ -64,7 +64,7 @@ pub(super) async fn confirm_registration(inner: &Inner, mut f: Fields) -> Result
     Ok(Outcome::Object(json!({ "sCode": inner.config.s_code.expose() })))
 }
 
-/// Seed 11: after this every callback is refused. Answers `true` (a refusal carries `false`).
+/// Callback 11: after this every callback is refused. Answers `true` (a refusal carries `false`).
 pub(super) async fn disable_service(inner: &Inner, mut f: Fields) -> Result<Outcome, Refusal> {
     let portal_id = f.required_str("portalId", Some(256))?;
     let (_claim, record) = claim_portal(inner, Callback::DisableService).await?;

@@ -1,5 +1,5 @@
-//! The portal's users: ValidateUserRegistration (seed 4), ConfirmUserRegistration (seed 5),
-//! UpdateUser (seed 7), DeleteUser (seed 8) and AddUsers (seed 9).
+//! The portal's users: ValidateUserRegistration (callback 4), ConfirmUserRegistration
+//! (callback 5), UpdateUser (callback 7), DeleteUser (callback 8) and AddUsers (callback 9).
 
 use subtle::ConstantTimeEq;
 
@@ -40,7 +40,7 @@ async fn pending_for(inner: &Inner, digest: [u8; 32]) -> Result<Option<PendingRe
     }
 }
 
-/// Seed 4: may the user be registered? The host decides; the default is no. When the NoPass
+/// Callback 4: may the user be registered? The host decides; the default is no. When the NoPass
 /// server started the registration (an `otp` this portal did not issue) and the host accepts
 /// it, the `otp` becomes a pending registration that ConfirmUserRegistration can complete —
 /// without opening a session: every detail of such a user came from the caller.
@@ -94,7 +94,7 @@ pub(super) async fn validate_user_registration(
     Ok(Outcome::Bool(accepted))
 }
 
-/// Seed 5: completes a registration whose `otp` this portal holds — once, before it expires.
+/// Callback 5: completes a registration whose `otp` this portal holds — once, before it expires.
 /// Only a registration this portal started (PreRegisterUser) authorises its session, under
 /// the handle the host got then; `session.authId` becomes the `authId` CloseSession may end it
 /// with. A registration the NoPass server started reaches the hook marked as such and opens
@@ -146,19 +146,19 @@ pub(super) async fn confirm_user_registration(
     Ok(Outcome::Done)
 }
 
-/// Seed 7: `updates` holds one `{newValue, forbiddenStore}` per field that changes.
+/// Callback 7: `updates` holds one `{newValue, forbiddenStore}` per field that changes.
 const UPDATABLE: [(&str, Option<usize>); 7] = [
     ("givenName", TEXT),
     ("surName", TEXT),
     ("phoneNumber", TEXT),
     ("email", TEXT),
     ("profileImageUrl", TEXT),
-    // The seed gives `locale` no length.
+    // The vendor gives `locale` no length.
     ("locale", None),
     ("login", TEXT),
 ];
 
-/// Seed 7: may the user's information change? The host decides; the default is no (403).
+/// Callback 7: may the user's information change? The host decides; the default is no (403).
 pub(super) async fn update_user(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
     let user_id = f.required_str("userId", ID)?;
     let portal_id = f.required_str("portalId", ID)?;
@@ -182,7 +182,7 @@ pub(super) async fn update_user(inner: &Inner, record: PortalRecord, mut f: Fiel
     }
 }
 
-/// Seed 8: the user's NoPass account is gone. The host decides whether it acts; the default
+/// Callback 8: the user's NoPass account is gone. The host decides whether it acts; the default
 /// is no (403).
 pub(super) async fn delete_user(inner: &Inner, record: PortalRecord, mut f: Fields) -> Result<Outcome, Refusal> {
     let user_id = f.required_str("userId", ID)?;
@@ -197,8 +197,8 @@ pub(super) async fn delete_user(inner: &Inner, record: PortalRecord, mut f: Fiel
     }
 }
 
-/// Seed 9: `{"users":[{givenName, surName, phoneNumber, email, login, isUseEmailAsLogin}],
-/// "portalId"}` (the seed's `model:`/`user:` labels are notation). The host decides; the
+/// Callback 9: `{"users":[{givenName, surName, phoneNumber, email, login, isUseEmailAsLogin}],
+/// "portalId"}` (the vendor's `model:`/`user:` labels are notation). The host decides; the
 /// answer is its decision (default `false`).
 pub(super) async fn add_users(
     inner: &Inner,

@@ -73,6 +73,8 @@ impl ChangeBroadcast {
         let _ = self.sender.send(event);
     }
 
+    /// A feed of every event published from now on; a subscriber that falls behind gets
+    /// [`StoreEvent::Everything`] instead of the events it missed.
     pub fn subscribe(&self) -> ChangeFeed {
         stream::unfold(self.sender.subscribe(), |mut receiver| async move {
             match receiver.recv().await {

@@ -48,6 +48,7 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    /// An empty store: an unregistered portal, nothing else.
     pub fn new() -> Self {
         Self::default()
     }

@@ -88,19 +88,24 @@ pub struct RedisOptions {
 }
 
 impl RedisOptions {
+    /// The default of [`RedisOptions::connect_timeout`].
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+    /// The default of [`RedisOptions::timeout`].
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
+    /// Sets the portal whose keys the store holds, whatever the URL says.
     pub fn portal(mut self, name: impl Into<String>) -> Self {
         self.portal = Some(name.into());
         self
     }
 
+    /// Sets how long one attempt to connect may take.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
+    /// Sets the most a store call may take in all.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
