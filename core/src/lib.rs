@@ -37,9 +37,7 @@ pub mod otpone;
 #[cfg(feature = "nopass")]
 pub mod nopass;
 
-// documented with the control surface
 #[cfg(feature = "sandbox")]
-#[allow(missing_docs)]
 pub mod sandbox;
 
 mod validate;

@@ -31,8 +31,8 @@ pub enum NoPassOp {
     AddUser { user_id: String },
     /// [`NoPassSim::has_user`]: a boolean.
     HasUser { user_id: String },
-    /// [`NoPassSim::pre_registration`]: a
-    /// [`SimPreRegistration`](crate::sandbox::SimPreRegistration) object or `null`.
+    /// [`NoPassSim::pre_registration`]: its
+    /// [`SimPreRegistration`](crate::sandbox::SimPreRegistration) object, or `null`.
     PreRegistration { user_id: String },
     /// [`NoPassSim::last_auth_id`]: a string or `null`.
     LastAuthId { user_id: String },
