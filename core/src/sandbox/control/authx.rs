@@ -20,19 +20,19 @@ pub enum AuthxOp {
     SetTokenLifetime { lifetime_ms: u64 },
     /// [`AuthxSim::expire_tokens`].
     ExpireTokens,
-    /// [`AuthxSim::issued_tokens`]: a list of strings.
+    /// [`AuthxSim::issued_tokens`] answers a list of strings.
     IssuedTokens,
-    /// [`AuthxSim::user`]: an [`AuthxUser`](crate::sandbox::AuthxUser) object or `null`.
+    /// [`AuthxSim::user`] answers an [`AuthxUser`](crate::sandbox::AuthxUser) object or `null`.
     User { guid: String },
-    /// [`AuthxSim::user_named`]: an [`AuthxUser`](crate::sandbox::AuthxUser) object or `null`.
+    /// [`AuthxSim::user_named`] answers an [`AuthxUser`](crate::sandbox::AuthxUser) object or `null`.
     UserNamed { user_name: String },
-    /// [`AuthxSim::user_count`]: a number.
+    /// [`AuthxSim::user_count`] answers a number.
     UserCount,
     /// [`AuthxSim::queue_biometric_outcome`].
     QueueBiometricOutcome { response_code: i64 },
-    /// [`AuthxSim::last_request`]: the JSON body or `null`.
+    /// [`AuthxSim::last_request`] answers the JSON body or `null`.
     LastRequest { route: String },
-    /// [`AuthxSim::last_upload`]: an [`AuthxUpload`](crate::sandbox::AuthxUpload) object or `null`.
+    /// [`AuthxSim::last_upload`] answers an [`AuthxUpload`](crate::sandbox::AuthxUpload) object or `null`.
     LastUpload,
 }
 

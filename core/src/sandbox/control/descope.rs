@@ -14,11 +14,11 @@ use crate::Result;
 pub enum DescopeOp {
     /// [`DescopeSim::add_project`].
     AddProject { project_id: String },
-    /// [`DescopeSim::issuer`]: a string.
+    /// [`DescopeSim::issuer`] answers a string.
     Issuer { project_id: String },
-    /// [`DescopeSim::add_user`]: the user ID.
+    /// [`DescopeSim::add_user`] answers the user ID.
     AddUser { login_id: String },
-    /// [`DescopeSim::add_totp_user`]: the TOTP key in base32.
+    /// [`DescopeSim::add_totp_user`] answers the TOTP key in base32.
     AddTotpUser { login_id: String },
     /// [`DescopeSim::set_roles`].
     SetRoles {
@@ -35,17 +35,17 @@ pub enum DescopeOp {
         #[serde(default)]
         permissions: Vec<String>,
     },
-    /// [`DescopeSim::user`]: the user object or `null`.
+    /// [`DescopeSim::user`] answers the user object or `null`.
     User { login_id: String },
-    /// [`DescopeSim::waiting_logins`]: a list of pending references.
+    /// [`DescopeSim::waiting_logins`] answers a list of pending references.
     WaitingLogins,
-    /// [`DescopeSim::approve`]: whether the login was waiting.
+    /// [`DescopeSim::approve`] answers whether the login was waiting.
     Approve { pending_ref: String },
-    /// [`DescopeSim::approve_as`]: whether the login was waiting.
+    /// [`DescopeSim::approve_as`] answers whether the login was waiting.
     ApproveAs { pending_ref: String, phone: String },
-    /// [`DescopeSim::deny`]: whether the login was waiting.
+    /// [`DescopeSim::deny`] answers whether the login was waiting.
     Deny { pending_ref: String },
-    /// [`DescopeSim::expire`]: whether the login was waiting.
+    /// [`DescopeSim::expire`] answers whether the login was waiting.
     Expire { pending_ref: String },
     /// [`DescopeSim::set_pending_ttl`].
     SetPendingTtl { ttl_ms: u64 },
@@ -76,17 +76,17 @@ pub enum DescopeOp {
         retry_after: Option<u64>,
         times: u32,
     },
-    /// [`DescopeSim::sign_jwt`]: the signed token.
+    /// [`DescopeSim::sign_jwt`] answers the signed token.
     SignJwt { claims: Value },
-    /// [`DescopeSim::signing_kid`]: a string.
+    /// [`DescopeSim::signing_kid`] answers a string.
     SigningKid,
     /// [`DescopeSim::rotate_signing_key`].
     RotateSigningKey,
-    /// [`DescopeSim::last_request_body`]: the JSON body or `null`.
+    /// [`DescopeSim::last_request_body`] answers the JSON body or `null`.
     LastRequestBody { route: String },
-    /// [`DescopeSim::last_sdk_headers`]: `{"name", "version"}` or `null`.
+    /// [`DescopeSim::last_sdk_headers`] answers `{"name", "version"}` or `null`.
     LastSdkHeaders,
-    /// [`DescopeSim::last_authorization`]: a string or `null`.
+    /// [`DescopeSim::last_authorization`] answers a string or `null`.
     LastAuthorization,
 }
 

@@ -61,7 +61,7 @@ impl TryFrom<FaultSpec> for Fault {
 pub enum SandboxOp {
     /// Every stand-in's base URL by vendor name (`{"nevisidm": "http://127.0.0.1:…", …}`).
     Urls,
-    /// [`Sandbox::presets`]: the credentials the stand-ins accept from the start, by name.
+    /// [`Sandbox::presets`] answers the credentials the stand-ins accept from the start, by name.
     Presets,
     /// [`Sandbox::arm`], or [`Sandbox::arm_times`] when `times` is given.
     Arm {
@@ -75,7 +75,7 @@ pub enum SandboxOp {
     },
     /// [`Sandbox::clear_faults`].
     ClearFaults,
-    /// [`Sandbox::request_count`]: a number.
+    /// [`Sandbox::request_count`] answers a number.
     RequestCount {
         /// The route, `<vendor>.<operation>`.
         route: String,

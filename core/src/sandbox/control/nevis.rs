@@ -56,7 +56,7 @@ pub enum NevisOp {
     AddRecoveryCodes { client_ext_id: String, user_ext_id: String, codes: Vec<String> },
     /// [`NevisSim::set_state`].
     SetState { client_ext_id: String, user_ext_id: String, credential: CredentialSpec, state: CredentialState },
-    /// [`NevisSim::credential_state`]: `"active"`, `"disabled"`, `"locked"` or `null`.
+    /// [`NevisSim::credential_state`] answers `"active"`, `"disabled"`, `"locked"` or `null`.
     CredentialState { client_ext_id: String, user_ext_id: String, credential: CredentialSpec },
     /// [`NevisSim::set_lock_policy`]; no `temporary_lock_ms` means a permanent lock.
     SetLockPolicy {
@@ -68,7 +68,7 @@ pub enum NevisOp {
     SetRecoveryCodeFailure { status: u16, code: String },
     /// [`NevisSim::require_header`].
     RequireHeader { name: String, value: String },
-    /// [`NevisSim::last_raw_path`]: a string or `null`.
+    /// [`NevisSim::last_raw_path`] answers a string or `null`.
     LastRawPath,
 }
 

@@ -19,32 +19,32 @@ pub enum NoPassOp {
     SetPortalUrl { url: String },
     /// [`NoPassSim::set_portal_urls`].
     SetPortalUrls { urls: Vec<String> },
-    /// [`NoPassSim::portal_url`]: a string or `null`.
+    /// [`NoPassSim::portal_url`] answers a string or `null`.
     PortalUrl,
     /// [`NoPassSim::set_redeliveries`].
     SetRedeliveries { times: u32 },
-    /// [`NoPassSim::registration`]: a [`SimPortal`] object or `null`.
+    /// [`NoPassSim::registration`] answers a [`SimPortal`] object or `null`.
     Registration,
     /// [`NoPassSim::set_registration`].
     SetRegistration { portal: SimPortal },
     /// [`NoPassSim::add_user`].
     AddUser { user_id: String },
-    /// [`NoPassSim::has_user`]: a boolean.
+    /// [`NoPassSim::has_user`] answers a boolean.
     HasUser { user_id: String },
-    /// [`NoPassSim::pre_registration`]: its
+    /// [`NoPassSim::pre_registration`] answers its
     /// [`SimPreRegistration`](crate::sandbox::SimPreRegistration) object, or `null`.
     PreRegistration { user_id: String },
-    /// [`NoPassSim::last_auth_id`]: a string or `null`.
+    /// [`NoPassSim::last_auth_id`] answers a string or `null`.
     LastAuthId { user_id: String },
-    /// [`NoPassSim::login_user`]: a string or `null`.
+    /// [`NoPassSim::login_user`] answers a string or `null`.
     LoginUser { auth_id: String },
     /// [`NoPassSim::send`].
     Send { callback: String, body: Value },
-    /// [`NoPassSim::register_portal`]: a [`SimPortal`] object.
+    /// [`NoPassSim::register_portal`] answers a [`SimPortal`] object.
     RegisterPortal { admin_id: String },
-    /// [`NoPassSim::complete_user_registration`]: the login's `authId`.
+    /// [`NoPassSim::complete_user_registration`] answers the login's `authId`.
     CompleteUserRegistration { user_id: String },
-    /// [`NoPassSim::register_user_from_server`]: the new user's id.
+    /// [`NoPassSim::register_user_from_server`] answers the new user's id.
     RegisterUserFromServer {
         login: String,
         #[serde(default)]

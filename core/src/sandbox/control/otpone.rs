@@ -14,13 +14,13 @@ use crate::Result;
 pub enum OtpOneOp {
     /// [`OtpOneSim::register_keys`].
     RegisterKeys { server_key: String, client_key: String },
-    /// [`OtpOneSim::approve`]: the token the page would receive, or `null`.
+    /// [`OtpOneSim::approve`] answers the token the page would receive, or `null`.
     Approve { transaction_id: String },
-    /// [`OtpOneSim::deny`]: whether the transaction was pending.
+    /// [`OtpOneSim::deny`] answers whether the transaction was pending.
     Deny { transaction_id: String },
-    /// [`OtpOneSim::expire`]: whether the transaction was pending.
+    /// [`OtpOneSim::expire`] answers whether the transaction was pending.
     Expire { transaction_id: String },
-    /// [`OtpOneSim::set_reported_user`]: whether the transaction exists.
+    /// [`OtpOneSim::set_reported_user`] answers whether the transaction exists.
     SetReportedUser { transaction_id: String, user: String },
     /// [`OtpOneSim::set_transaction_ttl`].
     SetTransactionTtl { ttl_ms: u64 },
@@ -28,14 +28,14 @@ pub enum OtpOneOp {
     SetServerOnlyTimeout { timeout_ms: u64 },
     /// [`OtpOneSim::set_html_as_text`].
     SetHtmlAsText { as_text: bool },
-    /// [`OtpOneSim::transaction`]: an [`OtpOneTransaction`](crate::sandbox::OtpOneTransaction)
+    /// [`OtpOneSim::transaction`] answers an [`OtpOneTransaction`](crate::sandbox::OtpOneTransaction)
     /// object or `null`.
     Transaction { transaction_id: String },
-    /// [`OtpOneSim::pending_for`]: a transaction id or `null`.
+    /// [`OtpOneSim::pending_for`] answers a transaction id or `null`.
     PendingFor { user_mail: String },
-    /// [`OtpOneSim::wait_pending`]: a transaction id, or `null` after `timeout_ms`.
+    /// [`OtpOneSim::wait_pending`] answers a transaction id, or `null` after `timeout_ms`.
     WaitPending { user_mail: String, timeout_ms: u64 },
-    /// [`OtpOneSim::last_query`]: a string or `null`.
+    /// [`OtpOneSim::last_query`] answers a string or `null`.
     LastQuery,
 }
 
