@@ -41,7 +41,7 @@ def test_answers_are_json_values(sandbox: authbridge.Sandbox) -> None:
 def test_bad_requests_are_refused_naming_the_field(sandbox: authbridge.Sandbox) -> None:
     with pytest.raises(authbridge.InvalidInput) as missing:
         sandbox.control({"op": "nevis.add_user", "client_ext_id": CLIENT})
-    assert missing.value.field == "nevis.add_user" and "user_ext_id" in missing.value.rule
+    assert missing.value.field == "user_ext_id" and "nevis.add_user" in missing.value.rule
     with pytest.raises(authbridge.InvalidInput) as group:
         sandbox.control({"op": "acme.add_user"})
     assert group.value.field == "op"
