@@ -1,9 +1,11 @@
 /* method=otpone: a push to the person's phone (SendRequest, or getTransactionID and a wait),
  * approved there within the configured time. A denial, no answer in time, or an approval by
  * another user than the one logging in all refuse the login. */
-#define _DEFAULT_SOURCE /* gethostname */
+#define _DEFAULT_SOURCE /* gethostname, clock_gettime */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <security/pam_ext.h>
@@ -17,12 +19,20 @@
 /* How often the transaction flow asks whether the person has answered. */
 #define POLL_INTERVAL_MS 1000
 
+/* What the push says and to whom, and when the wait for the person began (0: not yet). */
 struct push {
+  uint64_t started_ms;
   char mail[512];
   char message[512];
   char requester[256];
   char application[128];
 };
+
+static uint64_t now_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
 
 static int printable(const char *s) {
   for (; *s; s++) {
@@ -48,6 +58,7 @@ static int push_of(const struct login *login, struct push *push) {
   snprintf(push->message, sizeof push->message, "Log in to %s on %s as %s", service, host, login->user);
   snprintf(push->requester, sizeof push->requester, "%s", rhost[0] && printable(rhost) ? rhost : "local");
   snprintf(push->application, sizeof push->application, "PAM %s", printable(service) ? service : "login");
+  push->started_ms = 0;
   return PAM_SUCCESS;
 }
 
@@ -66,16 +77,20 @@ static int settings_new(const struct login *login, ab_otpone_config **out) {
   return PAM_SERVICE_ERR;
 }
 
+static void tell_to_approve(const struct login *login, struct push *push) {
+  conversation_info(login->pamh, login->flags, "Approve the login on your phone (within %llu seconds).",
+                    (unsigned long long)(login->config->otpone.timeout_ms / 1000));
+  push->started_ms = now_ms();
+}
+
 /* Opens a transaction, then polls until the person answers or the time is up. */
-static ab_status transaction(const struct login *login, const struct push *push, const ab_otpone_server *server,
-                             const ab_otpone_client *client, ab_otpone_validation *out, int *out_waiting) {
+static ab_status transaction(const struct login *login, struct push *push, const ab_otpone_server *server,
+                             const ab_otpone_client *client, ab_otpone_validation *out) {
   char *transaction_id = NULL;
-  ab_status status = ab_otpone_get_transaction_id(server, push->mail, REQUEST_COMPUTER_SESSION, push->message, NULL,
-                                        &transaction_id);
+  ab_status status =
+      ab_otpone_get_transaction_id(server, push->mail, REQUEST_COMPUTER_SESSION, push->message, NULL, &transaction_id);
   if (status == AB_STATUS_OK) {
-    *out_waiting = 1;
-    conversation_info(login->pamh, login->flags, "Approve the login on your phone (within %llu seconds).",
-                      (unsigned long long)(login->config->otpone.timeout_ms / 1000));
+    tell_to_approve(login, push);
     status = ab_otpone_wait_for_result(client, transaction_id, push->mail, login->config->otpone.timeout_ms,
                                        POLL_INTERVAL_MS, NULL, out);
   }
@@ -83,16 +98,21 @@ static ab_status transaction(const struct login *login, const struct push *push,
   return status;
 }
 
-static ab_status send_request(const struct login *login, const struct push *push, const ab_otpone_server *server,
-                              ab_otpone_validation *out, int *out_waiting) {
-  *out_waiting = 1;
-  conversation_info(login->pamh, login->flags, "Approve the login on your phone (within %llu seconds).",
-                    (unsigned long long)(login->config->otpone.timeout_ms / 1000));
+/* One SendRequest, which lasts until the person answers (it is allowed the whole time). */
+static ab_status send_request(const struct login *login, struct push *push, const ab_otpone_server *server,
+                              ab_otpone_validation *out) {
+  tell_to_approve(login, push);
   return ab_otpone_send_request(server, push->mail, REQUEST_COMPUTER_SESSION, push->message, push->requester,
                                 "Linux", push->application, out);
 }
 
-static int failed(const struct login *login, ab_status status, int waiting) {
+/* A timeout means the person did not answer only once the whole time has passed; earlier, a
+ * connection or a poll timed out, and the vendor is what could not be reached. */
+static int waited_the_whole_time(const struct login *login, const struct push *push) {
+  return push->started_ms && now_ms() - push->started_ms >= login->config->otpone.timeout_ms;
+}
+
+static int failed(const struct login *login, ab_status status, const struct push *push) {
   if (status == AB_STATUS_AUTHENTICATION_FAILED) {
     const char *rule = ab_error_vendor_code();
     if (rule && strcmp(rule, "UserValided") == 0) {
@@ -103,7 +123,7 @@ static int failed(const struct login *login, ab_status status, int waiting) {
     conversation_error(login->pamh, login->flags, "The login was not approved.");
     return PAM_AUTH_ERR;
   }
-  if (status == AB_STATUS_TIMEOUT && waiting) {
+  if (status == AB_STATUS_TIMEOUT && waited_the_whole_time(login, push)) {
     log_at(login->log, LOG_NOTICE, "otpone: %s did not answer in time", login->user);
     conversation_error(login->pamh, login->flags, "The login was not approved in time.");
     return PAM_AUTH_ERR;
@@ -132,14 +152,13 @@ int method_otpone(const struct login *login) {
   }
   ab_otpone_validation validation;
   memset(&validation, 0, sizeof validation);
-  int waiting = 0;
-  ab_status status = distributed ? transaction(login, &push, server, client, &validation, &waiting)
-                                 : send_request(login, &push, server, &validation, &waiting);
+  ab_status status = distributed ? transaction(login, &push, server, client, &validation)
+                                 : send_request(login, &push, server, &validation);
   if (status == AB_STATUS_OK) {
     log_at(login->log, LOG_INFO, "otpone: %s approved the login", login->user);
     rc = PAM_SUCCESS;
   } else {
-    rc = failed(login, status, waiting);
+    rc = failed(login, status, &push);
   }
   ab_otpone_validation_free(&validation);
   ab_otpone_client_free(client);
