@@ -1218,6 +1218,16 @@ int64_t ab_error_retry_after_ms(void);
 void ab_error_clear(void);
 
 /**
+ * Stops the runtime that blocking calls share and returns once all its threads have ended;
+ * the next blocking call starts a new one. Everything running on it ends too: sandboxes and
+ * embedded portal servers stop, and clients lose their pooled connections (free them first).
+ * A call still blocked in another thread keeps the runtime until it returns. Safe in a
+ * forked child (the parent's runtime is left alone). Calling it from a hook fails with
+ * `AB_STATUS_CONFIG`.
+ */
+ab_status ab_shutdown(void);
+
+/**
  * The stable name of a status (`"not_found"`, `"null_argument"`, …), for logs. Never NULL: an
  * unknown value gives `"other"`. The string is static; do not free it.
  */

@@ -4,6 +4,9 @@
 //! memory but none of its threads, so a runtime built before `fork()` would hang forever; the
 //! child therefore builds a fresh one on first use and leaks the inherited one (dropping it
 //! would try to join threads that do not exist in the child).
+//!
+//! [`shutdown`] stops it, for hosts that must not keep library threads between calls (a PAM
+//! module returning to `sshd` or `login`); the next blocking call builds a new one.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,6 +46,28 @@ pub fn shared() -> Result<Arc<Runtime>> {
     Ok(runtime)
 }
 
+/// Stops the shared runtime and waits until its threads have ended; the next blocking call
+/// starts a new one.
+///
+/// Everything running on the runtime ends with it: embedded portal servers, sandboxes, the
+/// pooled connections of clients (a client used afterwards opens new ones). A call still
+/// blocked in another thread keeps the runtime alive until it returns, and its thread then
+/// stops it. After `fork()` the inherited runtime is forgotten, as in [`shared`]. Refused from
+/// inside an async runtime, where waiting for threads would deadlock.
+pub fn shutdown() -> Result<()> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::Config("the authbridge runtime cannot be shut down from inside an async runtime".into()));
+    }
+    let taken = SHARED.lock().unwrap_or_else(PoisonError::into_inner).take();
+    match taken {
+        // Dropping the last reference joins every worker and blocking thread.
+        Some(stamped) if stamped.pid == std::process::id() => drop(stamped.runtime),
+        Some(inherited) => std::mem::forget(inherited),
+        None => {}
+    }
+    Ok(())
+}
+
 fn worker_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8))
 }
@@ -73,6 +98,25 @@ mod tests {
         let a = shared().unwrap();
         let b = shared().unwrap();
         assert!(Arc::ptr_eq(&a, &b));
+    }
+
+    #[test]
+    fn shutdown_stops_the_runtime_and_the_next_call_starts_another() {
+        let first = shared().unwrap();
+        shutdown().unwrap();
+        shutdown().unwrap();
+        let second = shared().unwrap();
+        assert!(!Arc::ptr_eq(&first, &second), "a call after shutdown starts a new runtime");
+        // The last reference to the stopped runtime joins its threads here.
+        drop(first);
+        assert_eq!(block_on(async { 7 }).unwrap(), 7);
+    }
+
+    #[test]
+    fn refuses_to_shut_down_inside_a_runtime() {
+        let rt = Builder::new_current_thread().build().unwrap();
+        let err = rt.block_on(async { shutdown() }).unwrap_err();
+        assert_eq!(err.code(), "config");
     }
 
     #[test]

@@ -49,6 +49,7 @@ mod cancel;
 mod handles;
 mod last_error;
 mod runtime;
+mod shutdown;
 mod status;
 mod strings;
 mod test_hooks;
@@ -101,6 +102,7 @@ pub use sandbox_nevis::*;
 pub use sandbox_nopass::*;
 #[cfg(all(feature = "sandbox", feature = "otpone"))]
 pub use sandbox_otpone::*;
+pub use shutdown::*;
 pub use status::*;
 pub use strings::*;
 pub use totp::*;
