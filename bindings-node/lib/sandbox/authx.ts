@@ -64,44 +64,42 @@ export class AuthxSandbox {
 
   /** Accepts another Manage API application. */
   addApplication (applicationId: string, applicationKey: string): void {
-    this.channel.now({ op: 'authx.add_application', application_id: applicationId, application_key: applicationKey })
+    this.channel.now('authx.add_application', { applicationId, applicationKey })
   }
 
   /** Accepts another biometric application. */
   addBiometricApp (applicationKey: string, secretKey: string, hostName: string): void {
-    this.channel.now({
-      op: 'authx.add_biometric_app', application_key: applicationKey, secret_key: secretKey, host_name: hostName
-    })
+    this.channel.now('authx.add_biometric_app', { applicationKey, secretKey, hostName })
   }
 
   /** The lifetime (`expires_in`, in ms) of tokens issued from now on. */
   setTokenLifetime (lifetimeMs: number): void {
-    this.channel.now({ op: 'authx.set_token_lifetime', lifetime_ms: lifetimeMs })
+    this.channel.now('authx.set_token_lifetime', { lifetimeMs })
   }
 
   /** Ends every token issued so far: calls carrying one get 401 from now on. */
   expireTokens (): void {
-    this.channel.now({ op: 'authx.expire_tokens' })
+    this.channel.now('authx.expire_tokens')
   }
 
   /** Every access token issued, oldest first. */
   issuedTokens (): string[] {
-    return this.channel.now({ op: 'authx.issued_tokens' })
+    return this.channel.now('authx.issued_tokens')
   }
 
   /** The user with this `guid`, or `null`. */
   user (guid: string): AuthxSandboxUser | null {
-    return fromWireOrNull(this.channel.now({ op: 'authx.user', guid }))
+    return fromWireOrNull(this.channel.now('authx.user', { guid }))
   }
 
   /** The user with this `user_name`, or `null`. */
   userNamed (userName: string): AuthxSandboxUser | null {
-    return fromWireOrNull(this.channel.now({ op: 'authx.user_named', user_name: userName }))
+    return fromWireOrNull(this.channel.now('authx.user_named', { userName }))
   }
 
   /** How many users the stand-in holds. */
   userCount (): number {
-    return this.channel.now({ op: 'authx.user_count' })
+    return this.channel.now('authx.user_count')
   }
 
   /**
@@ -109,16 +107,16 @@ export class AuthxSandbox {
    * produce `face_quality_poor`, `too_many_face`, …). Queued codes are used in order.
    */
   queueBiometricOutcome (responseCode: number): void {
-    this.channel.now({ op: 'authx.queue_biometric_outcome', response_code: responseCode })
+    this.channel.now('authx.queue_biometric_outcome', { responseCode })
   }
 
   /** The JSON body of the last request on a JSON route (`authx.AddUser`, …), as received. */
   lastRequest (route: string): any | null {
-    return this.channel.now({ op: 'authx.last_request', route })
+    return this.channel.now('authx.last_request', { route })
   }
 
   /** What the last accepted ProcessBiometric upload carried, or `null`. */
   lastUpload (): AuthxSandboxUpload | null {
-    return fromWireOrNull(this.channel.now({ op: 'authx.last_upload' }))
+    return fromWireOrNull(this.channel.now('authx.last_upload'))
   }
 }

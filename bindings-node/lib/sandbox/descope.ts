@@ -15,114 +15,80 @@ export class DescopeSandbox {
   constructor (private readonly channel: ControlChannel, private readonly defaults: DescopeSandboxDefaults) {}
 
   /** The project every stand-in knows from the start. */
-  get projectId (): string {
-    return this.defaults.projectId
-  }
+  get projectId (): string { return this.defaults.projectId }
 
   /** The phone an approval comes from when nothing names one. */
-  get defaultPhone (): string {
-    return this.defaults.defaultPhone
-  }
+  get defaultPhone (): string { return this.defaults.defaultPhone }
 
   /** Accepts requests for another project ID. */
-  addProject (projectId: string): void {
-    this.channel.now({ op: 'descope.add_project', project_id: projectId })
-  }
+  addProject (projectId: string): void { this.channel.now('descope.add_project', { projectId }) }
 
   /** The `iss` of tokens issued for `projectId`. */
-  issuer (projectId: string): string {
-    return this.channel.now({ op: 'descope.issuer', project_id: projectId })
-  }
+  issuer (projectId: string): string { return this.channel.now('descope.issuer', { projectId }) }
 
   /** Registers a user (verified phone = `loginId`); returns its user ID. */
-  addUser (loginId: string): string {
-    return this.channel.now({ op: 'descope.add_user', login_id: loginId })
-  }
+  addUser (loginId: string): string { return this.channel.now('descope.add_user', { loginId }) }
 
   /** Registers a user with an active TOTP key; returns the key in base32. */
-  addTotpUser (loginId: string): string {
-    return this.channel.now({ op: 'descope.add_totp_user', login_id: loginId })
-  }
+  addTotpUser (loginId: string): string { return this.channel.now('descope.add_totp_user', { loginId }) }
 
   /** Project-level roles and permissions put in the user's session JWTs. */
   setRoles (loginId: string, roles: string[], permissions: string[]): void {
-    this.channel.now({ op: 'descope.set_roles', login_id: loginId, roles, permissions })
+    this.channel.now('descope.set_roles', { loginId, roles, permissions })
   }
 
   /** The user's roles and permissions in one tenant. */
   setTenant (loginId: string, tenantId: string, roles: string[], permissions: string[]): void {
-    this.channel.now({ op: 'descope.set_tenant', login_id: loginId, tenant_id: tenantId, roles, permissions })
+    this.channel.now('descope.set_tenant', { loginId, tenantId, roles, permissions })
   }
 
   /** The user object Descope would answer for `loginId`, or `null`. */
-  user (loginId: string): any | null {
-    return this.channel.now({ op: 'descope.user', login_id: loginId })
-  }
+  user (loginId: string): any | null { return this.channel.now('descope.user', { loginId }) }
 
   /** Pending references of nOTP logins still waiting for the person, oldest first. */
-  waitingLogins (): string[] {
-    return this.channel.now({ op: 'descope.waiting_logins' })
-  }
+  waitingLogins (): string[] { return this.channel.now('descope.waiting_logins') }
 
   /** The person sends the message. False when the reference is unknown or done. */
-  approve (pendingRef: string): boolean {
-    return this.channel.now({ op: 'descope.approve', pending_ref: pendingRef })
-  }
+  approve (pendingRef: string): boolean { return this.channel.now('descope.approve', { pendingRef }) }
 
   /** The person with WhatsApp number `phone` sends the message. */
   approveAs (pendingRef: string, phone: string): boolean {
-    return this.channel.now({ op: 'descope.approve_as', pending_ref: pendingRef, phone })
+    return this.channel.now('descope.approve_as', { pendingRef, phone })
   }
 
   /** The login is refused. */
-  deny (pendingRef: string): boolean {
-    return this.channel.now({ op: 'descope.deny', pending_ref: pendingRef })
-  }
+  deny (pendingRef: string): boolean { return this.channel.now('descope.deny', { pendingRef }) }
 
   /** The login expires now. */
-  expire (pendingRef: string): boolean {
-    return this.channel.now({ op: 'descope.expire', pending_ref: pendingRef })
-  }
+  expire (pendingRef: string): boolean { return this.channel.now('descope.expire', { pendingRef }) }
 
   /** How long (ms) a nOTP login waits for the person. */
-  setPendingTtl (ttlMs: number): void {
-    this.channel.now({ op: 'descope.set_pending_ttl', ttl_ms: ttlMs })
-  }
+  setPendingTtl (ttlMs: number): void { this.channel.now('descope.set_pending_ttl', { ttlMs }) }
 
   /** Lifetime (ms) of issued session JWTs. */
-  setSessionTtl (ttlMs: number): void {
-    this.channel.now({ op: 'descope.set_session_ttl', ttl_ms: ttlMs })
-  }
+  setSessionTtl (ttlMs: number): void { this.channel.now('descope.set_session_ttl', { ttlMs }) }
 
   /** Returns refresh JWTs only as the `DSR` cookie, not in the body. */
-  setRefreshInCookie (on: boolean): void {
-    this.channel.now({ op: 'descope.set_refresh_in_cookie', on })
-  }
+  setRefreshInCookie (on: boolean): void { this.channel.now('descope.set_refresh_in_cookie', { on }) }
 
   /**
    * Publishes an empty key set while `on`, as a project without signing keys would; tokens
    * are still signed, so none of them validates meanwhile.
    */
-  setNoPublishedKeys (on: boolean): void {
-    this.channel.now({ op: 'descope.set_no_published_keys', on })
-  }
+  setNoPublishedKeys (on: boolean): void { this.channel.now('descope.set_no_published_keys', { on }) }
 
   /** Requires every request's bearer to end with `:<key>`. */
-  requireManagementKey (key: string): void {
-    this.channel.now({ op: 'descope.require_management_key', key })
-  }
+  requireManagementKey (key: string): void { this.channel.now('descope.require_management_key', { key }) }
 
   /** Accepts another nOTP provider path segment besides `whatsapp`. */
-  addNotpProvider (provider: string): void {
-    this.channel.now({ op: 'descope.add_notp_provider', provider })
-  }
+  addNotpProvider (provider: string): void { this.channel.now('descope.add_notp_provider', { provider }) }
 
   /**
    * Answers the next `times` requests on `route` with 429 `E130429` and, when given,
    * `Retry-After: <seconds>`.
    */
   rateLimit (route: string, times: number, retryAfterSeconds?: number | null): void {
-    this.channel.now({ op: 'descope.rate_limit', route, times, retry_after: retryAfterSeconds })
+    this.channel.now('descope.rate_limit', { route, times, retryAfter: retryAfterSeconds })
   }
 
   /**
@@ -133,39 +99,27 @@ export class DescopeSandbox {
     route: string, status: number, errorCode: string | null | undefined, retryAfterSeconds: number | null | undefined,
     times: number
   ): void {
-    this.channel.now({
-      op: 'descope.fail_next', route, status, error_code: errorCode, retry_after: retryAfterSeconds, times
-    })
+    this.channel.now('descope.fail_next', { route, status, errorCode, retryAfter: retryAfterSeconds, times })
   }
 
   /** Signs `claims` as the stand-in signs its tokens (for crafted tokens in tests). */
-  signJwt (claims: any): string {
-    return this.channel.now({ op: 'descope.sign_jwt', claims })
-  }
+  signJwt (claims: any): string { return this.channel.now('descope.sign_jwt', { claims }) }
 
   /** The `kid` new tokens are signed with. */
-  signingKid (): string {
-    return this.channel.now({ op: 'descope.signing_kid' })
-  }
+  signingKid (): string { return this.channel.now('descope.signing_kid') }
 
   /** Signs with a new key from now on; the previous keys stay published. */
-  rotateSigningKey (): void {
-    this.channel.now({ op: 'descope.rotate_signing_key' })
-  }
+  rotateSigningKey (): void { this.channel.now('descope.rotate_signing_key') }
 
   /** The JSON body of the last accepted request on `route`, or `null`. */
-  lastRequestBody (route: string): any | null {
-    return this.channel.now({ op: 'descope.last_request_body', route })
-  }
+  lastRequestBody (route: string): any | null { return this.channel.now('descope.last_request_body', { route }) }
 
   /** `[x-descope-sdk-name, x-descope-sdk-version]` of the last request, or `null`. */
   lastSdkHeaders (): [name: string, version: string] | null {
-    const headers = this.channel.now<{ name: string, version: string } | null>({ op: 'descope.last_sdk_headers' })
+    const headers = this.channel.now<{ name: string, version: string } | null>('descope.last_sdk_headers')
     return headers === null ? null : [headers.name, headers.version]
   }
 
   /** The raw `Authorization` header of the last request (test double only). */
-  lastAuthorization (): string | null {
-    return this.channel.now({ op: 'descope.last_authorization' })
-  }
+  lastAuthorization (): string | null { return this.channel.now('descope.last_authorization') }
 }

@@ -79,50 +79,36 @@ export class Sandbox {
    * The base URL (`http://127.0.0.1:<port>`) of a vendor's stand-in: `nevisidm`, `authx`,
    * `descope`, `otpone` or `nopass`. `null` when that vendor is not compiled in.
    */
-  url (vendor: string): string | null {
-    return this.native.url(vendor)
-  }
+  url (vendor: string): string | null { return this.native.url(vendor) }
 
   /** Every stand-in's base URL. */
-  get urls (): SandboxUrls {
-    return this.channel.now({ op: 'sandbox.urls' })
-  }
+  get urls (): SandboxUrls { return this.channel.now('sandbox.urls') }
 
   /**
    * Where other processes (any language, `curl`) send control requests: `POST` a request
    * as JSON with `Authorization: Bearer <controlToken>`.
    */
-  get controlUrl (): string {
-    return this.native.controlUrl
-  }
+  get controlUrl (): string { return this.native.controlUrl }
 
   /** The bearer token the control endpoint requires. */
-  get controlToken (): string {
-    return this.native.controlToken
-  }
+  get controlToken (): string { return this.native.controlToken }
 
   /**
    * Arms `fault` on `route` (`nevisidm.password_login`, …) for the next `times` requests,
    * or for every request until `clearFaults()` when `times` is left out.
    */
   arm (route: string, fault: Fault, times?: number | null): void {
-    this.channel.now({ op: 'sandbox.arm', route, fault: faultSpec(fault), times })
+    this.channel.now('sandbox.arm', { route, fault: faultSpec(fault), times })
   }
 
   /** Disarms every fault. */
-  clearFaults (): void {
-    this.channel.now({ op: 'sandbox.clear_faults' })
-  }
+  clearFaults (): void { this.channel.now('sandbox.clear_faults') }
 
   /** How many requests reached `route` (faulted ones included). */
-  requestCount (route: string): number {
-    return this.channel.now({ op: 'sandbox.request_count', route })
-  }
+  requestCount (route: string): number { return this.channel.now('sandbox.request_count', { route }) }
 
   /** Sets every request counter back to zero. */
-  resetCounts (): void {
-    this.channel.now({ op: 'sandbox.reset_counts' })
-  }
+  resetCounts (): void { this.channel.now('sandbox.reset_counts') }
 
   /**
    * Runs any control operation by name (`{ op: 'otpone.approve', transaction_id }`) and
@@ -131,7 +117,7 @@ export class Sandbox {
    * request rejects with code `invalid_input`, naming the field.
    */
   async control (request: ControlRequest, signal?: AbortSignal): Promise<unknown> {
-    return await this.channel.later(request, signal)
+    return await this.channel.sendLater(request, signal)
   }
 
   /**
@@ -139,12 +125,8 @@ export class Sandbox {
    * throws. One that would wait (the NoPass driver's calls to a portal, `otpone.wait_pending`
    * with nothing pending) is refused with code `invalid_input`; use `control()` for those.
    */
-  controlSync (request: ControlRequest): unknown {
-    return this.channel.now(request)
-  }
+  controlSync (request: ControlRequest): unknown { return this.channel.send(request) }
 
   /** Stops every stand-in and resolves once they have stopped. Later calls do nothing. */
-  async stop (): Promise<void> {
-    await this.native.stop()
-  }
+  async stop (): Promise<void> { await this.native.stop() }
 }

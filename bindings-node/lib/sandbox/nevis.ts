@@ -1,12 +1,12 @@
 // `sandbox.nevis`: the nevisIDM stand-in's control API (core's `nevis.*` operations):
 // clients, users, credentials and lock policy.
-import type { ControlChannel } from './control.js'
+import { type ControlChannel, snakeCase, toWire } from './control.js'
 
 /** Which of a user's credentials a control call means. */
 export type NevisCredential =
   | { type: 'password' }
-  | { type: 'devicePassword'; credentialExtId: string }
-  | { type: 'contextPassword'; context: string }
+  | { type: 'devicePassword', credentialExtId: string }
+  | { type: 'contextPassword', context: string }
 
 /** The state of a credential, as nevisIDM names it. */
 export type NevisCredentialState = 'active' | 'disabled' | 'locked'
@@ -22,14 +22,9 @@ export interface NevisLockPolicy {
   temporaryLockMs?: number
 }
 
-function credentialSpec (credential: NevisCredential): object {
-  switch (credential.type) {
-    case 'password': return { kind: 'password' }
-    case 'devicePassword': return { kind: 'device_password', credential_ext_id: credential.credentialExtId }
-    case 'contextPassword': return { kind: 'context_password', context: credential.context }
-    // A caller without the types gets core's refusal naming the field.
-    default: return { kind: (credential as { type: unknown }).type }
-  }
+/** The credential as core spells it: `{ kind: 'device_password', credential_ext_id }`. */
+function credentialSpec ({ type, ...fields }: NevisCredential): object {
+  return { kind: snakeCase(type), ...toWire(fields) }
 }
 
 /** The nevisIDM stand-in's control API (`sandbox.nevis`). */
@@ -39,68 +34,47 @@ export class NevisSandbox {
 
   /** Adds a client. `name` is what 404 messages call it (`'Default'` in the seed). */
   addClient (clientExtId: string, name: string): void {
-    this.channel.now({ op: 'nevis.add_client', client_ext_id: clientExtId, name })
+    this.channel.now('nevis.add_client', { clientExtId, name })
   }
 
   /** Adds a user with no credentials to an existing client. */
   addUser (clientExtId: string, userExtId: string): void {
-    this.channel.now({ op: 'nevis.add_user', client_ext_id: clientExtId, user_ext_id: userExtId })
+    this.channel.now('nevis.add_user', { clientExtId, userExtId })
   }
 
   /** Sets the user's password credential. */
   setPassword (clientExtId: string, userExtId: string, password: string): void {
-    this.channel.now({ op: 'nevis.set_password', client_ext_id: clientExtId, user_ext_id: userExtId, password })
+    this.channel.now('nevis.set_password', { clientExtId, userExtId, password })
   }
 
   /** Adds a device password with external id `credentialExtId`. */
   addDevicePassword (clientExtId: string, userExtId: string, credentialExtId: string, password: string): void {
-    this.channel.now({
-      op: 'nevis.add_device_password',
-      client_ext_id: clientExtId,
-      user_ext_id: userExtId,
-      credential_ext_id: credentialExtId,
-      password
-    })
+    this.channel.now('nevis.add_device_password', { clientExtId, userExtId, credentialExtId, password })
   }
 
   /** Adds a context password for `context`. */
   addContextPassword (clientExtId: string, userExtId: string, context: string, password: string): void {
-    this.channel.now({
-      op: 'nevis.add_context_password', client_ext_id: clientExtId, user_ext_id: userExtId, context, password
-    })
+    this.channel.now('nevis.add_context_password', { clientExtId, userExtId, context, password })
   }
 
   /** Issues single-use recovery codes. */
   addRecoveryCodes (clientExtId: string, userExtId: string, codes: string[]): void {
-    this.channel.now({ op: 'nevis.add_recovery_codes', client_ext_id: clientExtId, user_ext_id: userExtId, codes })
+    this.channel.now('nevis.add_recovery_codes', { clientExtId, userExtId, codes })
   }
 
   /** Sets a credential's state (disable it, lock it, or make it active and reset failures). */
   setState (clientExtId: string, userExtId: string, credential: NevisCredential, state: NevisCredentialState): void {
-    this.channel.now({
-      op: 'nevis.set_state',
-      client_ext_id: clientExtId,
-      user_ext_id: userExtId,
-      credential: credentialSpec(credential),
-      state
-    })
+    this.channel.now('nevis.set_state', { clientExtId, userExtId, credential: credentialSpec(credential), state })
   }
 
   /** The state of a credential, or `null` when it does not exist. */
   credentialState (clientExtId: string, userExtId: string, credential: NevisCredential): NevisCredentialState | null {
-    return this.channel.now({
-      op: 'nevis.credential_state',
-      client_ext_id: clientExtId,
-      user_ext_id: userExtId,
-      credential: credentialSpec(credential)
-    })
+    return this.channel.now('nevis.credential_state', { clientExtId, userExtId, credential: credentialSpec(credential) })
   }
 
   /** Sets how wrong passwords lock a credential (default: 3 failures, permanent lock). */
   setLockPolicy (policy: NevisLockPolicy): void {
-    this.channel.now({
-      op: 'nevis.set_lock_policy', max_failures: policy.maxFailures, temporary_lock_ms: policy.temporaryLockMs
-    })
+    this.channel.now('nevis.set_lock_policy', policy)
   }
 
   /**
@@ -108,16 +82,16 @@ export class NevisSandbox {
    * 400 `errors.invalidRecoveryCode` (deployments differ).
    */
   setRecoveryCodeFailure (status: number, code: string): void {
-    this.channel.now({ op: 'nevis.set_recovery_code_failure', status, code })
+    this.channel.now('nevis.set_recovery_code_failure', { status, code })
   }
 
   /** Requires every request to carry header `name` with exactly `value` (else 401). */
   requireHeader (name: string, value: string): void {
-    this.channel.now({ op: 'nevis.require_header', name, value })
+    this.channel.now('nevis.require_header', { name, value })
   }
 
   /** The raw (still percent-encoded) path of the last request, for encoding checks. */
   lastRawPath (): string | null {
-    return this.channel.now({ op: 'nevis.last_raw_path' })
+    return this.channel.now('nevis.last_raw_path')
   }
 }

@@ -1,6 +1,6 @@
 // `sandbox.otpone`: the OtpOne stand-in's control API (core's `otpone.*` operations): key
 // pairs, and the person approving, denying or ignoring a transaction.
-import type { ControlChannel } from './control.js'
+import { type ControlChannel, fromWire } from './control.js'
 
 /** A transaction as the stand-in shows it (no tokens). */
 export interface OtpOneSandboxTransaction {
@@ -18,17 +18,8 @@ export interface OtpOneSandboxTransaction {
   requester?: [userIp: string, osType: string, appName: string]
 }
 
-/** A transaction as core answers it. */
-interface WireTransaction {
-  id: string
-  user_mail: string
-  request_type: number
-  message: string
-  status: OtpOneSandboxTransaction['status']
-  server_only: boolean
-  has_private_token: boolean
-  requester: { userIP: string, OSType: string, NavigatorOrAPPName: string } | null
-}
+/** Who sent a SendRequest, as core answers it. */
+interface WireRequester { userIP: string, OSType: string, NavigatorOrAPPName: string }
 
 /** The OtpOne stand-in's control API (`sandbox.otpone`). */
 export class OtpOneSandbox {
@@ -37,7 +28,7 @@ export class OtpOneSandbox {
 
   /** Registers an API key pair: the server key (`SRV-…`) and its client key (`JS-…`). */
   registerKeys (serverKey: string, clientKey: string): void {
-    this.channel.now({ op: 'otpone.register_keys', server_key: serverKey, client_key: clientKey })
+    this.channel.now('otpone.register_keys', { serverKey, clientKey })
   }
 
   /**
@@ -45,59 +36,48 @@ export class OtpOneSandbox {
    * transaction is unknown or no longer pending.
    */
   approve (transactionId: string): string | null {
-    return this.channel.now({ op: 'otpone.approve', transaction_id: transactionId })
+    return this.channel.now('otpone.approve', { transactionId })
   }
 
   /** The person denies. False when the transaction is unknown or no longer pending. */
   deny (transactionId: string): boolean {
-    return this.channel.now({ op: 'otpone.deny', transaction_id: transactionId })
+    return this.channel.now('otpone.deny', { transactionId })
   }
 
   /** The transaction expires now, as if nobody answered. */
   expire (transactionId: string): boolean {
-    return this.channel.now({ op: 'otpone.expire', transaction_id: transactionId })
+    return this.channel.now('otpone.expire', { transactionId })
   }
 
   /** Results of the transaction report `user` as `UserValided` (to test the mismatch rule). */
   setReportedUser (transactionId: string, user: string): boolean {
-    return this.channel.now({ op: 'otpone.set_reported_user', transaction_id: transactionId, user })
+    return this.channel.now('otpone.set_reported_user', { transactionId, user })
   }
 
   /** How long (ms) a getTransactionID transaction waits for the person. */
-  setTransactionTtl (ttlMs: number): void {
-    this.channel.now({ op: 'otpone.set_transaction_ttl', ttl_ms: ttlMs })
-  }
+  setTransactionTtl (ttlMs: number): void { this.channel.now('otpone.set_transaction_ttl', { ttlMs }) }
 
   /** How long (ms) SendRequest waits for the person before answering "timed out". */
   setServerOnlyTimeout (timeoutMs: number): void {
-    this.channel.now({ op: 'otpone.set_server_only_timeout', timeout_ms: timeoutMs })
+    this.channel.now('otpone.set_server_only_timeout', { timeoutMs })
   }
 
   /** GetHTML answers `text/html` instead of a JSON string. */
-  setHtmlAsText (asText: boolean): void {
-    this.channel.now({ op: 'otpone.set_html_as_text', as_text: asText })
-  }
+  setHtmlAsText (asText: boolean): void { this.channel.now('otpone.set_html_as_text', { asText }) }
 
   /** A transaction, or `null`. */
   transaction (transactionId: string): OtpOneSandboxTransaction | null {
-    const found = this.channel.now<WireTransaction | null>({ op: 'otpone.transaction', transaction_id: transactionId })
+    const found = this.channel.now<{ requester: WireRequester | null } | null>('otpone.transaction', { transactionId })
     if (found === null) return null
-    const { requester } = found
-    return {
-      id: found.id,
-      userMail: found.user_mail,
-      requestType: found.request_type,
-      message: found.message,
-      status: found.status,
-      serverOnly: found.server_only,
-      hasPrivateToken: found.has_private_token,
-      ...(requester && { requester: [requester.userIP, requester.OSType, requester.NavigatorOrAPPName] })
-    }
+    const { requester, ...fields } = found
+    const transaction = fromWire<OtpOneSandboxTransaction>(fields)
+    if (requester !== null) transaction.requester = [requester.userIP, requester.OSType, requester.NavigatorOrAPPName]
+    return transaction
   }
 
   /** The newest pending transaction of `userMail`, or `null`. */
   pendingFor (userMail: string): string | null {
-    return this.channel.now({ op: 'otpone.pending_for', user_mail: userMail })
+    return this.channel.now('otpone.pending_for', { userMail })
   }
 
   /**
@@ -105,11 +85,9 @@ export class OtpOneSandbox {
    * with `null` after `timeoutMs`. `signal` cancels the wait (code `cancelled`).
    */
   async waitPending (userMail: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
-    return await this.channel.later({ op: 'otpone.wait_pending', user_mail: userMail, timeout_ms: timeoutMs }, signal)
+    return await this.channel.later('otpone.wait_pending', { userMail, timeoutMs }, signal)
   }
 
   /** The raw query string of the last request (it holds keys: for wire-format tests only). */
-  lastQuery (): string | null {
-    return this.channel.now({ op: 'otpone.last_query' })
-  }
+  lastQuery (): string | null { return this.channel.now('otpone.last_query') }
 }
