@@ -73,24 +73,16 @@ export class AuthxSandbox {
   }
 
   /** The lifetime (`expires_in`, in ms) of tokens issued from now on. */
-  setTokenLifetime (lifetimeMs: number): void {
-    this.channel.now('authx.set_token_lifetime', { lifetimeMs })
-  }
+  setTokenLifetime (lifetimeMs: number): void { this.channel.now('authx.set_token_lifetime', { lifetimeMs }) }
 
   /** Ends every token issued so far: calls carrying one get 401 from now on. */
-  expireTokens (): void {
-    this.channel.now('authx.expire_tokens')
-  }
+  expireTokens (): void { this.channel.now('authx.expire_tokens') }
 
   /** Every access token issued, oldest first. */
-  issuedTokens (): string[] {
-    return this.channel.now('authx.issued_tokens')
-  }
+  issuedTokens (): string[] { return this.channel.now('authx.issued_tokens') }
 
   /** The user with this `guid`, or `null`. */
-  user (guid: string): AuthxSandboxUser | null {
-    return fromWireOrNull(this.channel.now('authx.user', { guid }))
-  }
+  user (guid: string): AuthxSandboxUser | null { return fromWireOrNull(this.channel.now('authx.user', { guid })) }
 
   /** The user with this `user_name`, or `null`. */
   userNamed (userName: string): AuthxSandboxUser | null {
@@ -98,9 +90,7 @@ export class AuthxSandbox {
   }
 
   /** How many users the stand-in holds. */
-  userCount (): number {
-    return this.channel.now('authx.user_count')
-  }
+  userCount (): number { return this.channel.now('authx.user_count') }
 
   /**
    * The next ProcessBiometric answers `responseCode` instead of comparing samples (to
@@ -111,12 +101,8 @@ export class AuthxSandbox {
   }
 
   /** The JSON body of the last request on a JSON route (`authx.AddUser`, …), as received. */
-  lastRequest (route: string): any | null {
-    return this.channel.now('authx.last_request', { route })
-  }
+  lastRequest (route: string): any | null { return this.channel.now('authx.last_request', { route }) }
 
   /** What the last accepted ProcessBiometric upload carried, or `null`. */
-  lastUpload (): AuthxSandboxUpload | null {
-    return fromWireOrNull(this.channel.now('authx.last_upload'))
-  }
+  lastUpload (): AuthxSandboxUpload | null { return fromWireOrNull(this.channel.now('authx.last_upload')) }
 }

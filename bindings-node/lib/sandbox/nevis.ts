@@ -33,9 +33,7 @@ export class NevisSandbox {
   constructor (private readonly channel: ControlChannel) {}
 
   /** Adds a client. `name` is what 404 messages call it (`'Default'` in the seed). */
-  addClient (clientExtId: string, name: string): void {
-    this.channel.now('nevis.add_client', { clientExtId, name })
-  }
+  addClient (clientExtId: string, name: string): void { this.channel.now('nevis.add_client', { clientExtId, name }) }
 
   /** Adds a user with no credentials to an existing client. */
   addUser (clientExtId: string, userExtId: string): void {
@@ -73,9 +71,7 @@ export class NevisSandbox {
   }
 
   /** Sets how wrong passwords lock a credential (default: 3 failures, permanent lock). */
-  setLockPolicy (policy: NevisLockPolicy): void {
-    this.channel.now('nevis.set_lock_policy', policy)
-  }
+  setLockPolicy (policy: NevisLockPolicy): void { this.channel.now('nevis.set_lock_policy', policy) }
 
   /**
    * Answers a wrong or used recovery code with HTTP `status` and error code `code` instead of
@@ -86,12 +82,8 @@ export class NevisSandbox {
   }
 
   /** Requires every request to carry header `name` with exactly `value` (else 401). */
-  requireHeader (name: string, value: string): void {
-    this.channel.now('nevis.require_header', { name, value })
-  }
+  requireHeader (name: string, value: string): void { this.channel.now('nevis.require_header', { name, value }) }
 
   /** The raw (still percent-encoded) path of the last request, for encoding checks. */
-  lastRawPath (): string | null {
-    return this.channel.now('nevis.last_raw_path')
-  }
+  lastRawPath (): string | null { return this.channel.now('nevis.last_raw_path') }
 }

@@ -35,19 +35,13 @@ export class OtpOneSandbox {
    * The person approves; returns the token the page would receive, or `null` when the
    * transaction is unknown or no longer pending.
    */
-  approve (transactionId: string): string | null {
-    return this.channel.now('otpone.approve', { transactionId })
-  }
+  approve (transactionId: string): string | null { return this.channel.now('otpone.approve', { transactionId }) }
 
   /** The person denies. False when the transaction is unknown or no longer pending. */
-  deny (transactionId: string): boolean {
-    return this.channel.now('otpone.deny', { transactionId })
-  }
+  deny (transactionId: string): boolean { return this.channel.now('otpone.deny', { transactionId }) }
 
   /** The transaction expires now, as if nobody answered. */
-  expire (transactionId: string): boolean {
-    return this.channel.now('otpone.expire', { transactionId })
-  }
+  expire (transactionId: string): boolean { return this.channel.now('otpone.expire', { transactionId }) }
 
   /** Results of the transaction report `user` as `UserValided` (to test the mismatch rule). */
   setReportedUser (transactionId: string, user: string): boolean {
@@ -58,9 +52,7 @@ export class OtpOneSandbox {
   setTransactionTtl (ttlMs: number): void { this.channel.now('otpone.set_transaction_ttl', { ttlMs }) }
 
   /** How long (ms) SendRequest waits for the person before answering "timed out". */
-  setServerOnlyTimeout (timeoutMs: number): void {
-    this.channel.now('otpone.set_server_only_timeout', { timeoutMs })
-  }
+  setServerOnlyTimeout (timeoutMs: number): void { this.channel.now('otpone.set_server_only_timeout', { timeoutMs }) }
 
   /** GetHTML answers `text/html` instead of a JSON string. */
   setHtmlAsText (asText: boolean): void { this.channel.now('otpone.set_html_as_text', { asText }) }
@@ -76,9 +68,7 @@ export class OtpOneSandbox {
   }
 
   /** The newest pending transaction of `userMail`, or `null`. */
-  pendingFor (userMail: string): string | null {
-    return this.channel.now('otpone.pending_for', { userMail })
-  }
+  pendingFor (userMail: string): string | null { return this.channel.now('otpone.pending_for', { userMail }) }
 
   /**
    * Resolves with the newest pending transaction of `userMail` as soon as there is one, or
