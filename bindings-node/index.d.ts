@@ -146,12 +146,6 @@ export declare class NativeSandbox {
   get controlUrl(): string
   /** The bearer token the control endpoint requires. */
   get controlToken(): string
-  /**
-   * The credentials the stand-ins accept from the start, which core keeps as constants
-   * rather than control operations: `{ authx: { applicationId, applicationKey,
-   * biometricApp }, descope: { projectId, defaultPhone } }` for the vendors compiled in.
-   */
-  static defaults(): any
   /** Stops every stand-in and resolves once they have stopped. Later calls do nothing. */
   stop(): Promise<void>
 }

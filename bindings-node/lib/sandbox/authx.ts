@@ -1,14 +1,7 @@
 // `sandbox.authx`: the AuthX stand-in's control API (core's `authx.*` operations):
 // applications, tokens, users and biometric uploads.
 import type { BiometricAppOptions } from '../../index.js'
-import { type ControlChannel, fromWireOrNull } from './control.js'
-
-/** The applications the stand-in accepts from the start. */
-export interface AuthxSandboxDefaults {
-  applicationId: string
-  applicationKey: string
-  biometricApp: BiometricAppOptions
-}
+import { type ControlChannel, fromWireOrNull, type Presets } from './control.js'
 
 /** A user as the stand-in holds it. */
 export interface AuthxSandboxUser {
@@ -42,16 +35,16 @@ export interface AuthxSandboxUpload {
 /** The AuthX stand-in's control API (`sandbox.authx`). */
 export class AuthxSandbox {
   /** @internal */
-  constructor (private readonly channel: ControlChannel, private readonly defaults: AuthxSandboxDefaults) {}
+  constructor (private readonly channel: ControlChannel, private readonly presets: Presets) {}
 
   /** The Manage API `ApplicationId` the stand-in accepts from the start. */
   get applicationId (): string {
-    return this.defaults.applicationId
+    return this.presets['authx.APPLICATION_ID']
   }
 
   /** Its `ApplicationKey`. */
   get applicationKey (): string {
-    return this.defaults.applicationKey
+    return this.presets['authx.APPLICATION_KEY']
   }
 
   /**
@@ -59,7 +52,11 @@ export class AuthxSandbox {
    * `AuthxOptions.biometricApp`.
    */
   get biometricApp (): BiometricAppOptions {
-    return { ...this.defaults.biometricApp }
+    return {
+      applicationKey: this.presets['authx.BIOMETRIC_APPLICATION_KEY'],
+      secretKey: this.presets['authx.BIOMETRIC_SECRET_KEY'],
+      hostName: this.presets['authx.HOST_NAME']
+    }
   }
 
   /** Accepts another Manage API application. */

@@ -15,6 +15,12 @@ export interface ControlRequest {
   [argument: string]: unknown
 }
 
+/**
+ * @internal The credentials the stand-ins accept from the start, by name
+ * (`'authx.APPLICATION_ID'`, …), as core's `sandbox.presets` answers them.
+ */
+export type Presets = Record<string, string>
+
 /** @internal How the helpers reach the native sandbox. */
 export class ControlChannel {
   constructor (private readonly native: NativeSandbox) {}

@@ -1,24 +1,18 @@
 // `sandbox.descope`: the Descope stand-in's control API (core's `descope.*` operations):
 // users, TOTP keys, the person acting on a nOTP login, failures, and the signing keys of its
 // session JWTs.
-import type { ControlChannel } from './control.js'
-
-/** The project and phone the stand-in knows from the start. */
-export interface DescopeSandboxDefaults {
-  projectId: string
-  defaultPhone: string
-}
+import type { ControlChannel, Presets } from './control.js'
 
 /** The Descope stand-in's control API (`sandbox.descope`). */
 export class DescopeSandbox {
   /** @internal */
-  constructor (private readonly channel: ControlChannel, private readonly defaults: DescopeSandboxDefaults) {}
+  constructor (private readonly channel: ControlChannel, private readonly presets: Presets) {}
 
   /** The project every stand-in knows from the start. */
-  get projectId (): string { return this.defaults.projectId }
+  get projectId (): string { return this.presets['descope.PROJECT_ID'] }
 
   /** The phone an approval comes from when nothing names one. */
-  get defaultPhone (): string { return this.defaults.defaultPhone }
+  get defaultPhone (): string { return this.presets['descope.DEFAULT_PHONE'] }
 
   /** Accepts requests for another project ID. */
   addProject (projectId: string): void { this.channel.now('descope.add_project', { projectId }) }

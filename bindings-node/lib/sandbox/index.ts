@@ -6,9 +6,9 @@
 // one of those calls is a control request to core through the addon's one generic entry
 // point, which `control()` also offers as it is, for any operation by name.
 import { NativeSandbox } from '../../index.js'
-import { AuthxSandbox, type AuthxSandboxDefaults } from './authx.js'
-import { ControlChannel, type ControlRequest } from './control.js'
-import { DescopeSandbox, type DescopeSandboxDefaults } from './descope.js'
+import { AuthxSandbox } from './authx.js'
+import { ControlChannel, type ControlRequest, type Presets } from './control.js'
+import { DescopeSandbox } from './descope.js'
 import { type Fault, faultSpec } from './faults.js'
 import { NevisSandbox } from './nevis.js'
 import { NoPassSandbox } from './nopass.js'
@@ -40,12 +40,6 @@ export interface SandboxOptions {
   controlToken?: string
 }
 
-/** What the stand-ins accept from the start, by vendor (core's constants). */
-interface SandboxDefaults {
-  authx: AuthxSandboxDefaults
-  descope: DescopeSandboxDefaults
-}
-
 /** A local stand-in for every vendor, for demos and tests. */
 export class Sandbox {
   /** The nevisIDM stand-in's control API. */
@@ -61,11 +55,11 @@ export class Sandbox {
   private readonly channel: ControlChannel
 
   private constructor (private readonly native: NativeSandbox) {
-    const defaults = NativeSandbox.defaults() as SandboxDefaults
     this.channel = new ControlChannel(native)
+    const presets = this.channel.now<Presets>('sandbox.presets')
     this.nevis = new NevisSandbox(this.channel)
-    this.authx = new AuthxSandbox(this.channel, defaults.authx)
-    this.descope = new DescopeSandbox(this.channel, defaults.descope)
+    this.authx = new AuthxSandbox(this.channel, presets)
+    this.descope = new DescopeSandbox(this.channel, presets)
     this.otpone = new OtpOneSandbox(this.channel)
     this.nopass = new NoPassSandbox(this.channel)
   }

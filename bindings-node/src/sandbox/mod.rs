@@ -72,36 +72,6 @@ impl NativeSandbox {
         Ok(self.running(&env)?.control_token().to_string())
     }
 
-    /// The credentials the stand-ins accept from the start, which core keeps as constants
-    /// rather than control operations: `{ authx: { applicationId, applicationKey,
-    /// biometricApp }, descope: { projectId, defaultPhone } }` for the vendors compiled in.
-    #[napi(catch_unwind)]
-    pub fn defaults() -> serde_json::Value {
-        let mut defaults = serde_json::Map::new();
-        #[cfg(feature = "authx")]
-        defaults.insert(
-            "authx".into(),
-            serde_json::json!({
-                "applicationId": sandbox::AuthxSim::APPLICATION_ID,
-                "applicationKey": sandbox::AuthxSim::APPLICATION_KEY,
-                "biometricApp": {
-                    "applicationKey": sandbox::AuthxSim::BIOMETRIC_APPLICATION_KEY,
-                    "secretKey": sandbox::AuthxSim::BIOMETRIC_SECRET_KEY,
-                    "hostName": sandbox::AuthxSim::HOST_NAME,
-                },
-            }),
-        );
-        #[cfg(feature = "descope")]
-        defaults.insert(
-            "descope".into(),
-            serde_json::json!({
-                "projectId": sandbox::DescopeSim::PROJECT_ID,
-                "defaultPhone": sandbox::DescopeSim::DEFAULT_PHONE,
-            }),
-        );
-        serde_json::Value::Object(defaults)
-    }
-
     /// Stops every stand-in and resolves once they have stopped. Later calls do nothing.
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn stop<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
