@@ -39,43 +39,6 @@ export declare class AuthxClient {
   biometricFrame(request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }): Promise<BiometricFrame>
 }
 
-/** The AuthX stand-in's control API (`sandbox.authx`). */
-export declare class AuthxSandbox {
-  /** The Manage API `ApplicationId` the stand-in accepts from the start. */
-  get applicationId(): string
-  /** Its `ApplicationKey`. */
-  get applicationKey(): string
-  /**
-   * The biometric application the stand-in accepts from the start, ready for
-   * `AuthxOptions.biometricApp`.
-   */
-  get biometricApp(): BiometricAppOptions
-  /** Accepts another Manage API application. */
-  addApplication(applicationId: string, applicationKey: string): void
-  /** Accepts another biometric application. */
-  addBiometricApp(applicationKey: string, secretKey: string, hostName: string): void
-  /** The lifetime (`expires_in`, in ms) of tokens issued from now on. */
-  setTokenLifetime(lifetimeMs: number): void
-  /** Ends every token issued so far: calls carrying one get 401 from now on. */
-  expireTokens(): void
-  /** Every access token issued, oldest first. */
-  issuedTokens(): Array<string>
-  /** The user with this `guid`, or `null`. */
-  user(guid: string): AuthxSandboxUser | null
-  /** The user with this `user_name`, or `null`. */
-  userNamed(userName: string): AuthxSandboxUser | null
-  userCount(): number
-  /**
-   * The next ProcessBiometric answers `responseCode` instead of comparing samples (to
-   * produce `face_quality_poor`, `too_many_face`, …). Queued codes are used in order.
-   */
-  queueBiometricOutcome(responseCode: number): void
-  /** The JSON body of the last request on a JSON route (`authx.AddUser`, …), as received. */
-  lastRequest(route: string): any | null
-  /** What the last accepted ProcessBiometric upload carried, or `null`. */
-  lastUpload(): AuthxSandboxUpload | null
-}
-
 /**
  * A framed ProcessBiometric body, for hosts that send it with their own HTTP stack. Read it
  * chunk by chunk (`for await (const chunk of frame)`, or `read()`), or whole (`toBuffer()`).
@@ -153,68 +116,38 @@ export declare class DescopeClient {
   validateSession(sessionJwt: string): Promise<DescopeSessionClaims>
 }
 
-/** The Descope stand-in's control API (`sandbox.descope`). */
-export declare class DescopeSandbox {
-  /** The project every stand-in knows from the start. */
-  get projectId(): string
-  /** The phone an approval comes from when nothing names one. */
-  get defaultPhone(): string
-  /** Accepts requests for another project ID. */
-  addProject(projectId: string): void
-  /** The `iss` of tokens issued for `projectId`. */
-  issuer(projectId: string): string
-  /** Registers a user (verified phone = `loginId`); returns its user ID. */
-  addUser(loginId: string): string
-  /** Registers a user with an active TOTP key; returns the key in base32. */
-  addTotpUser(loginId: string): string
-  /** Project-level roles and permissions put in the user's session JWTs. */
-  setRoles(loginId: string, roles: Array<string>, permissions: Array<string>): void
-  /** The user's roles and permissions in one tenant. */
-  setTenant(loginId: string, tenantId: string, roles: Array<string>, permissions: Array<string>): void
-  /** The user object Descope would answer for `loginId`, or `null`. */
-  user(loginId: string): any | null
-  /** Pending references of nOTP logins still waiting for the person, oldest first. */
-  waitingLogins(): Array<string>
-  /** The person sends the message. False when the reference is unknown or done. */
-  approve(pendingRef: string): boolean
-  /** The person with WhatsApp number `phone` sends the message. */
-  approveAs(pendingRef: string, phone: string): boolean
-  /** The login is refused. */
-  deny(pendingRef: string): boolean
-  /** The login expires now. */
-  expire(pendingRef: string): boolean
-  /** How long (ms) a nOTP login waits for the person. */
-  setPendingTtl(ttlMs: number): void
-  /** Lifetime (ms) of issued session JWTs. */
-  setSessionTtl(ttlMs: number): void
-  /** Returns refresh JWTs only as the `DSR` cookie, not in the body. */
-  setRefreshInCookie(on: boolean): void
-  /** Requires every request's bearer to end with `:<key>`. */
-  requireManagementKey(key: string): void
-  /** Accepts another nOTP provider path segment besides `whatsapp`. */
-  addNotpProvider(provider: string): void
+/** The running stand-ins, for the `Sandbox` class of `lib/sandbox/` (the package's API). */
+export declare class NativeSandbox {
   /**
-   * Answers the next `times` requests on `route` with 429 `E130429` and, when given,
-   * `Retry-After: <seconds>`.
+   * Runs one control request and resolves with its answer. The work runs on core's
+   * runtime, never on the JavaScript thread, so an operation that calls a portal served
+   * by this same process (the NoPass driver) or waits (`otpone.wait_pending`) leaves the
+   * event loop free. `signal` cancels it: the Promise then rejects with code `cancelled`.
    */
-  rateLimit(route: string, times: number, retryAfterSeconds?: number | undefined | null): void
+  control(requestJson: string, signal?: AbortSignal): Promise<string>
   /**
-   * Answers the next `times` requests on `route` with `status` and a Descope error body of
-   * `errorCode` (empty when `null`).
+   * Runs one control request that answers at once and returns its answer. An operation
+   * that would wait (the NoPass driver's calls to a portal, a `wait_pending` with nothing
+   * pending yet) is refused with code `invalid_input` instead of blocking the JavaScript
+   * thread, which may be the one serving that portal; use `control()` for those.
    */
-  failNext(route: string, status: number, errorCode: string | undefined | null, retryAfterSeconds: number | undefined | null, times: number): void
-  /** Signs `claims` as the stand-in signs its tokens (for crafted tokens in tests). */
-  signJwt(claims: any): string
-  /** The `kid` new tokens are signed with. */
-  signingKid(): string
-  /** Signs with a new key from now on; the previous keys stay published. */
-  rotateSigningKey(): void
-  /** The JSON body of the last accepted request on `route`, or `null`. */
-  lastRequestBody(route: string): any | null
-  /** `[x-descope-sdk-name, x-descope-sdk-version]` of the last request, or `null`. */
-  lastSdkHeaders(): Array<string> | null
-  /** The raw `Authorization` header of the last request (test double only). */
-  lastAuthorization(): string | null
+  controlSync(requestJson: string): string
+  /**
+   * Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. The
+   * control endpoint requires `controlToken` (at least 16 characters), or a random one.
+   */
+  static start(controlToken?: string | undefined | null): Promise<NativeSandbox>
+  /**
+   * The base URL (`http://127.0.0.1:<port>`) of a vendor's stand-in: `nevisidm`, `authx`,
+   * `descope`, `otpone` or `nopass`. `null` when that vendor is not compiled in.
+   */
+  url(vendor: string): string | null
+  /** Where other processes send control requests: `POST` with the token as bearer. */
+  get controlUrl(): string
+  /** The bearer token the control endpoint requires. */
+  get controlToken(): string
+  /** Stops every stand-in and resolves once they have stopped. Later calls do nothing. */
+  stop(): Promise<void>
 }
 
 /**
@@ -236,85 +169,6 @@ export declare class NevisClient {
   contextPasswordLogin(clientExtId: string, userExtId: string, context: string, password: string): Promise<LoginStatus>
 }
 
-/** The nevisIDM stand-in's control API (`sandbox.nevis`). */
-export declare class NevisSandbox {
-  /** Adds a client. `name` is what 404 messages call it (`'Default'` in the seed). */
-  addClient(clientExtId: string, name: string): void
-  /** Adds a user with no credentials to an existing client. */
-  addUser(clientExtId: string, userExtId: string): void
-  /** Sets the user's password credential. */
-  setPassword(clientExtId: string, userExtId: string, password: string): void
-  /** Adds a device password with external id `credentialExtId`. */
-  addDevicePassword(clientExtId: string, userExtId: string, credentialExtId: string, password: string): void
-  /** Adds a context password for `context`. */
-  addContextPassword(clientExtId: string, userExtId: string, context: string, password: string): void
-  /** Issues single-use recovery codes. */
-  addRecoveryCodes(clientExtId: string, userExtId: string, codes: Array<string>): void
-  /** Sets a credential's state (disable it, lock it, or make it active and reset failures). */
-  setState(clientExtId: string, userExtId: string, credential: NevisCredential, state: NevisCredentialState): void
-  /** The state of a credential, or `null` when it does not exist. */
-  credentialState(clientExtId: string, userExtId: string, credential: NevisCredential): NevisCredentialState | null
-  /** Sets how wrong passwords lock a credential (default: 3 failures, permanent lock). */
-  setLockPolicy(policy: NevisLockPolicy): void
-  /** Requires every request to carry header `name` with exactly `value` (else 401). */
-  requireHeader(name: string, value: string): void
-  /** The raw (still percent-encoded) path of the last request, for encoding checks. */
-  lastRawPath(): string | null
-}
-
-/** The NoPass server stand-in's control API (`sandbox.nopass`). */
-export declare class NoPassSandbox {
-  /** Where the portal's callbacks are (`http://host:port`, the mount path included). */
-  setPortalUrl(url: string): void
-  portalUrl(): string | null
-  /** The portal as registered by `registerPortal`, or `null`. */
-  registration(): NoPassSandboxPortal | null
-  /** Takes `portal` as registered without calling the portal. */
-  setRegistration(portal: NoPassSandboxPortal): void
-  /** Makes `userId` a NoPass user who can log in. */
-  addUser(userId: string): void
-  hasUser(userId: string): boolean
-  /** The PreRegisterUser received for `userId` and not completed yet, or `null`. */
-  preRegistration(userId: string): NoPassSandboxPreRegistration | null
-  /** The `authId` of the last login RequestAuthorization started for `userId`. */
-  lastAuthId(userId: string): string | null
-  /** The user a login's `authId` was issued for. */
-  loginUser(authId: string): string | null
-  /** POSTs `body` to the portal's callback `callback` and resolves with its answer. */
-  send(callback: string, body: any): Promise<NoPassCallbackReply>
-  /**
-   * Registers the portal as the NoPass console does (ConfirmPreRegistration, then
-   * ConfirmRegistration), checking its answers.
-   */
-  registerPortal(adminId: string): Promise<NoPassSandboxPortal>
-  /**
-   * Completes a registration the portal started with PreRegisterUser, as the NoPass app
-   * does; resolves with the new session's `authId`.
-   */
-  completeUserRegistration(userId: string): Promise<string>
-  /** A registration the NoPass server starts itself; resolves with the session's `authId`. */
-  registerUserFromServer(login: string, email?: string | undefined | null): Promise<string>
-  /** UpdatePicture with a fresh picture for the login `authId`. */
-  updatePicture(authId: string): Promise<NoPassCallbackReply>
-  /** AuthorizedUser: the person approved (`true`) or denied the login. */
-  authorize(authId: string, authorized: boolean, reason?: string | undefined | null): Promise<NoPassCallbackReply>
-  /** A whole login: `pictures` UpdatePictures, then the decision. */
-  driveLogin(authId: string, pictures: number, authorized: boolean): Promise<void>
-  /** CloseSession for `authId`. */
-  closeSession(authId: string): Promise<NoPassCallbackReply>
-  /**
-   * UpdateUser with `updates` as the seed shapes them
-   * (`{ givenName: { newValue, forbiddenStore }, … }`).
-   */
-  updateUser(userId: string, updates: any): Promise<NoPassCallbackReply>
-  /** DeleteUser: the user's NoPass account is gone. */
-  deleteUser(userId: string): Promise<NoPassCallbackReply>
-  /** AddUsers with `users` (`[{ givenName, surName, phoneNumber, email, login, isUseEmailAsLogin }]`). */
-  addUsers(users: any): Promise<NoPassCallbackReply>
-  /** DisableService: the portal was deleted in the NoPass console. */
-  disableService(): Promise<NoPassCallbackReply>
-}
-
 /** The client side of OtpOne (distributed requests), with the `JS-` key. */
 export declare class OtpOneClient {
   constructor(clientKey: string, options?: OtpOneOptions | undefined | null)
@@ -331,35 +185,6 @@ export declare class OtpOneClient {
    * `signal` (an `AbortSignal`: rejects with code `cancelled`).
    */
   waitForResult(transactionId: string, options?: { expectedUser?: string; timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<OtpOneValidation>
-}
-
-/** The OtpOne stand-in's control API (`sandbox.otpone`). */
-export declare class OtpOneSandbox {
-  /** Registers an API key pair: the server key (`SRV-…`) and its client key (`JS-…`). */
-  registerKeys(serverKey: string, clientKey: string): void
-  /**
-   * The person approves; returns the token the page would receive, or `null` when the
-   * transaction is unknown or no longer pending.
-   */
-  approve(transactionId: string): string | null
-  /** The person denies. False when the transaction is unknown or no longer pending. */
-  deny(transactionId: string): boolean
-  /** The transaction expires now, as if nobody answered. */
-  expire(transactionId: string): boolean
-  /** Results of the transaction report `user` as `UserValided` (to test the mismatch rule). */
-  setReportedUser(transactionId: string, user: string): boolean
-  /** How long (ms) a getTransactionID transaction waits for the person. */
-  setTransactionTtl(ttlMs: number): void
-  /** How long (ms) SendRequest waits for the person before answering "timed out". */
-  setServerOnlyTimeout(timeoutMs: number): void
-  /** GetHTML answers `text/html` instead of a JSON string. */
-  setHtmlAsText(asText: boolean): void
-  /** A transaction, or `null`. */
-  transaction(transactionId: string): OtpOneSandboxTransaction | null
-  /** The newest pending transaction of `userMail`, or `null`. */
-  pendingFor(userMail: string): string | null
-  /** The raw query string of the last request (it holds keys: for wire-format tests only). */
-  lastQuery(): string | null
 }
 
 /** The server side of OtpOne, with the `SRV-` key. */
@@ -477,42 +302,6 @@ export declare class PortalServer {
   stop(): Promise<void>
 }
 
-/** A local stand-in for every vendor, for demos and tests. */
-export declare class Sandbox {
-  /** The AuthX stand-in's control API. */
-  get authx(): AuthxSandbox
-  /** The Descope stand-in's control API. */
-  get descope(): DescopeSandbox
-  /** The nevisIDM stand-in's control API. */
-  get nevis(): NevisSandbox
-  /** The NoPass server stand-in's control API: it plays the NoPass server against a portal. */
-  get nopass(): NoPassSandbox
-  /** The OtpOne stand-in's control API. */
-  get otpone(): OtpOneSandbox
-  /** Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. */
-  static start(): Promise<Sandbox>
-  /**
-   * The base URL (`http://127.0.0.1:<port>`) of a vendor's stand-in: `nevisidm`, `authx`,
-   * `descope`, `otpone` or `nopass`. `null` when that vendor is not compiled in.
-   */
-  url(vendor: string): string | null
-  /** Every stand-in's base URL. */
-  get urls(): SandboxUrls
-  /**
-   * Arms `fault` on `route` (`nevisidm.password_login`, …) for the next `times` requests,
-   * or for every request until `clearFaults()` when `times` is left out.
-   */
-  arm(route: string, fault: Fault, times?: number | undefined | null): void
-  /** Disarms every fault. */
-  clearFaults(): void
-  /** How many requests reached `route` (faulted ones included). */
-  requestCount(route: string): number
-  /** Sets every request counter back to zero. */
-  resetCounts(): void
-  /** Stops every stand-in and resolves once they have stopped. Later calls do nothing. */
-  stop(): Promise<void>
-}
-
 /** A TOTP generator for one shared secret. The secret never leaves it. */
 export declare class Totp {
   /** A generator for a raw secret. */
@@ -578,35 +367,6 @@ export interface AuthxOptions {
   /** Time allowed for one biometric upload, in ms (default 5 minutes). */
   uploadTimeoutMs?: number
   transport?: TransportOptions
-}
-
-/** What the stand-in saw of the last accepted ProcessBiometric upload. */
-export interface AuthxSandboxUpload {
-  /** Size of the `biometricdata` part. */
-  bytes: number
-  /** SHA-256 of the `biometricdata` part, in hex. */
-  sha256: string
-  /** The request's `Content-Length` (`null` for a chunked upload). */
-  contentLength?: number
-  dataContentType: string
-  /** The `processBiometrics` part. */
-  processBiometrics: any
-}
-
-/** A user as the stand-in holds it. */
-export interface AuthxSandboxUser {
-  guid: string
-  userName: string
-  email: string
-  firstName: string
-  lastName: string
-  countryCode: string
-  number: string
-  /** `alias_name` … `alias_name4` (`null` for none). */
-  aliases: Array<string | undefined | null>
-  hasPin: boolean
-  /** The `authentication_id`s with an enrolled sample (1 finger, 2 face, 3 palm). */
-  enrolled: Array<number>
 }
 
 /** A user as AddUser and UpdateUser send it (seed field names in the comments). */
@@ -795,14 +555,6 @@ export interface DescopeUserDetails {
 /** Every error code an authbridge `Error` can carry in `.code` (besides `panic`). */
 export declare function errorCodes(): Array<string>
 
-/** Something that goes wrong on purpose when a route is called. */
-export type Fault =
-  | { type: 'delay'; ms: number }
-  | { type: 'reset' }
-  | { type: 'status'; status: number; retryAfter?: string }
-  | { type: 'truncatedBody' }
-  | { type: 'largeBody'; bytes: number }
-
 /**
  * Frames a ProcessBiometric body without an AuthX client: `app` is the biometric
  * application, `contentType` the sample part's type (default `application/octet-stream`).
@@ -827,68 +579,12 @@ export type NevisAuth =
   | { type: 'header'; name: string; value: string }
   | { type: 'clientCertificate'; pem: string | Buffer }
 
-/** Which of a user's credentials a control call means. */
-export type NevisCredential =
-  | { type: 'password' }
-  | { type: 'devicePassword'; credentialExtId: string }
-  | { type: 'contextPassword'; context: string }
-
-/** The state of a credential, as nevisIDM names it. */
-export type NevisCredentialState = 'active' | 'disabled' | 'locked'
-
-/** How wrong passwords lock a credential. */
-export interface NevisLockPolicy {
-  /** Failed logins in a row that lock the credential. */
-  maxFailures: number
-  /**
-   * Left out: the lock is permanent (statusCode 4). Set: the lock lifts after this many ms
-   * (statusCode 9).
-   */
-  temporaryLockMs?: number
-}
-
 /** Where nevisIDM is and how to reach it. */
 export interface NevisOptions {
   /** `https://your-host` (the default API path is appended) or the full API base URL. */
   baseUrl: string
   auth?: NevisAuth
   transport?: TransportOptions
-}
-
-/** The portal's answer to one callback. */
-export interface NoPassCallbackReply {
-  status: number
-  /** The body as JSON (`null` when empty). */
-  body: any
-  /** 200 with no errors. */
-  success: boolean
-  /** The envelope's `result`, or the bare body. */
-  result: any
-  /** The first error's `code` and `message`. */
-  errorCode?: string
-  errorMessage?: string
-}
-
-/** The portal as the stand-in registered it. */
-export interface NoPassSandboxPortal {
-  portalId: string
-  /** The bearer token the stand-in expects on the portal's calls. */
-  authToken: string
-  /** The sCode the portal answered in pre-registration. */
-  sCode: string
-}
-
-/** A PreRegisterUser the stand-in received, waiting for the user to register. */
-export interface NoPassSandboxPreRegistration {
-  userId: string
-  otp: string
-  registerLink: string
-  clientIp?: string
-  redirectUrl?: string
-  givenName?: string
-  surName?: string
-  phoneNumber?: string
-  email?: string
 }
 
 /** Where the NoPass server is, for the portal's own calls. */
@@ -941,22 +637,6 @@ export interface OtpOnePathOptions {
 
 /** The seed's RequestTypes names (all begin with "Request", as in the seed). */
 export type OtpOneRequestType = 'RequestWebSession' | 'RequestComputerSession' | 'RequestFileScanImage' | 'RequestFileScanDocument' | 'RequestWorkFlowValidation' | 'RequestApplicaitonAccess' | 'RequestApplicationAccess' | 'RequestSignDocument'
-
-/** A transaction as the stand-in shows it (no tokens). */
-export interface OtpOneSandboxTransaction {
-  id: string
-  userMail: string
-  /** `requestype` as a number. */
-  requestType: number
-  message: string
-  /** `pending`, `approved`, `denied` or `expired`. */
-  status: string
-  /** Opened by SendRequest rather than getTransactionID. */
-  serverOnly: boolean
-  hasPrivateToken: boolean
-  /** `[userIP, OSType, NavigatorOrAPPName]` of a SendRequest. */
-  requester?: Array<string>
-}
 
 /**
  * A transaction opened by getTransactionID. Keep `userMail` with the session that opened
@@ -1281,15 +961,6 @@ export interface RetryOptions {
   maxDelayMs?: number
   /** The longest `Retry-After` honoured by waiting, in ms. */
   maxRetryAfterMs?: number
-}
-
-/** The base URL of each compiled-in vendor's stand-in. */
-export interface SandboxUrls {
-  nevisidm?: string
-  authx?: string
-  descope?: string
-  otpone?: string
-  nopass?: string
 }
 
 /** Optional settings of a generator (RFC 6238 defaults: SHA1, 6 digits, 30 s). */

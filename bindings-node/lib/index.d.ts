@@ -1,2 +1,3 @@
 export * from '../index'
+export * from '../dist/sandbox/index'
 export * from './portal-http'

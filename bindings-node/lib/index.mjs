@@ -1,5 +1,6 @@
 // The package entry for `import … from 'authbridge'`: the same objects as `require`, so a
 // program mixing both sees one addon.
 export * from '../index.js'
+export * from '../dist/sandbox/index.js'
 export * from './portal-http.cjs'
 export { default } from './index.cjs'

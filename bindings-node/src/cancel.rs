@@ -57,6 +57,15 @@ impl Wait {
         Ok(Self { options: wait, abort })
     }
 
+    /// Listens to a bare `AbortSignal` (no timeout, no interval), for work that ends on its
+    /// own terms; the token fires when the signal does.
+    #[cfg(feature = "sandbox")]
+    pub(crate) fn signal(env: &Env, signal: Option<&Object>) -> napi::Result<(CancellationToken, Self)> {
+        let token = CancellationToken::new();
+        let abort = signal.map(|signal| Abort::attach(env, signal, token.clone())).transpose()?;
+        Ok((token, Self { options: WaitOptions::new(DEFAULT_TIMEOUT), abort }))
+    }
+
     /// Stops listening to the signal. Runs on the JavaScript thread when the wait ends.
     pub(crate) fn detach(self, env: &Env) {
         if let Some(abort) = self.abort {

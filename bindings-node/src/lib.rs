@@ -10,7 +10,7 @@
 //!   Promise with code `panic` instead of leaving it pending;
 //! - nothing keeps the Node event loop alive once the caller's work is done.
 
-#[cfg(any(feature = "descope", feature = "otpone", feature = "nopass"))]
+#[cfg(any(feature = "descope", feature = "otpone", feature = "nopass", feature = "sandbox"))]
 mod cancel;
 mod error;
 mod runtime;

@@ -143,3 +143,24 @@ where
     let work = work(wait_options);
     promise_then(env, work, settle, move |env| wait.detach(env))
 }
+
+/// [`promise`] for work an `AbortSignal` may cut short: when the signal fires first, the work
+/// is dropped and the Promise rejects with code `cancelled` (at once if it has already fired).
+/// The signal's listener is removed on the JavaScript thread once the work ends.
+#[cfg(feature = "sandbox")]
+pub(crate) fn cancellable_promise<'env, T, V, F, S>(
+    env: &'env Env,
+    signal: Option<&napi::bindgen_prelude::Object>,
+    work: F,
+    settle: S,
+) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
+    S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
+{
+    let (token, wait) = crate::cancel::Wait::signal(env, signal)?;
+    let work = async move { token.run_until_cancelled(work).await.unwrap_or(Err(authbridge::Error::Cancelled)) };
+    promise_then(env, work, settle, move |env| wait.detach(env))
+}

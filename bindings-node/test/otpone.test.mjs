@@ -82,11 +82,7 @@ test('one long-lived signal serves many waits without piling up listeners', asyn
 test('server only: SendRequest answers once the person acts', async (t) => {
   const { sandbox, server } = await otpone(t)
   const answer = server.sendRequest(USER, 'RequestSignDocument', 'Sign contract 7', '203.0.113.9', 'Linux', 'ACME')
-  let id = null
-  while (!id) {
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    id = sandbox.otpone.pendingFor(USER)
-  }
+  const id = await sandbox.otpone.waitPending(USER, 10_000)
   assert.deepEqual(sandbox.otpone.transaction(id).requester, ['203.0.113.9', 'Linux', 'ACME'])
   sandbox.otpone.approve(id)
   assert.equal((await answer).userValided.toLowerCase(), USER)

@@ -5,12 +5,23 @@ import {
   AuthxClient, DescopeClient, NevisClient, OtpOneClient, OtpOneServer, Portal, Sandbox, Totp,
   frameBiometric, portalListener, portalMiddleware, version
 } from 'authbridge'
-import type { LoginStatus, PortalSession, RedeemedLogin, SandboxUrls } from 'authbridge'
+import type {
+  AuthxSandboxUser, ControlRequest, LoginStatus, NevisCredentialState, NoPassCallbackReply, PortalSession, RedeemedLogin,
+  SandboxUrls
+} from 'authbridge'
 
 async function typed (): Promise<void> {
   const sandbox: Sandbox = await Sandbox.start()
   const urls: SandboxUrls = sandbox.urls
   sandbox.arm('nevisidm.password_login', { type: 'status', status: 503, retryAfter: '1' }, 1)
+  const request: ControlRequest = { op: 'nevis.add_client', client_ext_id: '1000', name: 'Default' }
+  const answer: unknown = await sandbox.control(request, AbortSignal.timeout(1000))
+  const control: { url: string, token: string } = { url: sandbox.controlUrl, token: sandbox.controlToken }
+  const state: NevisCredentialState | null = sandbox.nevis.credentialState('1000', 'alice', { type: 'password' })
+  const user: AuthxSandboxUser | null = sandbox.authx.user('g')
+  const pending: string | null = await sandbox.otpone.waitPending('a@example.com', 1000)
+  const reply: NoPassCallbackReply = await sandbox.nopass.send('CloseSession', { authId: 'x' })
+  const own: Sandbox = await Sandbox.start({ controlToken: 'sixteen-or-more-characters' })
   const nevis = new NevisClient({ baseUrl: urls.nevisidm ?? '', auth: { type: 'bearer', token: 't' } })
   const status: LoginStatus = await nevis.passwordLogin('1000', 'alice', 'pw')
   const authx = new AuthxClient({ baseUrl: 'http://x', applicationId: 'a', applicationKey: 'b' })
@@ -53,7 +64,8 @@ async function typed (): Promise<void> {
   const receiverUrl: string = receiver.url
   await receiver.stop()
   console.log(status.statusCode, result.outcome, body.length, session.sessionJwt, validation.userValided, code, waited.state,
-    redeemed.userId, started.handle, done, receiverUrl, version())
+    redeemed.userId, started.handle, done, receiverUrl, version(), answer, control, state, user?.hasPin, pending, reply.errorCode,
+    sandbox.controlSync({ op: 'sandbox.urls' }), own)
 }
 
 void typed
