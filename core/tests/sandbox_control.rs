@@ -162,3 +162,22 @@ async fn control_json_answers_json_text_and_refuses_text_that_is_not_json() {
     let failure = sandbox.control_json("{op: nevis}").await.unwrap_err();
     assert_eq!(failure.code(), "invalid_input");
 }
+
+#[tokio::test]
+async fn control_json_now_answers_at_once_and_refuses_a_waiting_operation_before_it_starts() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.nopass().set_portal_url("http://127.0.0.1:9");
+    assert_eq!(sandbox.control_json_now(r#"{"op": "nopass.has_user", "user_id": "x"}"#).unwrap(), "false");
+    for waiting in [
+        r#"{"op": "nopass.register_portal", "admin_id": "admin"}"#,
+        r#"{"op": "otpone.wait_pending", "user_mail": "a@example.com", "timeout_ms": 0}"#,
+    ] {
+        let request = ControlRequest::from_slice(waiting.as_bytes()).unwrap();
+        assert!(request.waits(), "{waiting}");
+        match sandbox.control_json_now(waiting) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "op"),
+            other => panic!("{waiting}: {other:?}"),
+        }
+    }
+    assert!(sandbox.nopass().registration().is_none(), "the refused call did not start");
+}

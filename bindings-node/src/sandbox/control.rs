@@ -4,7 +4,6 @@
 //! result, as core defines them (`authbridge::sandbox::control`); a refused request throws (or
 //! rejects with) the addon's usual `Error`, code `invalid_input` naming the field.
 
-use futures_util::FutureExt;
 use napi::bindgen_prelude::{Object, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
@@ -38,13 +37,6 @@ impl NativeSandbox {
     #[napi(catch_unwind)]
     pub fn control_sync(&self, env: Env, request_json: String) -> napi::Result<String> {
         let sandbox = self.running(&env)?;
-        let runtime = check(&env, authbridge::runtime::shared())?;
-        // A wait arms a timer even when its first look finds it has nothing to wait for, and
-        // timers belong to a runtime.
-        let _context = runtime.enter();
-        match sandbox.control_json(&request_json).now_or_never() {
-            Some(answer) => check(&env, answer),
-            None => check(&env, Err(authbridge::Error::invalid("op", "waits for an answer: use control()"))),
-        }
+        check(&env, sandbox.control_json_now(&request_json))
     }
 }

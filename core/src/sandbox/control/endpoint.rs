@@ -41,10 +41,7 @@ impl ControlEndpoint {
     pub(crate) async fn start(token: Option<String>) -> Result<Self> {
         let token: Arc<str> = match token {
             Some(token) if token.chars().count() < MIN_TOKEN_CHARS => {
-                return Err(Error::InvalidInput {
-                    field: "control_token".into(),
-                    rule: format!("must be at least {MIN_TOKEN_CHARS} characters"),
-                })
+                return Err(Error::invalid("control_token", format!("must be at least {MIN_TOKEN_CHARS} characters")))
             }
             Some(token) => token.into(),
             None => Alphanumeric.sample_string(&mut rand::rng(), 32).into(),
@@ -94,10 +91,7 @@ async fn handle(
         return Ok(error(StatusCode::SERVICE_UNAVAILABLE, "stopped", "the sandbox has stopped"));
     };
     let sandbox = Sandbox { inner };
-    let request = serde_json::from_slice::<Value>(&body)
-        .map_err(|e| Error::InvalidInput { field: "request".into(), rule: format!("must be one JSON object ({e})") })
-        .and_then(ControlRequest::from_json);
-    let answer = match request {
+    let answer = match ControlRequest::from_slice(&body) {
         Ok(request) => sandbox.control(request).await,
         Err(invalid) => Err(invalid),
     };

@@ -46,7 +46,7 @@ impl TryFrom<FaultSpec> for Fault {
             FaultSpec::Delay { ms } => Fault::Delay(millis(ms)),
             FaultSpec::Reset => Fault::Reset,
             FaultSpec::Status { status, .. } if !(100..=599).contains(&status) => {
-                return Err(super::invalid("fault.status", "must be an HTTP status code (100-599)"))
+                return Err(crate::Error::invalid("fault.status", "must be an HTTP status code (100-599)"))
             }
             FaultSpec::Status { status, retry_after } => Fault::Status { status, retry_after },
             FaultSpec::TruncatedBody => Fault::TruncatedBody,

@@ -36,6 +36,7 @@ mod nopass;
 #[cfg(feature = "otpone")]
 mod otpone;
 
+use futures_util::FutureExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};
@@ -85,14 +86,14 @@ impl ControlRequest {
     /// Reads a request from its JSON form, naming the field and the rule when it is not one.
     pub fn from_json(request: Value) -> Result<Self> {
         let Value::Object(mut arguments) = request else {
-            return Err(invalid("request", "must be a JSON object"));
+            return Err(Error::invalid("request", "must be a JSON object"));
         };
         let op = match arguments.remove("op") {
             Some(Value::String(op)) => op,
-            _ => return Err(invalid("op", "must be a string \"<group>.<operation>\"")),
+            _ => return Err(Error::invalid("op", "must be a string \"<group>.<operation>\"")),
         };
         let Some((group, operation)) = op.split_once('.') else {
-            return Err(invalid("op", &format!("\"{op}\" is not \"<group>.<operation>\"")));
+            return Err(Error::invalid("op", format!("\"{op}\" is not \"<group>.<operation>\"")));
         };
         Ok(match group {
             "sandbox" => ControlRequest::Sandbox(parse(&op, operation, arguments)?),
@@ -106,8 +107,27 @@ impl ControlRequest {
             "otpone" => ControlRequest::OtpOne(parse(&op, operation, arguments)?),
             #[cfg(feature = "nopass")]
             "nopass" => ControlRequest::NoPass(parse(&op, operation, arguments)?),
-            other => return Err(invalid("op", &format!("no group \"{other}\" in this sandbox"))),
+            other => return Err(Error::invalid("op", format!("no group \"{other}\" in this sandbox"))),
         })
+    }
+
+    /// Reads a request from its JSON text.
+    pub fn from_slice(request: &[u8]) -> Result<Self> {
+        let request: Value = serde_json::from_slice(request)
+            .map_err(|e| Error::invalid("request", format!("must be one JSON object ({e})")))?;
+        Self::from_json(request)
+    }
+
+    /// Whether the operation may wait rather than answer at once: the NoPass driver's calls to
+    /// a portal, and `otpone.wait_pending`.
+    pub fn waits(&self) -> bool {
+        match self {
+            #[cfg(feature = "otpone")]
+            ControlRequest::OtpOne(op) => op.waits(),
+            #[cfg(feature = "nopass")]
+            ControlRequest::NoPass(op) => op.waits(),
+            _ => false,
+        }
     }
 
     /// The request's JSON form.
@@ -175,9 +195,24 @@ impl Sandbox {
     /// [`Sandbox::control`] on a request's JSON text, answering JSON text: the one entry
     /// point each binding exposes.
     pub async fn control_json(&self, request: &str) -> Result<String> {
-        let request: Value =
-            serde_json::from_str(request).map_err(|e| invalid("request", &format!("must be one JSON object ({e})")))?;
-        let answer = self.control(ControlRequest::from_json(request)?).await?;
+        let answer = self.control(ControlRequest::from_slice(request.as_bytes())?).await?;
+        Ok(answer.to_string())
+    }
+
+    /// [`Sandbox::control_json`] run to its end on the caller's thread, for a binding whose
+    /// thread must not block (a JavaScript event loop that may be serving the very portal a
+    /// NoPass driver call would wait for): an operation that [waits](ControlRequest::waits) is
+    /// refused before it starts.
+    pub fn control_json_now(&self, request: &str) -> Result<String> {
+        let request = ControlRequest::from_slice(request.as_bytes())?;
+        if request.waits() {
+            return Err(Error::invalid("op", "waits for an answer: run it asynchronously"));
+        }
+        // Every operation that does not wait answers on its first poll.
+        let answer = self
+            .control(request)
+            .now_or_never()
+            .unwrap_or_else(|| Err(Error::invalid("op", "did not answer at once: run it asynchronously")))?;
         Ok(answer.to_string())
     }
 }
@@ -203,17 +238,13 @@ fn parse<T: DeserializeOwned>(op: &str, name: &str, arguments: Map<String, Value
             None if rule.starts_with("unknown variant") => "op",
             None => backticked(&rule).unwrap_or("op"),
         };
-        invalid(field, &format!("{op}: {rule}"))
+        Error::invalid(field, format!("{op}: {rule}"))
     })
 }
 
 /// The first `quoted` name in a serde message (`missing field `user_id``).
 fn backticked(message: &str) -> Option<&str> {
     message.split('`').nth(1)
-}
-
-fn invalid(field: &str, rule: &str) -> Error {
-    Error::InvalidInput { field: field.into(), rule: rule.into() }
 }
 
 /// An operation's answer as JSON.

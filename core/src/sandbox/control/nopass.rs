@@ -74,6 +74,25 @@ pub enum NoPassOp {
 }
 
 impl NoPassOp {
+    /// The driver's calls to the portal wait for its answer; the rest change or read the
+    /// stand-in's state at once.
+    pub(super) fn waits(&self) -> bool {
+        !matches!(
+            self,
+            NoPassOp::SetPortalUrl { .. }
+                | NoPassOp::SetPortalUrls { .. }
+                | NoPassOp::PortalUrl
+                | NoPassOp::SetRedeliveries { .. }
+                | NoPassOp::Registration
+                | NoPassOp::SetRegistration { .. }
+                | NoPassOp::AddUser { .. }
+                | NoPassOp::HasUser { .. }
+                | NoPassOp::PreRegistration { .. }
+                | NoPassOp::LastAuthId { .. }
+                | NoPassOp::LoginUser { .. }
+        )
+    }
+
     pub(super) async fn apply(self, sim: &NoPassSim) -> Result<Value> {
         match self {
             NoPassOp::SetPortalUrl { url } => answer(sim.set_portal_url(&url)),

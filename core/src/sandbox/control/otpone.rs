@@ -40,6 +40,10 @@ pub enum OtpOneOp {
 }
 
 impl OtpOneOp {
+    pub(super) fn waits(&self) -> bool {
+        matches!(self, OtpOneOp::WaitPending { .. })
+    }
+
     pub(super) async fn apply(self, sim: &OtpOneSim) -> Result<Value> {
         match self {
             OtpOneOp::RegisterKeys { server_key, client_key } => answer(sim.register_keys(&server_key, &client_key)),
