@@ -63,121 +63,79 @@ pub enum ab_status {
     Other = 99,
 }
 
+/// The one table of statuses and their names, from which every other list is made: the
+/// compiler checks that it names each variant exactly once (its `match`es are exhaustive).
+macro_rules! names {
+    ($($status:ident => $name:literal,)*) => {
+        impl ab_status {
+            /// Every status, in declaration order.
+            const ALL: &'static [ab_status] = &[$(ab_status::$status),*];
+
+            /// The stable snake_case name of the status: the core error code for error
+            /// families, `ok`, `null_argument`, `invalid_utf8`, `panic` or `other` otherwise.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(ab_status::$status => $name,)*
+                }
+            }
+
+            fn name_c(self) -> &'static CStr {
+                match self {
+                    $(ab_status::$status => const { c_str(concat!($name, "\0")) },)*
+                }
+            }
+        }
+    };
+}
+
+names! {
+    Ok => "ok",
+    NullArgument => "null_argument",
+    InvalidUtf8 => "invalid_utf8",
+    Panic => "panic",
+    InvalidInput => "invalid_input",
+    Config => "config",
+    Connect => "connect",
+    Timeout => "timeout",
+    Transport => "transport",
+    ResponseTooLarge => "response_too_large",
+    Decode => "decode",
+    HttpStatus => "http_status",
+    Vendor => "vendor",
+    Unauthorized => "unauthorized",
+    NotFound => "not_found",
+    Conflict => "conflict",
+    RateLimited => "rate_limited",
+    AuthenticationFailed => "authentication_failed",
+    Cancelled => "cancelled",
+    Io => "io",
+    Store => "store",
+    Other => "other",
+}
+
 impl ab_status {
     /// The status of a core error, by its stable code.
     pub(crate) fn of(error: &Error) -> Self {
         Self::of_code(error.code())
     }
 
+    /// The error family named `code`; `Other` for a code this version has no status for.
     pub(crate) fn of_code(code: &str) -> Self {
-        match code {
-            "invalid_input" => Self::InvalidInput,
-            "config" => Self::Config,
-            "connect" => Self::Connect,
-            "timeout" => Self::Timeout,
-            "transport" => Self::Transport,
-            "response_too_large" => Self::ResponseTooLarge,
-            "decode" => Self::Decode,
-            "http_status" => Self::HttpStatus,
-            "vendor" => Self::Vendor,
-            "unauthorized" => Self::Unauthorized,
-            "not_found" => Self::NotFound,
-            "conflict" => Self::Conflict,
-            "rate_limited" => Self::RateLimited,
-            "authentication_failed" => Self::AuthenticationFailed,
-            "cancelled" => Self::Cancelled,
-            "io" => Self::Io,
-            "store" => Self::Store,
-            _ => Self::Other,
-        }
-    }
-
-    /// The stable snake_case name of the status: the core error code for error families,
-    /// `ok`, `null_argument`, `invalid_utf8`, `panic` or `other` otherwise.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::NullArgument => "null_argument",
-            Self::InvalidUtf8 => "invalid_utf8",
-            Self::Panic => "panic",
-            Self::InvalidInput => "invalid_input",
-            Self::Config => "config",
-            Self::Connect => "connect",
-            Self::Timeout => "timeout",
-            Self::Transport => "transport",
-            Self::ResponseTooLarge => "response_too_large",
-            Self::Decode => "decode",
-            Self::HttpStatus => "http_status",
-            Self::Vendor => "vendor",
-            Self::Unauthorized => "unauthorized",
-            Self::NotFound => "not_found",
-            Self::Conflict => "conflict",
-            Self::RateLimited => "rate_limited",
-            Self::AuthenticationFailed => "authentication_failed",
-            Self::Cancelled => "cancelled",
-            Self::Io => "io",
-            Self::Store => "store",
-            Self::Other => "other",
-        }
-    }
-
-    fn name_c(self) -> &'static CStr {
-        match self {
-            Self::Ok => c"ok",
-            Self::NullArgument => c"null_argument",
-            Self::InvalidUtf8 => c"invalid_utf8",
-            Self::Panic => c"panic",
-            Self::InvalidInput => c"invalid_input",
-            Self::Config => c"config",
-            Self::Connect => c"connect",
-            Self::Timeout => c"timeout",
-            Self::Transport => c"transport",
-            Self::ResponseTooLarge => c"response_too_large",
-            Self::Decode => c"decode",
-            Self::HttpStatus => c"http_status",
-            Self::Vendor => c"vendor",
-            Self::Unauthorized => c"unauthorized",
-            Self::NotFound => c"not_found",
-            Self::Conflict => c"conflict",
-            Self::RateLimited => c"rate_limited",
-            Self::AuthenticationFailed => c"authentication_failed",
-            Self::Cancelled => c"cancelled",
-            Self::Io => c"io",
-            Self::Store => c"store",
-            Self::Other => c"other",
-        }
+        let families = Self::ALL.iter().filter(|s| **s as u32 >= Self::InvalidInput as u32);
+        families.copied().find(|s| s.name() == code).unwrap_or(Self::Other)
     }
 
     fn from_u32(value: u32) -> Option<Self> {
-        all().into_iter().find(|s| *s as u32 == value)
+        Self::ALL.iter().copied().find(|s| *s as u32 == value)
     }
 }
 
-fn all() -> [ab_status; 22] {
-    [
-        ab_status::Ok,
-        ab_status::NullArgument,
-        ab_status::InvalidUtf8,
-        ab_status::Panic,
-        ab_status::InvalidInput,
-        ab_status::Config,
-        ab_status::Connect,
-        ab_status::Timeout,
-        ab_status::Transport,
-        ab_status::ResponseTooLarge,
-        ab_status::Decode,
-        ab_status::HttpStatus,
-        ab_status::Vendor,
-        ab_status::Unauthorized,
-        ab_status::NotFound,
-        ab_status::Conflict,
-        ab_status::RateLimited,
-        ab_status::AuthenticationFailed,
-        ab_status::Cancelled,
-        ab_status::Io,
-        ab_status::Store,
-        ab_status::Other,
-    ]
+/// A name with its NUL as a C string; called in `const` blocks, so a bad name fails the build.
+const fn c_str(with_nul: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(with_nul.as_bytes()) {
+        Ok(name) => name,
+        Err(_) => panic!("a status name is not a C string"),
+    }
 }
 
 /// The stable name of a status (`"not_found"`, `"null_argument"`, …), for logs. Never NULL: an
@@ -205,7 +163,7 @@ mod tests {
 
     #[test]
     fn c_names_match_names() {
-        for status in all() {
+        for status in ab_status::ALL.iter().copied() {
             assert_eq!(status.name_c().to_str().unwrap(), status.name());
             assert_eq!(ab_status::from_u32(status as u32), Some(status));
         }
