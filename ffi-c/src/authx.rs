@@ -21,6 +21,7 @@ use futures_util::StreamExt;
 
 use crate::args::{bytes, handle, opt_out, opt_string, out, string, strings, OwnedString};
 use crate::boundary::{ffi_status, ffi_void, FfiResult};
+use crate::handles::{Handle, Settings};
 use crate::runtime::block_on;
 use crate::status::ab_status;
 use crate::strings::free_fields;
@@ -109,14 +110,10 @@ pub struct ab_authx_biometric_result {
 ///
 /// Thread-safe (setters lock the handle).
 pub struct ab_authx_config {
-    inner: Mutex<AuthxConfig>,
+    inner: Settings<AuthxConfig>,
 }
 
-impl ab_authx_config {
-    fn change(&self, f: impl FnOnce(&mut AuthxConfig)) {
-        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner));
-    }
-}
+impl Handle for ab_authx_config {}
 
 /// An AuthX client: one cached access token, renewed by a single request however many
 /// threads wait for it.
@@ -125,6 +122,8 @@ impl ab_authx_config {
 pub struct ab_authx_client {
     inner: AuthxClient,
 }
+
+impl Handle for ab_authx_client {}
 
 /// A framed ProcessBiometric body (`multipart/form-data`) to send with your own HTTP stack:
 /// its content type and length, and its bytes read in chunks with `ab_authx_frame_read`, so a
@@ -137,6 +136,8 @@ pub struct ab_authx_frame {
     content_length: Option<u64>,
     body: Mutex<(Option<FrameStream>, bytes::Bytes)>,
 }
+
+impl Handle for ab_authx_frame {}
 
 fn kind_from_c(kind: u32) -> Result<BiometricKind, Error> {
     BiometricKind::from_id(i64::from(kind))
@@ -290,7 +291,7 @@ pub unsafe extern "C" fn ab_authx_config_new(
         let key = Secret::new(unsafe { string(application_key, "application_key") }?);
         let out_config = out(out_config, "out_config")?;
         let config = AuthxConfig::new(base_url, id, key)?;
-        out_config.write(Box::into_raw(Box::new(ab_authx_config { inner: Mutex::new(config) })));
+        out_config.write(ab_authx_config { inner: Settings::new(config) }.into_c());
         Ok(())
     })
 }
@@ -311,7 +312,7 @@ pub unsafe extern "C" fn ab_authx_config_new_for_tenant(
         let key = Secret::new(unsafe { string(application_key, "application_key") }?);
         let out_config = out(out_config, "out_config")?;
         let config = AuthxConfig::for_tenant(host, id, key)?;
-        out_config.write(Box::into_raw(Box::new(ab_authx_config { inner: Mutex::new(config) })));
+        out_config.write(ab_authx_config { inner: Settings::new(config) }.into_c());
         Ok(())
     })
 }
@@ -332,7 +333,7 @@ pub unsafe extern "C" fn ab_authx_config_set_biometric_app(
         let secret = Secret::new(unsafe { string(secret_key, "secret_key") }?);
         let host = unsafe { string(host_name, "host_name") }?;
         let app = BiometricApp::new(key, secret, host);
-        config.change(|c| c.biometric_app = Some(app));
+        config.inner.change(|c| c.biometric_app = Some(app));
         Ok(())
     })
 }
@@ -351,7 +352,7 @@ pub unsafe extern "C" fn ab_authx_config_set_options(
         let config = unsafe { handle(config, "config") }?;
         let content_type = unsafe { opt_string(biometric_content_type_or_null, "biometric_content_type_or_null") }?
             .map(str::to_string);
-        config.change(|c| {
+        config.inner.change(|c| {
             c.token_refresh_margin = Duration::from_millis(token_refresh_margin_ms);
             if let Some(content_type) = content_type {
                 c.biometric_content_type = content_type;
@@ -371,8 +372,8 @@ pub unsafe extern "C" fn ab_authx_config_set_transport(
     ffi_status(|| {
         // SAFETY: live handles or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let transport = unsafe { handle(transport, "transport") }?.snapshot();
-        config.change(|c| c.transport = transport);
+        let transport = unsafe { handle(transport, "transport") }?.inner.snapshot();
+        config.inner.change(|c| c.transport = transport);
         Ok(())
     })
 }
@@ -381,7 +382,7 @@ pub unsafe extern "C" fn ab_authx_config_set_transport(
 #[no_mangle]
 pub unsafe extern "C" fn ab_authx_config_free(config: *mut ab_authx_config) {
     // SAFETY: created by `ab_authx_config_new*`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(config) });
+    unsafe { ab_authx_config::free(config) }
 }
 
 /// Creates a client from the settings (copied).
@@ -394,9 +395,9 @@ pub unsafe extern "C" fn ab_authx_client_new(
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
         let out_client = out(out_client, "out_client")?;
-        let snapshot = config.inner.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let snapshot = config.inner.snapshot();
         let client = AuthxClient::new(snapshot)?;
-        out_client.write(Box::into_raw(Box::new(ab_authx_client { inner: client })));
+        out_client.write(ab_authx_client { inner: client }.into_c());
         Ok(())
     })
 }
@@ -405,7 +406,7 @@ pub unsafe extern "C" fn ab_authx_client_new(
 #[no_mangle]
 pub unsafe extern "C" fn ab_authx_client_free(client: *mut ab_authx_client) {
     // SAFETY: created by `ab_authx_client_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(client) });
+    unsafe { ab_authx_client::free(client) }
 }
 
 /// AccessToken: the cached token (fetched or renewed when needed), in `*out_token` (free with
@@ -669,7 +670,7 @@ pub unsafe extern "C" fn ab_authx_biometric_frame(
         let out_frame = out(out_frame, "out_frame")?;
         let call = unsafe { call_from_c(user, kind, process, correlation_id_or_null, device_or_null, src_user_id) }?;
         let frame = client.inner.biometric_frame(&call, BiometricData::bytes(data))?;
-        out_frame.write(Box::into_raw(Box::new(frame_handle(frame))));
+        out_frame.write(frame_handle(frame).into_c());
         Ok(())
     })
 }
@@ -716,7 +717,7 @@ pub unsafe extern "C" fn ab_authx_frame_new(
             Some(ct) => BiometricFrame::with_content_type(&app, &call, data, ct)?,
             None => BiometricFrame::new(&app, &call, data)?,
         };
-        out_frame.write(Box::into_raw(Box::new(frame_handle(frame))));
+        out_frame.write(frame_handle(frame).into_c());
         Ok(())
     })
 }
@@ -808,5 +809,5 @@ pub unsafe extern "C" fn ab_authx_frame_read(
 #[no_mangle]
 pub unsafe extern "C" fn ab_authx_frame_free(frame: *mut ab_authx_frame) {
     // SAFETY: created by this library, freed once.
-    ffi_void(|| unsafe { crate::handles::free(frame) });
+    unsafe { ab_authx_frame::free(frame) }
 }

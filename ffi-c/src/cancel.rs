@@ -3,7 +3,8 @@
 use authbridge::CancellationToken;
 
 use crate::args::{handle, out};
-use crate::boundary::{ffi_status, ffi_value, ffi_void};
+use crate::boundary::{ffi_status, ffi_value};
+use crate::handles::Handle;
 use crate::status::ab_status;
 
 /// A cancellation handle. Pass it to any `*_wait*` function; calling `ab_cancel_cancel`
@@ -15,12 +16,14 @@ pub struct ab_cancel {
     pub(crate) token: CancellationToken,
 }
 
+impl Handle for ab_cancel {}
+
 /// Creates a cancellation handle, written to `*out_cancel`; free it with `ab_cancel_free`.
 #[no_mangle]
 pub unsafe extern "C" fn ab_cancel_new(out_cancel: *mut *mut ab_cancel) -> ab_status {
     ffi_status(|| {
         let out_cancel = out(out_cancel, "out_cancel")?;
-        out_cancel.write(Box::into_raw(Box::new(ab_cancel { token: CancellationToken::new() })));
+        out_cancel.write(ab_cancel { token: CancellationToken::new() }.into_c());
         Ok(())
     })
 }
@@ -46,12 +49,8 @@ pub unsafe extern "C" fn ab_cancel_is_cancelled(cancel: *const ab_cancel) -> boo
 /// Frees a cancellation handle. No wait may still be using it. `NULL` does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn ab_cancel_free(cancel: *mut ab_cancel) {
-    ffi_void(|| {
-        if !cancel.is_null() {
-            // SAFETY: created by `ab_cancel_new`, freed once.
-            drop(unsafe { Box::from_raw(cancel) });
-        }
-    });
+    // SAFETY: created by `ab_cancel_new`, freed once.
+    unsafe { ab_cancel::free(cancel) }
 }
 
 /// How a `*_wait*` function waits: `timeout_ms` in all, polling every `interval_ms` (0: the

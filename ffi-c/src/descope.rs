@@ -9,7 +9,6 @@
 
 use std::ffi::c_char;
 use std::ptr;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use authbridge::descope::{
@@ -22,6 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::args::{handle, opt_handle, opt_string, out, string, OwnedString};
 use crate::boundary::{ffi_status, ffi_value, ffi_void, FfiResult};
 use crate::cancel::{ab_cancel, wait_options};
+use crate::handles::{Handle, Settings};
 use crate::last_error;
 use crate::runtime::block_on;
 use crate::status::ab_status;
@@ -134,14 +134,17 @@ pub enum ab_descope_session_rejection {
 ///
 /// Thread-safe (setters lock the handle).
 pub struct ab_descope_config {
-    inner: Mutex<DescopeConfig>,
+    inner: Settings<DescopeConfig>,
 }
+
+impl Handle for ab_descope_config {}
 
 impl ab_descope_config {
     fn change(&self, f: impl FnOnce(DescopeConfig) -> Result<DescopeConfig, Error>) -> FfiResult {
-        let mut slot = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        *slot = f(slot.clone())?;
-        Ok(())
+        self.inner.change(|slot| {
+            *slot = f(slot.clone())?;
+            Ok(())
+        })
     }
 }
 
@@ -151,6 +154,8 @@ impl ab_descope_config {
 pub struct ab_descope_client {
     inner: DescopeClient,
 }
+
+impl Handle for ab_descope_client {}
 
 /// Frees the strings inside (all are wiped: the reference is a secret); `NULL` and a second
 /// call do nothing.
@@ -391,7 +396,7 @@ pub unsafe extern "C" fn ab_descope_config_new(
         let project_id = unsafe { string(project_id, "project_id") }?;
         let out_config = out(out_config, "out_config")?;
         let config = DescopeConfig::new(project_id)?;
-        out_config.write(Box::into_raw(Box::new(ab_descope_config { inner: Mutex::new(config) })));
+        out_config.write(ab_descope_config { inner: Settings::new(config) }.into_c());
         Ok(())
     })
 }
@@ -433,7 +438,7 @@ pub unsafe extern "C" fn ab_descope_config_set_transport(
     ffi_status(|| {
         // SAFETY: live handles or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let transport = unsafe { handle(transport, "transport") }?.snapshot();
+        let transport = unsafe { handle(transport, "transport") }?.inner.snapshot();
         config.change(|c| Ok(c.transport(transport)))
     })
 }
@@ -465,7 +470,7 @@ pub unsafe extern "C" fn ab_descope_config_set_session_validation(
 #[no_mangle]
 pub unsafe extern "C" fn ab_descope_config_free(config: *mut ab_descope_config) {
     // SAFETY: created by `ab_descope_config_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(config) });
+    unsafe { ab_descope_config::free(config) }
 }
 
 /// Creates a client from the settings (copied).
@@ -478,9 +483,9 @@ pub unsafe extern "C" fn ab_descope_client_new(
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
         let out_client = out(out_client, "out_client")?;
-        let snapshot = config.inner.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let snapshot = config.inner.snapshot();
         let client = DescopeClient::new(snapshot)?;
-        out_client.write(Box::into_raw(Box::new(ab_descope_client { inner: client })));
+        out_client.write(ab_descope_client { inner: client }.into_c());
         Ok(())
     })
 }
@@ -489,7 +494,7 @@ pub unsafe extern "C" fn ab_descope_client_new(
 #[no_mangle]
 pub unsafe extern "C" fn ab_descope_client_free(client: *mut ab_descope_client) {
     // SAFETY: created by `ab_descope_client_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(client) });
+    unsafe { ab_descope_client::free(client) }
 }
 
 /// nOTP sign-up: starts signing up a new user (`login_id` may be `""`: the person's WhatsApp

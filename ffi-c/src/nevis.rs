@@ -7,13 +7,13 @@
 #![cfg(feature = "nevis")]
 
 use std::ffi::c_char;
-use std::sync::{Mutex, PoisonError};
 
 use authbridge::nevis::{LoginStatus, LoginStatusCode, NevisAuth, NevisClient, NevisConfig};
 use authbridge::{Error, Secret, SecretBytes};
 
 use crate::args::{bytes, handle, opt_out, out, string, OwnedString};
-use crate::boundary::{ffi_status, ffi_value, ffi_void, FfiResult};
+use crate::boundary::{ffi_status, ffi_value, FfiResult};
+use crate::handles::{Handle, Settings};
 use crate::last_error;
 use crate::runtime::block_on;
 use crate::status::ab_status;
@@ -57,14 +57,10 @@ impl From<LoginStatusCode> for ab_nevis_login_status {
 ///
 /// Thread-safe (setters lock the handle).
 pub struct ab_nevis_config {
-    inner: Mutex<NevisConfig>,
+    inner: Settings<NevisConfig>,
 }
 
-impl ab_nevis_config {
-    fn change(&self, f: impl FnOnce(&mut NevisConfig)) {
-        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner));
-    }
-}
+impl Handle for ab_nevis_config {}
 
 /// A nevisIDM Authentication API client.
 ///
@@ -72,6 +68,8 @@ impl ab_nevis_config {
 pub struct ab_nevis_client {
     inner: NevisClient,
 }
+
+impl Handle for ab_nevis_client {}
 
 /// Creates a configuration for the nevisIDM at `base_url` (`https://host`, then
 /// `/nevisidm/api/auth/v1` is appended, or the full API base URL), with no caller
@@ -86,7 +84,7 @@ pub unsafe extern "C" fn ab_nevis_config_new(
         let base_url = unsafe { string(base_url, "base_url") }?;
         let out_config = out(out_config, "out_config")?;
         let config = NevisConfig::new(base_url)?;
-        out_config.write(Box::into_raw(Box::new(ab_nevis_config { inner: Mutex::new(config) })));
+        out_config.write(ab_nevis_config { inner: Settings::new(config) }.into_c());
         Ok(())
     })
 }
@@ -98,7 +96,7 @@ pub unsafe extern "C" fn ab_nevis_config_set_bearer(config: *const ab_nevis_conf
         // SAFETY: a live handle or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
         let token = Secret::new(unsafe { string(token, "token") }?);
-        config.change(|c| c.auth = NevisAuth::Bearer(token));
+        config.inner.change(|c| c.auth = NevisAuth::Bearer(token));
         Ok(())
     })
 }
@@ -115,7 +113,7 @@ pub unsafe extern "C" fn ab_nevis_config_set_basic(
         let config = unsafe { handle(config, "config") }?;
         let username = unsafe { string(username, "username") }?.to_string();
         let password = Secret::new(unsafe { string(password, "password") }?);
-        config.change(|c| c.auth = NevisAuth::Basic { username, password });
+        config.inner.change(|c| c.auth = NevisAuth::Basic { username, password });
         Ok(())
     })
 }
@@ -134,7 +132,7 @@ pub unsafe extern "C" fn ab_nevis_config_set_header(
         let value = Secret::new(unsafe { string(value, "value") }?);
         let name = http::HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid("name", "must be an HTTP header name"))?;
-        config.change(|c| c.auth = NevisAuth::Header { name, value });
+        config.inner.change(|c| c.auth = NevisAuth::Header { name, value });
         Ok(())
     })
 }
@@ -150,7 +148,7 @@ pub unsafe extern "C" fn ab_nevis_config_set_client_certificate(
         // SAFETY: a live handle or NULL; `pem_len` readable bytes.
         let config = unsafe { handle(config, "config") }?;
         let pem = SecretBytes::new(unsafe { bytes(pem, pem_len, "pem") }?);
-        config.change(|c| c.auth = NevisAuth::ClientCertificate(pem));
+        config.inner.change(|c| c.auth = NevisAuth::ClientCertificate(pem));
         Ok(())
     })
 }
@@ -164,8 +162,8 @@ pub unsafe extern "C" fn ab_nevis_config_set_transport(
     ffi_status(|| {
         // SAFETY: live handles or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let transport = unsafe { handle(transport, "transport") }?.snapshot();
-        config.change(|c| c.transport = transport);
+        let transport = unsafe { handle(transport, "transport") }?.inner.snapshot();
+        config.inner.change(|c| c.transport = transport);
         Ok(())
     })
 }
@@ -174,7 +172,7 @@ pub unsafe extern "C" fn ab_nevis_config_set_transport(
 #[no_mangle]
 pub unsafe extern "C" fn ab_nevis_config_free(config: *mut ab_nevis_config) {
     // SAFETY: created by `ab_nevis_config_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(config) });
+    unsafe { ab_nevis_config::free(config) }
 }
 
 /// Creates a client from a configuration (which is copied: free it whenever you like).
@@ -187,9 +185,9 @@ pub unsafe extern "C" fn ab_nevis_client_new(
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
         let out_client = out(out_client, "out_client")?;
-        let snapshot = config.inner.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let snapshot = config.inner.snapshot();
         let client = NevisClient::new(snapshot)?;
-        out_client.write(Box::into_raw(Box::new(ab_nevis_client { inner: client })));
+        out_client.write(ab_nevis_client { inner: client }.into_c());
         Ok(())
     })
 }
@@ -198,7 +196,7 @@ pub unsafe extern "C" fn ab_nevis_client_new(
 #[no_mangle]
 pub unsafe extern "C" fn ab_nevis_client_free(client: *mut ab_nevis_client) {
     // SAFETY: created by `ab_nevis_client_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(client) });
+    unsafe { ab_nevis_client::free(client) }
 }
 
 /// Recovery Code login (`POST /{clientExtId}/users/{userExtId}/recovery-codes/login/`).

@@ -10,7 +10,7 @@
 use std::ffi::c_char;
 use std::net::{IpAddr, SocketAddr};
 use std::ptr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use authbridge::nopass::{
@@ -23,6 +23,7 @@ use authbridge::{Error, Secret};
 use crate::args::{bytes, handle, opt_handle, opt_out, opt_string, out, string, strings, OwnedString};
 use crate::boundary::{ffi_status, ffi_void, FfiResult};
 use crate::cancel::{ab_cancel, wait_options};
+use crate::handles::{Handle, Settings};
 use crate::nopass_hooks::{ab_portal_hooks, CHooks};
 use crate::runtime::block_on;
 use crate::status::ab_status;
@@ -159,17 +160,15 @@ pub struct ab_portal_response {
 ///
 /// Thread-safe (setters lock the handle).
 pub struct ab_portal_config {
-    inner: Mutex<PortalConfig>,
+    inner: Settings<PortalConfig>,
 }
 
-impl ab_portal_config {
-    fn change(&self, f: impl FnOnce(&mut PortalConfig) -> FfiResult) -> FfiResult {
-        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
-    }
+impl Handle for ab_portal_config {}
 
+impl ab_portal_config {
     /// Changes the access policy, starting one (that checks nothing yet) if there is none.
     fn change_access(&self, f: impl FnOnce(&mut AccessPolicy)) -> FfiResult {
-        self.change(|c| {
+        self.inner.change(|c| {
             f(c.access.get_or_insert_with(AccessPolicy::default));
             Ok(())
         })
@@ -184,6 +183,8 @@ pub struct ab_portal {
     pub(crate) inner: Portal,
 }
 
+impl Handle for ab_portal {}
+
 /// The embedded server: the portal's callbacks served over HTTP, or HTTPS with
 /// `ab_portal_server_start_with_options`, by the library itself.
 ///
@@ -192,6 +193,8 @@ pub struct ab_portal_server {
     #[cfg(feature = "server")]
     pub(crate) inner: authbridge::nopass::EmbeddedServer,
 }
+
+impl Handle for ab_portal_server {}
 
 fn text(value: &str, what: &'static str) -> FfiResult<*mut c_char> {
     Ok(OwnedString::new(value, what)?.into_raw())
@@ -339,7 +342,7 @@ pub unsafe extern "C" fn ab_portal_config_new(
         let s_code = Secret::new(unsafe { string(s_code, "s_code") }?);
         let out_config = out(out_config, "out_config")?;
         let config = PortalConfig::new(admin_id, s_code)?;
-        out_config.write(Box::into_raw(Box::new(ab_portal_config { inner: Mutex::new(config) })));
+        out_config.write(ab_portal_config { inner: Settings::new(config) }.into_c());
         Ok(())
     })
 }
@@ -357,12 +360,12 @@ pub unsafe extern "C" fn ab_portal_config_set_server(
         // SAFETY: live handles or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
         let base_url = unsafe { string(base_url, "base_url") }?;
-        let transport = unsafe { opt_handle(transport_or_null) }.map(ab_transport_config::snapshot);
+        let transport = unsafe { opt_handle(transport_or_null) }.map(|t| t.inner.snapshot());
         let mut server = NoPassServerConfig::new(base_url)?;
         if let Some(transport) = transport {
             server = server.transport(transport);
         }
-        config.change(|c| {
+        config.inner.change(|c| {
             c.server = Some(server);
             Ok(())
         })
@@ -380,7 +383,7 @@ pub unsafe extern "C" fn ab_portal_config_set_response_mode(config: *const ab_po
             2 => ResponseMode::Bare,
             _ => return Err(Error::invalid("mode", "must be an ab_portal_response_mode value").into()),
         };
-        config.change(|c| {
+        config.inner.change(|c| {
             c.response_mode = mode;
             Ok(())
         })
@@ -398,7 +401,7 @@ pub unsafe extern "C" fn ab_portal_config_set_mount_path(
         // SAFETY: a live handle or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
         let mount_path = unsafe { string(mount_path, "mount_path") }?.to_string();
-        config.change(|c| {
+        config.inner.change(|c| {
             c.mount_path = mount_path;
             Ok(())
         })
@@ -419,7 +422,7 @@ pub unsafe extern "C" fn ab_portal_config_set_limits(
     ffi_status(|| {
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
+        config.inner.change(|c| {
             c.max_body_bytes = max_body_bytes;
             c.registration_ttl = Duration::from_millis(registration_ttl_ms);
             c.login_ttl = Duration::from_millis(login_ttl_ms);
@@ -438,7 +441,7 @@ unsafe fn set_duration(config: *const ab_portal_config, ms: u64, set: fn(&mut Po
     ffi_status(|| {
         // SAFETY: the caller's promise.
         let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
+        config.inner.change(|c| {
             set(c, Duration::from_millis(ms));
             Ok(())
         })
@@ -601,7 +604,7 @@ pub unsafe extern "C" fn ab_portal_config_accept_any_source(config: *const ab_po
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_config_free(config: *mut ab_portal_config) {
     // SAFETY: created by `ab_portal_config_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(config) });
+    unsafe { ab_portal_config::free(config) }
 }
 
 /// Creates the portal from its settings (copied), with the host's hooks (copied; NULL: no
@@ -627,7 +630,7 @@ pub unsafe extern "C" fn ab_portal_new(
         let hooks = unsafe { hooks_or_null.as_ref() }.copied();
         let store_url = unsafe { opt_string(store_url_or_null, "store_url_or_null") }?;
         let out_portal = out(out_portal, "out_portal")?;
-        let snapshot = config.inner.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let snapshot = config.inner.snapshot();
         let mut builder = Portal::builder(snapshot);
         builder = match hooks {
             Some(hooks) => builder.shared_hooks(Arc::new(BlockingHooks::new(CHooks(hooks)))),
@@ -635,7 +638,7 @@ pub unsafe extern "C" fn ab_portal_new(
         };
         builder = builder.shared_store(authbridge::nopass::open_store_blocking(store_url.unwrap_or("memory:"))?);
         let portal = builder.build()?;
-        out_portal.write(Box::into_raw(Box::new(ab_portal { inner: portal })));
+        out_portal.write(ab_portal { inner: portal }.into_c());
         Ok(())
     })
 }
@@ -645,7 +648,7 @@ pub unsafe extern "C" fn ab_portal_new(
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_free(portal: *mut ab_portal) {
     // SAFETY: created by `ab_portal_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(portal) });
+    unsafe { ab_portal::free(portal) }
 }
 
 /// Handles one callback from the NoPass server, for hosts with their own web server: method,
@@ -924,7 +927,7 @@ pub unsafe extern "C" fn ab_portal_server_start(
         let portal = unsafe { handle(portal, "portal") }?;
         let addr = unsafe { string(listen_addr, "listen_addr") }?;
         let out_server = out(out_server, "out_server")?;
-        out_server.write(Box::into_raw(Box::new(start_server(&portal.inner, parse_listen_addr(addr)?)?)));
+        out_server.write(start_server(&portal.inner, parse_listen_addr(addr)?)?.into_c());
         Ok(())
     })
 }
@@ -974,11 +977,8 @@ fn server_url(_: &ab_portal_server) -> String {
 #[no_mangle]
 pub unsafe extern "C" fn ab_portal_server_free(server: *mut ab_portal_server) {
     ffi_void(|| {
-        if server.is_null() {
-            return;
-        }
         // SAFETY: created by `ab_portal_server_start`, freed once.
-        let server = unsafe { Box::from_raw(server) };
+        let Some(server) = (unsafe { ab_portal_server::take(server) }) else { return };
         #[cfg(feature = "server")]
         let _ = block_on(server.inner.stop());
         #[cfg(not(feature = "server"))]

@@ -11,7 +11,6 @@
 
 use std::ffi::c_char;
 use std::ptr;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use authbridge::otpone::{
@@ -22,6 +21,7 @@ use authbridge::{Error, Secret};
 use crate::args::{handle, opt_handle, opt_string, out, string, OwnedString};
 use crate::boundary::{ffi_status, ffi_void, FfiResult};
 use crate::cancel::{ab_cancel, wait_options};
+use crate::handles::{Handle, Settings};
 use crate::runtime::block_on;
 use crate::status::ab_status;
 use crate::strings::free_fields;
@@ -46,18 +46,10 @@ pub struct ab_otpone_validation {
 ///
 /// Thread-safe (setters lock the handle).
 pub struct ab_otpone_config {
-    inner: Mutex<OtpOneConfig>,
+    inner: Settings<OtpOneConfig>,
 }
 
-impl ab_otpone_config {
-    fn change(&self, f: impl FnOnce(&mut OtpOneConfig) -> FfiResult) -> FfiResult {
-        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    fn snapshot(&self) -> OtpOneConfig {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).clone()
-    }
-}
+impl Handle for ab_otpone_config {}
 
 /// The server side of OtpOne, holding the server key (`SRV-…`).
 ///
@@ -66,12 +58,16 @@ pub struct ab_otpone_server {
     inner: OtpOneServer,
 }
 
+impl Handle for ab_otpone_server {}
+
 /// The client side of OtpOne, holding the client key (`JS-…`).
 ///
 /// Thread-safe: call it from any number of threads at once.
 pub struct ab_otpone_client {
     inner: OtpOneClient,
 }
+
+impl Handle for ab_otpone_client {}
 
 /// Prepares a validation for C before anything is written.
 struct Prepared([OwnedString; 2], Option<OwnedString>, Option<OwnedString>);
@@ -121,7 +117,7 @@ pub unsafe extern "C" fn ab_otpone_config_new(
         let base_url = unsafe { string(base_url, "base_url") }?;
         let out_config = out(out_config, "out_config")?;
         let config = OtpOneConfig::new(base_url)?;
-        out_config.write(Box::into_raw(Box::new(ab_otpone_config { inner: Mutex::new(config) })));
+        out_config.write(ab_otpone_config { inner: Settings::new(config) }.into_c());
         Ok(())
     })
 }
@@ -135,8 +131,8 @@ pub unsafe extern "C" fn ab_otpone_config_set_transport(
     ffi_status(|| {
         // SAFETY: live handles or NULL.
         let config = unsafe { handle(config, "config") }?;
-        let transport = unsafe { handle(transport, "transport") }?.snapshot();
-        config.change(|c| {
+        let transport = unsafe { handle(transport, "transport") }?.inner.snapshot();
+        config.inner.change(|c| {
             c.transport = transport;
             Ok(())
         })
@@ -152,7 +148,7 @@ pub unsafe extern "C" fn ab_otpone_config_set_send_request_timeout(
     ffi_status(|| {
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
+        config.inner.change(|c| {
             c.send_request_timeout = Duration::from_millis(timeout_ms);
             Ok(())
         })
@@ -173,7 +169,7 @@ pub unsafe extern "C" fn ab_otpone_config_set_path(
         let config = unsafe { handle(config, "config") }?;
         let operation = unsafe { string(operation, "operation") }?;
         let path = unsafe { string(path, "path") }?.to_string();
-        config.change(|c| {
+        config.inner.change(|c| {
             let p = &mut c.paths;
             let slot = match operation {
                 "get_transaction_id" => &mut p.get_transaction_id,
@@ -209,7 +205,7 @@ pub unsafe extern "C" fn ab_otpone_config_set_param(
         let config = unsafe { handle(config, "config") }?;
         let parameter = unsafe { string(parameter, "parameter") }?;
         let wire_name = unsafe { string(wire_name, "wire_name") }?.to_string();
-        config.change(|c| {
+        config.inner.change(|c| {
             let p = &mut c.params;
             let slot = match parameter {
                 "srv_api_key" => &mut p.srv_api_key,
@@ -237,7 +233,7 @@ pub unsafe extern "C" fn ab_otpone_config_set_param(
 #[no_mangle]
 pub unsafe extern "C" fn ab_otpone_config_free(config: *mut ab_otpone_config) {
     // SAFETY: created by `ab_otpone_config_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(config) });
+    unsafe { ab_otpone_config::free(config) }
 }
 
 /// Creates the server side with the server key (`SRV-…`; a client key is refused with
@@ -253,8 +249,8 @@ pub unsafe extern "C" fn ab_otpone_server_new(
         let config = unsafe { handle(config, "config") }?;
         let key = unsafe { string(server_key, "server_key") }?;
         let out_server = out(out_server, "out_server")?;
-        let server = OtpOneServer::new(config.snapshot(), ServerKey::new(key)?)?;
-        out_server.write(Box::into_raw(Box::new(ab_otpone_server { inner: server })));
+        let server = OtpOneServer::new(config.inner.snapshot(), ServerKey::new(key)?)?;
+        out_server.write(ab_otpone_server { inner: server }.into_c());
         Ok(())
     })
 }
@@ -263,7 +259,7 @@ pub unsafe extern "C" fn ab_otpone_server_new(
 #[no_mangle]
 pub unsafe extern "C" fn ab_otpone_server_free(server: *mut ab_otpone_server) {
     // SAFETY: created by `ab_otpone_server_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(server) });
+    unsafe { ab_otpone_server::free(server) }
 }
 
 /// Creates the client side with the client key (`JS-…`; a server key is refused with
@@ -279,8 +275,8 @@ pub unsafe extern "C" fn ab_otpone_client_new(
         let config = unsafe { handle(config, "config") }?;
         let key = unsafe { string(client_key, "client_key") }?;
         let out_client = out(out_client, "out_client")?;
-        let client = OtpOneClient::new(config.snapshot(), ClientKey::new(key)?)?;
-        out_client.write(Box::into_raw(Box::new(ab_otpone_client { inner: client })));
+        let client = OtpOneClient::new(config.inner.snapshot(), ClientKey::new(key)?)?;
+        out_client.write(ab_otpone_client { inner: client }.into_c());
         Ok(())
     })
 }
@@ -289,7 +285,7 @@ pub unsafe extern "C" fn ab_otpone_client_new(
 #[no_mangle]
 pub unsafe extern "C" fn ab_otpone_client_free(client: *mut ab_otpone_client) {
     // SAFETY: created by `ab_otpone_client_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(client) });
+    unsafe { ab_otpone_client::free(client) }
 }
 
 /// getTransactionID (seed §3.1.1, §3.2.1): opens a transaction for `user_mail`.

@@ -7,14 +7,14 @@
 #![cfg(all(feature = "nopass", feature = "server"))]
 
 use std::ffi::c_char;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use authbridge::nopass::{ReceiverOptions, ServerTls};
 use authbridge::Error;
 
 use crate::args::{handle, out, string};
-use crate::boundary::{ffi_status, ffi_void, FfiResult};
+use crate::boundary::ffi_status;
+use crate::handles::{Handle, Settings};
 use crate::nopass::{ab_portal, ab_portal_server};
 use crate::runtime::block_on;
 use crate::status::ab_status;
@@ -26,23 +26,15 @@ use crate::status::ab_status;
 ///
 /// Thread-safe (setters lock the handle).
 pub struct ab_receiver_options {
-    inner: Mutex<Settings>,
+    inner: Settings<ReceiverSettings>,
 }
 
-struct Settings {
+impl Handle for ab_receiver_options {}
+
+struct ReceiverSettings {
     options: ReceiverOptions,
     /// Kept so that a certificate set after the client CA keeps requiring client certificates.
     client_ca_pem: Option<Vec<u8>>,
-}
-
-impl ab_receiver_options {
-    fn change(&self, f: impl FnOnce(&mut Settings) -> FfiResult) -> FfiResult {
-        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    fn snapshot(&self) -> ReceiverOptions {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).options.clone()
-    }
 }
 
 /// Creates receiver options with core's defaults: 10 000 ms to send a request head (and, with
@@ -53,8 +45,8 @@ impl ab_receiver_options {
 pub unsafe extern "C" fn ab_receiver_options_new(out_options: *mut *mut ab_receiver_options) -> ab_status {
     ffi_status(|| {
         let out_options = out(out_options, "out_options")?;
-        let settings = Settings { options: ReceiverOptions::default(), client_ca_pem: None };
-        out_options.write(Box::into_raw(Box::new(ab_receiver_options { inner: Mutex::new(settings) })));
+        let settings = ReceiverSettings { options: ReceiverOptions::default(), client_ca_pem: None };
+        out_options.write(ab_receiver_options { inner: Settings::new(settings) }.into_c());
         Ok(())
     })
 }
@@ -76,7 +68,7 @@ pub unsafe extern "C" fn ab_receiver_options_set_tls(
         let cert_chain_pem = unsafe { string(cert_chain_pem, "cert_chain_pem") }?;
         let key_pem = unsafe { string(key_pem, "key_pem") }?;
         let tls = ServerTls::from_pem(cert_chain_pem.as_bytes(), key_pem.as_bytes())?;
-        options.change(|s| {
+        options.inner.change(|s| {
             let tls = match &s.client_ca_pem {
                 Some(ca) => tls.require_client_certificates(ca)?,
                 None => tls,
@@ -102,7 +94,7 @@ pub unsafe extern "C" fn ab_receiver_options_require_client_certificates(
         // SAFETY: a live handle or NULL; a C string or NULL.
         let options = unsafe { handle(options, "options") }?;
         let client_ca_pem = unsafe { string(client_ca_pem, "client_ca_pem") }?.as_bytes();
-        options.change(|s| {
+        options.inner.change(|s| {
             let tls = s.options.tls.clone().ok_or_else(|| {
                 Error::Config(
                     "client certificates need TLS: call ab_receiver_options_set_tls before \
@@ -185,7 +177,7 @@ unsafe fn set(options: *const ab_receiver_options, f: impl FnOnce(&mut ReceiverO
     ffi_status(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let options = unsafe { handle(options, "options") }?;
-        options.change(|s| {
+        options.inner.change(|s| {
             f(&mut s.options);
             Ok(())
         })
@@ -196,7 +188,7 @@ unsafe fn set(options: *const ab_receiver_options, f: impl FnOnce(&mut ReceiverO
 #[no_mangle]
 pub unsafe extern "C" fn ab_receiver_options_free(options: *mut ab_receiver_options) {
     // SAFETY: created by `ab_receiver_options_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(options) });
+    unsafe { ab_receiver_options::free(options) }
 }
 
 /// `ab_portal_server_start` with `options` (copied): timeouts, connection cap, stop grace and
@@ -217,9 +209,12 @@ pub unsafe extern "C" fn ab_portal_server_start_with_options(
         let options = unsafe { handle(options, "options") }?;
         let out_server = out(out_server, "out_server")?;
         let addr = crate::nopass::parse_listen_addr(addr)?;
-        let inner =
-            block_on(authbridge::nopass::EmbeddedServer::start_with(portal.inner.clone(), addr, options.snapshot()))??;
-        out_server.write(Box::into_raw(Box::new(ab_portal_server { inner })));
+        let inner = block_on(authbridge::nopass::EmbeddedServer::start_with(
+            portal.inner.clone(),
+            addr,
+            options.inner.change(|s| s.options.clone()),
+        ))??;
+        out_server.write(ab_portal_server { inner }.into_c());
         Ok(())
     })
 }

@@ -7,7 +7,8 @@ use authbridge::totp::{Totp, TotpAlgorithm};
 use authbridge::Error;
 
 use crate::args::{handle, out, string, OwnedString};
-use crate::boundary::{ffi_status, ffi_void};
+use crate::boundary::ffi_status;
+use crate::handles::Handle;
 use crate::status::ab_status;
 
 /// The HMAC hash of a TOTP. Functions take it as `uint32_t`; 0 keeps what the key or URI says.
@@ -23,6 +24,8 @@ pub enum ab_totp_algorithm {
 pub struct ab_totp {
     inner: Totp,
 }
+
+impl Handle for ab_totp {}
 
 /// Creates a generator from a base32 key (as Descope's TOTP `key` and authenticator apps show
 /// it) or an `otpauth://totp/…` URI. `algorithm` (an `ab_totp_algorithm`), `digits` (6–10)
@@ -54,7 +57,7 @@ pub unsafe extern "C" fn ab_totp_new(
         if period_seconds != 0 {
             totp = totp.with_period(period_seconds)?;
         }
-        out_totp.write(Box::into_raw(Box::new(ab_totp { inner: totp })));
+        out_totp.write(ab_totp { inner: totp }.into_c());
         Ok(())
     })
 }
@@ -90,5 +93,5 @@ pub unsafe extern "C" fn ab_totp_generate(
 #[no_mangle]
 pub unsafe extern "C" fn ab_totp_free(totp: *mut ab_totp) {
     // SAFETY: created by `ab_totp_new`, freed once.
-    ffi_void(|| unsafe { crate::handles::free(totp) });
+    unsafe { ab_totp::free(totp) }
 }

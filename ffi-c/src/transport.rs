@@ -1,14 +1,14 @@
 //! `ab_transport_config`: timeouts, retries, TLS and proxy settings for any vendor client.
 
 use std::ffi::c_char;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use authbridge::transport::{RetryPolicy, TransportConfig};
 use authbridge::SecretBytes;
 
 use crate::args::{bytes, handle, opt_string, out};
-use crate::boundary::{ffi_status, ffi_void};
+use crate::boundary::ffi_status;
+use crate::handles::{Handle, Settings};
 use crate::status::ab_status;
 
 /// Transport settings, applied to a vendor configuration with its `*_config_set_transport`
@@ -18,26 +18,18 @@ use crate::status::ab_status;
 ///
 /// Thread-safe: setters lock the handle, so it may be shared, though one thread usually builds it.
 pub struct ab_transport_config {
-    pub(crate) inner: Mutex<TransportConfig>,
+    pub(crate) inner: Settings<TransportConfig>,
 }
 
-impl ab_transport_config {
-    pub(crate) fn snapshot(&self) -> TransportConfig {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).clone()
-    }
-
-    fn change(&self, f: impl FnOnce(&mut TransportConfig)) {
-        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner));
-    }
-}
+impl Handle for ab_transport_config {}
 
 /// Creates transport settings with the defaults, written to `*out_config`.
 #[no_mangle]
 pub unsafe extern "C" fn ab_transport_config_new(out_config: *mut *mut ab_transport_config) -> ab_status {
     ffi_status(|| {
         let out_config = out(out_config, "out_config")?;
-        let config = ab_transport_config { inner: Mutex::new(TransportConfig::default()) };
-        out_config.write(Box::into_raw(Box::new(config)));
+        let config = ab_transport_config { inner: Settings::new(TransportConfig::default()) };
+        out_config.write(config.into_c());
         Ok(())
     })
 }
@@ -52,7 +44,7 @@ pub unsafe extern "C" fn ab_transport_config_set_timeouts(
     ffi_status(|| {
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
+        config.inner.change(|c| {
             c.connect_timeout = Duration::from_millis(connect_timeout_ms);
             c.request_timeout = Duration::from_millis(request_timeout_ms);
         });
@@ -69,7 +61,7 @@ pub unsafe extern "C" fn ab_transport_config_set_max_response_bytes(
     ffi_status(|| {
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        config.change(|c| c.max_response_bytes = max_response_bytes);
+        config.inner.change(|c| c.max_response_bytes = max_response_bytes);
         Ok(())
     })
 }
@@ -88,7 +80,7 @@ pub unsafe extern "C" fn ab_transport_config_set_retry(
     ffi_status(|| {
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        config.change(|c| {
+        config.inner.change(|c| {
             c.retry = RetryPolicy {
                 max_attempts,
                 base_delay: Duration::from_millis(base_delay_ms),
@@ -111,7 +103,7 @@ pub unsafe extern "C" fn ab_transport_config_set_extra_ca_pem(
         // SAFETY: a live handle or NULL; `pem_len` readable bytes.
         let config = unsafe { handle(config, "config") }?;
         let pem = unsafe { bytes(pem, pem_len, "pem") }?.to_vec();
-        config.change(|c| c.extra_ca_pem = Some(pem));
+        config.inner.change(|c| c.extra_ca_pem = Some(pem));
         Ok(())
     })
 }
@@ -127,7 +119,7 @@ pub unsafe extern "C" fn ab_transport_config_set_client_identity_pem(
         // SAFETY: a live handle or NULL; `pem_len` readable bytes.
         let config = unsafe { handle(config, "config") }?;
         let pem = SecretBytes::new(unsafe { bytes(pem, pem_len, "pem") }?);
-        config.change(|c| c.client_identity_pem = Some(pem));
+        config.inner.change(|c| c.client_identity_pem = Some(pem));
         Ok(())
     })
 }
@@ -142,7 +134,7 @@ pub unsafe extern "C" fn ab_transport_config_set_proxy(
         // SAFETY: a live handle or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
         let proxy = unsafe { opt_string(proxy_or_null, "proxy_or_null") }?.map(str::to_string);
-        config.change(|c| c.proxy = proxy);
+        config.inner.change(|c| c.proxy = proxy);
         Ok(())
     })
 }
@@ -156,7 +148,7 @@ pub unsafe extern "C" fn ab_transport_config_set_use_env_proxy(
     ffi_status(|| {
         // SAFETY: a live handle or NULL.
         let config = unsafe { handle(config, "config") }?;
-        config.change(|c| c.use_env_proxy = use_env_proxy);
+        config.inner.change(|c| c.use_env_proxy = use_env_proxy);
         Ok(())
     })
 }
@@ -171,7 +163,7 @@ pub unsafe extern "C" fn ab_transport_config_set_user_agent_suffix(
         // SAFETY: a live handle or NULL; a C string or NULL.
         let config = unsafe { handle(config, "config") }?;
         let suffix = unsafe { opt_string(suffix_or_null, "suffix_or_null") }?.map(str::to_string);
-        config.change(|c| c.user_agent_suffix = suffix);
+        config.inner.change(|c| c.user_agent_suffix = suffix);
         Ok(())
     })
 }
@@ -179,10 +171,6 @@ pub unsafe extern "C" fn ab_transport_config_set_user_agent_suffix(
 /// Frees transport settings. `NULL` does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn ab_transport_config_free(config: *mut ab_transport_config) {
-    ffi_void(|| {
-        if !config.is_null() {
-            // SAFETY: created by `ab_transport_config_new`, freed once.
-            drop(unsafe { Box::from_raw(config) });
-        }
-    });
+    // SAFETY: created by `ab_transport_config_new`, freed once.
+    unsafe { ab_transport_config::free(config) }
 }
