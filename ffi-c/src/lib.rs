@@ -55,7 +55,6 @@ mod strings;
 mod test_hooks;
 mod totp;
 mod transport;
-mod vendor;
 mod version;
 
 // Each vendor module gates itself with an inner `#![cfg(...)]`, so the header declares every
@@ -68,11 +67,6 @@ mod nopass_hooks;
 mod otpone;
 mod receiver_options;
 mod sandbox;
-mod sandbox_authx;
-mod sandbox_descope;
-mod sandbox_nevis;
-mod sandbox_nopass;
-mod sandbox_otpone;
 
 #[cfg(feature = "authx")]
 pub use authx::*;
@@ -92,20 +86,9 @@ pub use otpone::*;
 pub use receiver_options::*;
 #[cfg(feature = "sandbox")]
 pub use sandbox::*;
-#[cfg(all(feature = "sandbox", feature = "authx"))]
-pub use sandbox_authx::*;
-#[cfg(all(feature = "sandbox", feature = "descope"))]
-pub use sandbox_descope::*;
-#[cfg(all(feature = "sandbox", feature = "nevis"))]
-pub use sandbox_nevis::*;
-#[cfg(all(feature = "sandbox", feature = "nopass"))]
-pub use sandbox_nopass::*;
-#[cfg(all(feature = "sandbox", feature = "otpone"))]
-pub use sandbox_otpone::*;
 pub use shutdown::*;
 pub use status::*;
 pub use strings::*;
 pub use totp::*;
 pub use transport::*;
-pub use vendor::ab_vendor;
 pub use version::*;

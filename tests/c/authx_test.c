@@ -8,11 +8,12 @@
 static ab_sandbox *sb;
 static ab_authx_client *client;
 
-static char *credential(uint32_t which) {
-  char *value = NULL;
-  EXPECT_OK(ab_sandbox_authx_credential(sb, which, &value));
-  return value;
-}
+/* The applications the tests register with the stand-in. */
+#define APPLICATION_ID "c-tests-application"
+#define APPLICATION_KEY "c-tests-application-key"
+#define BIOMETRIC_KEY "c-tests-biometric-key"
+#define BIOMETRIC_SECRET "c-tests-biometric-secret"
+#define HOST "ctests01"
 
 static void users_and_pins(void) {
   const char *aliases[] = {"ally", ""};
@@ -20,12 +21,11 @@ static void users_and_pins(void) {
   EXPECT_OK(ab_authx_add_user(client, "alice", "alice@example.com", "Alice", "Smith", "+41", "791234567", aliases, 2,
                               &guid));
   CHECK(guid && guid[0], "AddUser returns the guid");
-  char *json = NULL;
-  EXPECT_OK(ab_sandbox_authx_user_json(sb, "alice", true, &json));
+  char *json = ab_test_control(sb, "{\"op\":\"authx.user_named\",\"user_name\":\"alice\"}");
   CHECK(json && strstr(json, guid) && strstr(json, "\"country_code\":\"+41\"") && strstr(json, "ally"),
         "the stand-in stored the user as sent");
   ab_string_free(json);
-  EXPECT_OK(ab_sandbox_authx_last_request_json(sb, "authx.AddUser", &json));
+  json = ab_test_control(sb, "{\"op\":\"authx.last_request\",\"route\":\"authx.AddUser\"}");
   CHECK(json && strstr(json, "\"first_Name\":\"Alice\""), "the seed's odd casing on the wire");
   ab_string_free(json);
 
@@ -58,13 +58,10 @@ static void users_and_pins(void) {
                 "an unknown user is an error");
 
   /* the token is fetched once and renewed once after it was ended */
-  size_t tokens = 0;
-  EXPECT_OK(ab_sandbox_authx_issued_token_count(sb, &tokens));
-  CHECK(tokens == 1, "one token for every call so far");
-  EXPECT_OK(ab_sandbox_authx_expire_tokens(sb));
+  CHECK(ab_test_control_count(sb, "{\"op\":\"authx.issued_tokens\"}") == 1, "one token for every call so far");
+  ab_test_command(sb, "{\"op\":\"authx.expire_tokens\"}");
   EXPECT_OK(ab_authx_verify_pin(client, guid, "4711", &verified, NULL, NULL));
-  EXPECT_OK(ab_sandbox_authx_issued_token_count(sb, &tokens));
-  CHECK(verified && tokens == 2, "a 401 renews the token and repeats the call once");
+  CHECK(verified && ab_test_control_count(sb, "{\"op\":\"authx.issued_tokens\"}") == 2, "a 401 renews the token and repeats the call once");
   ab_authx_token token;
   memset(&token, 0, sizeof token);
   EXPECT_OK(ab_authx_access_token(client, &token));
@@ -72,12 +69,9 @@ static void users_and_pins(void) {
   ab_authx_token_free(&token);
   ab_authx_token_free(&token);
 
-  size_t users = 0;
-  EXPECT_OK(ab_sandbox_authx_user_count(sb, &users));
-  CHECK(users == 1, "one user");
+  CHECK(ab_test_control_number(sb, "{\"op\":\"authx.user_count\"}") == 1, "one user");
   EXPECT_OK(ab_authx_delete_user(client, guid));
-  EXPECT_OK(ab_sandbox_authx_user_count(sb, &users));
-  CHECK(users == 0, "deleted");
+  CHECK(ab_test_control_number(sb, "{\"op\":\"authx.user_count\"}") == 0, "deleted");
   ab_string_free(guid);
 }
 
@@ -107,8 +101,7 @@ static void biometrics(void) {
                                             AB_AUTHX_BIOMETRIC_PROCESS_VERIFY, NULL, NULL, 0, path, &r));
   CHECK(r.outcome == AB_AUTHX_BIOMETRIC_OUTCOME_SUCCESS, "the same face matches");
   ab_authx_biometric_result_free(&r);
-  char *upload = NULL;
-  EXPECT_OK(ab_sandbox_authx_last_upload_json(sb, &upload));
+  char *upload = ab_test_control(sb, "{\"op\":\"authx.last_upload\"}");
   CHECK(upload && strstr(upload, "\"bytes\":21"), "the whole sample arrived");
   ab_string_free(upload);
 
@@ -117,7 +110,7 @@ static void biometrics(void) {
                                        NULL, NULL, 0, other, sizeof other, &r));
   CHECK(r.outcome == AB_AUTHX_BIOMETRIC_OUTCOME_FACE_NOT_MATCH, "a mismatch is an outcome");
   ab_authx_biometric_result_free(&r);
-  EXPECT_OK(ab_sandbox_authx_queue_biometric_outcome(sb, 3));
+  ab_test_command(sb, "{\"op\":\"authx.queue_biometric_outcome\",\"response_code\":3}");
   EXPECT_OK(ab_authx_process_biometric(client, guid, AB_AUTHX_BIOMETRIC_KIND_FACE, AB_AUTHX_BIOMETRIC_PROCESS_VERIFY,
                                        NULL, NULL, 0, face, sizeof face, &r));
   CHECK(r.outcome == AB_AUTHX_BIOMETRIC_OUTCOME_FACE_QUALITY_POOR, "forced outcome");
@@ -132,11 +125,8 @@ static void biometrics(void) {
                 AB_STATUS_IO, "a missing file");
 
   /* the framing on its own: read the body in small chunks */
-  char *key = credential(AB_SANDBOX_AUTHX_BUILTIN_BIOMETRIC_APPLICATION_KEY);
-  char *secret = credential(AB_SANDBOX_AUTHX_BUILTIN_BIOMETRIC_SECRET_KEY);
-  char *host = credential(AB_SANDBOX_AUTHX_BUILTIN_HOST_NAME);
   ab_authx_frame *frame = NULL;
-  EXPECT_OK(ab_authx_frame_new(key, secret, host, NULL, guid, AB_AUTHX_BIOMETRIC_KIND_FACE,
+  EXPECT_OK(ab_authx_frame_new(BIOMETRIC_KEY, BIOMETRIC_SECRET, HOST, NULL, guid, AB_AUTHX_BIOMETRIC_KIND_FACE,
                                AB_AUTHX_BIOMETRIC_PROCESS_VERIFY, "corr-frame", NULL, 0, NULL, 0, path, &frame));
   char *content_type = NULL, *corr = NULL;
   EXPECT_OK(ab_authx_frame_content_type(frame, &content_type));
@@ -165,9 +155,6 @@ static void biometrics(void) {
   EXPECT_OK(ab_authx_biometric_frame(client, guid, AB_AUTHX_BIOMETRIC_KIND_FACE, AB_AUTHX_BIOMETRIC_PROCESS_DELETE,
                                      NULL, NULL, 0, face, sizeof face, &frame));
   ab_authx_frame_free(frame);
-  ab_string_free(key);
-  ab_string_free(secret);
-  ab_string_free(host);
   unlink(path);
   ab_string_free(guid);
 }
@@ -175,19 +162,16 @@ static void biometrics(void) {
 int main(void) {
   EXPECT_OK(ab_sandbox_start(&sb));
   char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_AUTHX, &url));
-  char *id = credential(AB_SANDBOX_AUTHX_BUILTIN_APPLICATION_ID);
-  char *key = credential(AB_SANDBOX_AUTHX_BUILTIN_APPLICATION_KEY);
-  char *bkey = credential(AB_SANDBOX_AUTHX_BUILTIN_BIOMETRIC_APPLICATION_KEY);
-  char *bsecret = credential(AB_SANDBOX_AUTHX_BUILTIN_BIOMETRIC_SECRET_KEY);
-  char *host = credential(AB_SANDBOX_AUTHX_BUILTIN_HOST_NAME);
-  EXPECT_OK(ab_sandbox_authx_add_application(sb, "other-app", "other-key"));
-  EXPECT_OK(ab_sandbox_authx_add_biometric_app(sb, "other-bio", "other-secret", host));
-  EXPECT_OK(ab_sandbox_authx_set_token_lifetime(sb, 3600000));
+  EXPECT_OK(ab_sandbox_url(sb, "authx", &url));
+  ab_test_command(sb, "{\"op\":\"authx.add_application\",\"application_id\":\"" APPLICATION_ID "\","
+                      "\"application_key\":\"" APPLICATION_KEY "\"}");
+  ab_test_command(sb, "{\"op\":\"authx.add_biometric_app\",\"application_key\":\"" BIOMETRIC_KEY "\","
+                      "\"secret_key\":\"" BIOMETRIC_SECRET "\",\"host_name\":\"" HOST "\"}");
+  ab_test_command(sb, "{\"op\":\"authx.set_token_lifetime\",\"lifetime_ms\":3600000}");
 
   ab_authx_config *config = NULL;
-  EXPECT_OK(ab_authx_config_new(url, id, key, &config));
-  EXPECT_OK(ab_authx_config_set_biometric_app(config, bkey, bsecret, host));
+  EXPECT_OK(ab_authx_config_new(url, APPLICATION_ID, APPLICATION_KEY, &config));
+  EXPECT_OK(ab_authx_config_set_biometric_app(config, BIOMETRIC_KEY, BIOMETRIC_SECRET, HOST));
   EXPECT_OK(ab_authx_config_set_options(config, 60000, NULL, 60000));
   ab_transport_config *transport = NULL;
   EXPECT_OK(ab_transport_config_new(&transport));
@@ -196,19 +180,15 @@ int main(void) {
   EXPECT_OK(ab_authx_client_new(config, &client));
   ab_authx_config_free(config);
   config = NULL;
-  EXPECT_OK(ab_authx_config_new_for_tenant("hu1tjtwu", id, key, &config));
+  EXPECT_OK(ab_authx_config_new_for_tenant("hu1tjtwu", APPLICATION_ID, APPLICATION_KEY, &config));
   ab_authx_config_free(config);
-  EXPECT_STATUS(ab_authx_config_new_for_tenant("bad host!", id, key, &config), AB_STATUS_INVALID_INPUT, "host code");
+  EXPECT_STATUS(ab_authx_config_new_for_tenant("bad host!", APPLICATION_ID, APPLICATION_KEY, &config),
+                AB_STATUS_INVALID_INPUT, "host code");
 
   users_and_pins();
   biometrics();
 
   ab_authx_client_free(client);
-  ab_string_free(id);
-  ab_string_free(key);
-  ab_string_free(bkey);
-  ab_string_free(bsecret);
-  ab_string_free(host);
   ab_string_free(url);
   ab_sandbox_free(sb);
   if (abtest_failures()) return 1;

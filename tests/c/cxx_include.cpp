@@ -1,5 +1,6 @@
-// The header compiles as C++ (-Wall -Wextra -Werror) and links from a C++ program.
+// The headers compile as C++ (-Wall -Wextra -Werror) and link from a C++ program.
 #include "authbridge.h"
+#include "authbridge_sandbox.h"
 
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,8 @@ int main() {
   ab_status status = ab_cancel_cancel(nullptr);
   ok = ok && status == AB_STATUS_NULL_ARGUMENT && std::strcmp(ab_error_code(), "null_argument") == 0;
   ok = ok && std::strcmp(ab_version(), AB_VERSION) == 0;
+  char *answer = nullptr;
+  ok = ok && ab_sandbox_control(nullptr, "{}", &answer) == AB_STATUS_NULL_ARGUMENT && answer == nullptr;
   std::printf("cxx_include: %s\n", ok ? "ok" : "FAILED");
   return ok ? 0 : 1;
 }

@@ -9,16 +9,16 @@
 static ab_sandbox *sb;
 static ab_descope_client *client;
 
+/* The project the stand-in's users belong to (a preset). */
+static char *project;
+
 static void notp(void) {
-  char *user_id = NULL;
-  EXPECT_OK(ab_sandbox_descope_add_user(sb, "+15550001", &user_id));
+  char *user_id = ab_test_control_text(sb, "{\"op\":\"descope.add_user\",\"login_id\":\"+15550001\"}");
   ab_descope_notp_start start;
   memset(&start, 0, sizeof start);
   EXPECT_OK(ab_descope_notp_sign_in(client, "+15550001", NULL, &start));
   CHECK(start.pending_ref && start.image && start.image[0] && start.redirect_url, "pending ref, QR code, link");
-  size_t waiting = 0;
-  EXPECT_OK(ab_sandbox_descope_waiting_count(sb, &waiting));
-  CHECK(waiting == 1, "one login waits for the person");
+  CHECK(ab_test_control_count(sb, "{\"op\":\"descope.waiting_logins\"}") == 1, "one login waits for the person");
 
   bool ready = true;
   ab_descope_session session;
@@ -28,7 +28,7 @@ static void notp(void) {
   EXPECT_STATUS(ab_descope_wait_for_session(client, start.pending_ref, 1500, 1000, NULL, &session), AB_STATUS_TIMEOUT,
                 "the deadline passes while nobody acts");
 
-  EXPECT_OK(ab_sandbox_descope_approve(sb, start.pending_ref, NULL));
+  ab_test_expect_answer(sb, "true", "{\"op\":\"descope.approve\",\"pending_ref\":\"%s\"}", start.pending_ref);
   EXPECT_OK(ab_descope_wait_for_session(client, start.pending_ref, 120000, 1000, NULL, &session));
   CHECK(session.session_jwt && session.session_jwt[0], "a session JWT");
   EXPECT_STR(session.user_id, user_id, "the user who signed in");
@@ -44,22 +44,22 @@ static void notp(void) {
   ab_descope_session_free(&session);
   ab_descope_session_free(&session);
   ab_descope_notp_start_free(&start);
-  ab_string_free(user_id);
+  free(user_id);
 
   /* sign-up-or-in with login options, approved from another phone number */
   ab_descope_notp_options options;
   memset(&options, 0, sizeof options);
   options.login_options_json = "{\"customClaims\":{\"kiosk\":\"7\"}}";
   EXPECT_OK(ab_descope_notp_sign_up_or_in(client, "", &options, &start));
-  EXPECT_OK(ab_sandbox_descope_approve(sb, start.pending_ref, "+15550002"));
+  ab_test_expect_answer(sb, "true", "{\"op\":\"descope.approve_as\",\"pending_ref\":\"%s\",\"phone\":\"+15550002\"}",
+                        start.pending_ref);
   EXPECT_OK(ab_descope_wait_for_session(client, start.pending_ref, 120000, 1000, NULL, &session));
   EXPECT_OK(ab_descope_validate_session(client, session.session_jwt, &claims));
   CHECK(strstr(claims.claims_json, "\"kiosk\":\"7\""), "custom claims reach the session JWT");
   ab_descope_claims_free(&claims);
   ab_descope_session_free(&session);
   ab_descope_notp_start_free(&start);
-  char *body = NULL;
-  EXPECT_OK(ab_sandbox_descope_last_request(sb, "descope.notp_signup_in", &body));
+  char *body = ab_test_control(sb, "{\"op\":\"descope.last_request_body\",\"route\":\"descope.notp_signup_in\"}");
   CHECK(body && strstr(body, "\"loginOptions\""), "loginOptions on the wire");
   ab_string_free(body);
   options.login_options_json = "{\"nope\":1}";
@@ -72,7 +72,7 @@ static void notp(void) {
   user.name = "Dana";
   user.email = "dana@example.com";
   EXPECT_OK(ab_descope_notp_sign_up(client, "+15550003", &user, NULL, &start));
-  EXPECT_OK(ab_sandbox_descope_deny(sb, start.pending_ref));
+  ab_test_expect_answer(sb, "true", "{\"op\":\"descope.deny\",\"pending_ref\":\"%s\"}", start.pending_ref);
   CHECK(ab_descope_wait_for_session(client, start.pending_ref, 120000, 1000, NULL, &session) != AB_STATUS_OK,
         "a refused login ends the wait with its error");
   CHECK(ab_error_vendor_code() != NULL, "Descope's error code");
@@ -84,7 +84,8 @@ static void notp(void) {
   EXPECT_STATUS(ab_descope_wait_for_session(client, start.pending_ref, 60000, 1000, cancel, &session),
                 AB_STATUS_CANCELLED, "cancelled");
   ab_cancel_free(cancel);
-  EXPECT_OK(ab_sandbox_descope_expire(sb, start.pending_ref));
+  ab_test_expect_answer(sb, "true", "{\"op\":\"descope.expire\",\"pending_ref\":\"%s\"}", start.pending_ref);
+  ab_test_expect_answer(sb, "false", "{\"op\":\"descope.expire\",\"pending_ref\":\"%s\"}", start.pending_ref);
   ab_descope_notp_start_free(&start);
 }
 
@@ -100,8 +101,7 @@ static char *code_for(const char *key_or_uri) {
 }
 
 static void totp(void) {
-  char *key = NULL;
-  EXPECT_OK(ab_sandbox_descope_add_totp_user(sb, "alice@example.com", &key));
+  char *key = ab_test_control_text(sb, "{\"op\":\"descope.add_totp_user\",\"login_id\":\"alice@example.com\"}");
   char *code = code_for(key);
   ab_descope_session session;
   memset(&session, 0, sizeof session);
@@ -113,7 +113,7 @@ static void totp(void) {
                 AB_STATUS_AUTHENTICATION_FAILED, "a wrong code");
   CHECK(session.session_jwt == NULL, "nothing written");
   ab_string_free(code);
-  ab_string_free(key);
+  free(key);
 
   /* enrol a new user, verify the first code, then rotate the key with the refresh JWT */
   ab_descope_user_details user;
@@ -146,57 +146,61 @@ static void totp(void) {
   CHECK(bad == NULL, "nothing written");
 }
 
-static void rejections_and_faults(const char *project) {
-  char *issuer = NULL, *jwt = NULL;
-  EXPECT_OK(ab_sandbox_descope_issuer(sb, project, &issuer));
-  char claims_json[512];
-  snprintf(claims_json, sizeof claims_json, "{\"sub\":\"U1\",\"iss\":\"%s\",\"iat\":1000,\"exp\":2000}", issuer);
-  EXPECT_OK(ab_sandbox_descope_sign_jwt(sb, claims_json, &jwt));
+static void rejections_and_faults(void) {
+  char *issuer = ab_test_control_text(sb, "{\"op\":\"descope.issuer\",\"project_id\":\"%s\"}", project);
+  char *jwt = ab_test_control_text(sb, "{\"op\":\"descope.sign_jwt\",\"claims\":"
+                                       "{\"sub\":\"U1\",\"iss\":\"%s\",\"iat\":1000,\"exp\":2000}}",
+                                   issuer);
   ab_descope_claims claims;
   memset(&claims, 0, sizeof claims);
   EXPECT_STATUS(ab_descope_validate_session(client, jwt, &claims), AB_STATUS_AUTHENTICATION_FAILED, "an expired token");
   CHECK(ab_error_descope_session_rejection() == AB_DESCOPE_SESSION_REJECTION_EXPIRED, "typed rejection: expired");
-  ab_string_free(jwt);
+  free(jwt);
   EXPECT_STATUS(ab_descope_validate_session(client, "not.a.jwt", &claims), AB_STATUS_AUTHENTICATION_FAILED, "garbage");
   CHECK(ab_error_descope_session_rejection() == AB_DESCOPE_SESSION_REJECTION_MALFORMED, "typed rejection: malformed");
   ab_error_clear();
   CHECK(ab_error_descope_session_rejection() == AB_DESCOPE_SESSION_REJECTION_NONE, "no rejection");
-  char *kid = NULL;
-  EXPECT_OK(ab_sandbox_descope_rotate_signing_key(sb, &kid));
-  CHECK(kid && kid[0], "a new kid");
-  ab_string_free(kid);
-  ab_string_free(issuer);
+  char *kid = ab_test_control_text(sb, "{\"op\":\"descope.signing_kid\"}");
+  ab_test_command(sb, "{\"op\":\"descope.rotate_signing_key\"}");
+  char *rotated = ab_test_control_text(sb, "{\"op\":\"descope.signing_kid\"}");
+  CHECK(kid && rotated && rotated[0] && strcmp(kid, rotated) != 0, "a new kid");
+  free(kid);
+  free(rotated);
+  free(issuer);
 
   ab_descope_session session;
   memset(&session, 0, sizeof session);
-  EXPECT_OK(ab_sandbox_descope_fail_next(sb, "descope.totp_verify", 429, NULL, 120, 1));
+  ab_test_command(sb, "{\"op\":\"descope.rate_limit\",\"route\":\"descope.totp_verify\",\"times\":1,\"retry_after\":120}");
   EXPECT_STATUS(ab_descope_totp_verify(client, "alice@example.com", "123456", NULL, &session), AB_STATUS_RATE_LIMITED,
                 "rate limited");
   CHECK(ab_error_retry_after_ms() == 120000, "Retry-After");
-  EXPECT_OK(ab_sandbox_descope_fail_next(sb, "descope.totp_verify", 400, "E011002", -1, 1));
+  ab_test_command(sb, "{\"op\":\"descope.fail_next\",\"route\":\"descope.totp_verify\",\"status\":400,"
+                      "\"error_code\":\"E011002\",\"times\":1}");
   CHECK(ab_descope_totp_verify(client, "alice@example.com", "123456", NULL, &session) != AB_STATUS_OK,
         "a forced Descope error");
   EXPECT_STR(ab_error_vendor_code(), "E011002", "Descope's errorCode");
-  char *auth = NULL;
-  EXPECT_OK(ab_sandbox_descope_last_request(sb, "authorization", &auth));
+  char *auth = ab_test_control_text(sb, "{\"op\":\"descope.last_authorization\"}");
   CHECK(auth && strncmp(auth, "Bearer ", 7) == 0, "bearer authorization");
-  ab_string_free(auth);
+  free(auth);
 }
 
 int main(void) {
   EXPECT_OK(ab_sandbox_start(&sb));
-  char *url = NULL, *project = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_DESCOPE, &url));
-  EXPECT_OK(ab_sandbox_descope_project_id(sb, &project));
-  EXPECT_OK(ab_sandbox_descope_add_project(sb, "P2OtherProject"));
-  EXPECT_OK(ab_sandbox_descope_add_notp_provider(sb, "sms"));
-  EXPECT_OK(ab_sandbox_descope_set_lifetimes(sb, 300000, 600000, false));
-  const char *roles[] = {"admin"};
-  char *admin_id = NULL;
-  EXPECT_OK(ab_sandbox_descope_add_user(sb, "+15550009", &admin_id));
-  ab_string_free(admin_id);
-  EXPECT_OK(ab_sandbox_descope_set_roles(sb, "+15550009", NULL, roles, 1, NULL, 0));
-  EXPECT_OK(ab_sandbox_descope_set_roles(sb, "+15550009", "T1", roles, 1, NULL, 0));
+  char *url = NULL;
+  EXPECT_OK(ab_sandbox_url(sb, "descope", &url));
+  project = ab_test_preset(sb, "descope.PROJECT_ID");
+  ab_test_command(sb, "{\"op\":\"descope.add_project\",\"project_id\":\"P2OtherProject\"}");
+  ab_test_command(sb, "{\"op\":\"descope.add_notp_provider\",\"provider\":\"sms\"}");
+  ab_test_command(sb, "{\"op\":\"descope.set_pending_ttl\",\"ttl_ms\":300000}");
+  ab_test_command(sb, "{\"op\":\"descope.set_session_ttl\",\"ttl_ms\":600000}");
+  ab_test_command(sb, "{\"op\":\"descope.set_refresh_in_cookie\",\"on\":false}");
+  ab_test_command(sb, "{\"op\":\"descope.add_user\",\"login_id\":\"+15550009\"}");
+  ab_test_command(sb, "{\"op\":\"descope.set_roles\",\"login_id\":\"+15550009\",\"roles\":[\"admin\"]}");
+  ab_test_command(sb, "{\"op\":\"descope.set_tenant\",\"login_id\":\"+15550009\",\"tenant_id\":\"T1\","
+                      "\"roles\":[\"admin\"]}");
+  char *admin = ab_test_control(sb, "{\"op\":\"descope.user\",\"login_id\":\"+15550009\"}");
+  CHECK(admin && strstr(admin, "\"roleNames\":[\"admin\"]"), "the user's project-wide roles");
+  ab_string_free(admin);
 
   ab_descope_config *config = NULL;
   EXPECT_OK(ab_descope_config_new(project, &config));
@@ -213,10 +217,10 @@ int main(void) {
 
   notp();
   totp();
-  rejections_and_faults(project);
+  rejections_and_faults();
 
   /* a management key the stand-in requires */
-  EXPECT_OK(ab_sandbox_descope_require_management_key(sb, "mk-1"));
+  ab_test_command(sb, "{\"op\":\"descope.require_management_key\",\"key\":\"mk-1\"}");
   EXPECT_OK(ab_descope_config_new(project, &config));
   EXPECT_OK(ab_descope_config_set_base_url(config, url));
   EXPECT_OK(ab_descope_config_set_management_key(config, "mk-1"));
@@ -230,7 +234,7 @@ int main(void) {
   ab_descope_config_free(config);
 
   ab_descope_client_free(client);
-  ab_string_free(project);
+  free(project);
   ab_string_free(url);
   ab_sandbox_free(sb);
   if (abtest_failures()) return 1;

@@ -33,7 +33,7 @@ static ab_sandbox *the_sandbox(void) {
   return sandbox;
 }
 
-static char *url_of(uint32_t vendor) {
+static char *url_of(const char *vendor) {
   char *url = NULL;
   need(ab_sandbox_url(the_sandbox(), vendor, &url), "sandbox url");
   return url;
@@ -51,7 +51,7 @@ void *ab_test_handle(const char *type) {
   }
   if (!strcmp(type, "ab_nevis_config")) {
     if (!nevis_config) {
-      char *url = url_of(AB_VENDOR_NEVIS);
+      char *url = url_of("nevisidm");
       need(ab_nevis_config_new(url, &nevis_config), type);
       ab_string_free(url);
     }
@@ -63,7 +63,7 @@ void *ab_test_handle(const char *type) {
   }
   if (!strcmp(type, "ab_otpone_config")) {
     if (!otpone_config) {
-      char *url = url_of(AB_VENDOR_OTPONE);
+      char *url = url_of("otpone");
       need(ab_otpone_config_new(url, &otpone_config), type);
       ab_string_free(url);
     }
@@ -98,7 +98,7 @@ void *ab_test_handle(const char *type) {
   }
   if (!strcmp(type, "ab_authx_config")) {
     if (!authx_config) {
-      char *url = url_of(AB_VENDOR_AUTHX);
+      char *url = url_of("authx");
       need(ab_authx_config_new(url, "app-id", "app-key", &authx_config), type);
       ab_string_free(url);
     }

@@ -4,6 +4,11 @@
 
 static ab_sandbox *sb;
 
+/* The users of the tests, as control request fields. */
+#define ALICE "\"client_ext_id\":\"1000\",\"user_ext_id\":\"alice\""
+#define BOB "\"client_ext_id\":\"1000\",\"user_ext_id\":\"bob\""
+#define PASSWORD "{\"kind\":\"password\"}"
+
 static ab_nevis_client *client_for(const char *url, ab_transport_config *transport) {
   ab_nevis_config *config = NULL;
   ab_nevis_client *client = NULL;
@@ -70,24 +75,32 @@ static void wrong_passwords_lock(ab_nevis_client *client) {
     CHECK(ab_error_http_status() == 200, "a wrong password is HTTP 200");
     CHECK(ab_error_status() == AB_STATUS_AUTHENTICATION_FAILED, "last error status");
   }
-  ab_nevis_credential_state state = 0;
-  EXPECT_OK(ab_sandbox_nevis_credential_state(sb, "1000", "bob", AB_NEVIS_CREDENTIAL_PASSWORD, NULL, &state));
-  CHECK(state == AB_NEVIS_CREDENTIAL_STATE_LOCKED, "three failures lock the credential");
+  char *state = ab_test_control(sb, "{\"op\":\"nevis.credential_state\"," BOB ",\"credential\":" PASSWORD "}");
+  EXPECT_STR(state, "\"locked\"", "three failures lock the credential");
+  ab_string_free(state);
   ab_nevis_login_status status;
   CHECK(ab_nevis_password_login(client, "1000", "bob", "bob pw", &status, NULL) != AB_STATUS_OK,
         "a locked credential refuses even the right password");
-  EXPECT_OK(ab_sandbox_nevis_set_state(sb, "1000", "bob", AB_NEVIS_CREDENTIAL_PASSWORD, NULL,
-                                       AB_NEVIS_CREDENTIAL_STATE_ACTIVE));
+  ab_test_command(sb, "{\"op\":\"nevis.set_state\"," BOB ",\"credential\":" PASSWORD ",\"state\":\"active\"}");
   EXPECT_OK(ab_nevis_password_login(client, "1000", "bob", "bob pw", &status, NULL));
 
-  EXPECT_STATUS(ab_sandbox_nevis_set_state(sb, "1000", "bob", AB_NEVIS_CREDENTIAL_DEVICE_PASSWORD, NULL,
-                                           AB_NEVIS_CREDENTIAL_STATE_ACTIVE),
+  char *answer = (char *)"untouched";
+  EXPECT_STATUS(ab_sandbox_control(sb,
+                                   "{\"op\":\"nevis.set_state\"," BOB ",\"credential\":{\"kind\":\"device_password\"},"
+                                   "\"state\":\"active\"}",
+                                   &answer),
                 AB_STATUS_INVALID_INPUT, "a device password needs its id");
-  EXPECT_STATUS(ab_sandbox_nevis_set_state(sb, "1000", "bob", 42, NULL, AB_NEVIS_CREDENTIAL_STATE_ACTIVE),
+  EXPECT_NAMES_ARG("set_state", "credential_ext_id");
+  CHECK(strcmp(answer, "untouched") == 0, "a refused request writes no answer");
+  EXPECT_STATUS(ab_sandbox_control(sb,
+                                   "{\"op\":\"nevis.set_state\"," BOB ",\"credential\":{\"kind\":\"fingerprint\"},"
+                                   "\"state\":\"active\"}",
+                                   &answer),
                 AB_STATUS_INVALID_INPUT, "an unknown credential kind is refused");
-  EXPECT_STATUS(ab_sandbox_nevis_credential_state(sb, "1000", "bob", AB_NEVIS_CREDENTIAL_CONTEXT_PASSWORD, "none",
-                                                  &state),
-                AB_STATUS_NOT_FOUND, "state of a missing credential");
+  state = ab_test_control(sb, "{\"op\":\"nevis.credential_state\"," BOB ","
+                              "\"credential\":{\"kind\":\"context_password\",\"context\":\"none\"}}");
+  EXPECT_STR(state, "null", "no state for a missing credential");
+  ab_string_free(state);
 }
 
 static void vendor_errors(ab_nevis_client *client) {
@@ -108,8 +121,7 @@ static void vendor_errors(ab_nevis_client *client) {
 
   /* ids are one percent-encoded path segment each */
   ab_nevis_password_login(client, "1000", "a/b?c", "x", &status, NULL);
-  char *path = NULL;
-  EXPECT_OK(ab_sandbox_nevis_last_raw_path(sb, &path));
+  char *path = ab_test_control(sb, "{\"op\":\"nevis.last_raw_path\"}");
   CHECK(path && strstr(path, "/a%2Fb%3Fc/"), "user id is percent-encoded");
   ab_string_free(path);
 
@@ -122,20 +134,20 @@ static void vendor_errors(ab_nevis_client *client) {
 static void faults(ab_nevis_client *client, const char *url) {
   ab_nevis_login_status status;
   /* a rate limit longer than the client waits comes back with its Retry-After */
-  EXPECT_OK(ab_sandbox_arm_status(sb, "nevisidm.password_login", 429, "120", 1));
+  EXPECT_OK(ab_sandbox_arm(sb, "nevisidm.password_login", "{\"kind\":\"status\",\"status\":429,\"retry_after\":\"120\"}", 1));
   EXPECT_STATUS(ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL),
                 AB_STATUS_RATE_LIMITED, "429");
   CHECK(ab_error_retry_after_ms() == 120000, "retry-after in milliseconds");
   CHECK(ab_error_http_status() == 429, "HTTP 429");
 
   /* a password is never sent twice once the server may have seen it */
-  EXPECT_OK(ab_sandbox_reset_counts(sb));
-  EXPECT_OK(ab_sandbox_arm_reset(sb, "nevisidm.password_login", 1));
+  ab_test_command(sb, "{\"op\":\"sandbox.reset_counts\"}");
+  EXPECT_OK(ab_sandbox_arm(sb, "nevisidm.password_login", "{\"kind\":\"reset\"}", 1));
   EXPECT_STATUS(ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL),
                 AB_STATUS_TRANSPORT, "connection reset after sending");
   CHECK(count("nevisidm.password_login") == 1, "the password was not replayed");
 
-  EXPECT_OK(ab_sandbox_arm_truncated_body(sb, "nevisidm.password_login", 1));
+  EXPECT_OK(ab_sandbox_arm(sb, "nevisidm.password_login", "{\"kind\":\"truncated_body\"}", 1));
   ab_status s = ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL);
   CHECK(s == AB_STATUS_TRANSPORT || s == AB_STATUS_DECODE, "truncated answer fails");
 
@@ -150,22 +162,24 @@ static void faults(ab_nevis_client *client, const char *url) {
   EXPECT_OK(ab_transport_config_set_user_agent_suffix(transport, "c-tests/1"));
   ab_nevis_client *impatient = client_for(url, transport);
   ab_transport_config_free(transport);
-  EXPECT_OK(ab_sandbox_arm_delay(sb, "nevisidm.password_login", 6000, 1));
+  EXPECT_OK(ab_sandbox_arm(sb, "nevisidm.password_login", "{\"kind\":\"delay\",\"ms\":6000}", 1));
   EXPECT_STATUS(ab_nevis_password_login(impatient, "1000", "alice", "correct horse", &status, NULL),
                 AB_STATUS_TIMEOUT, "request timeout");
-  EXPECT_OK(ab_sandbox_arm_large_body(sb, "nevisidm.password_login", 10000, 1));
+  EXPECT_OK(ab_sandbox_arm(sb, "nevisidm.password_login", "{\"kind\":\"large_body\",\"bytes\":10000}", 1));
   EXPECT_STATUS(ab_nevis_password_login(impatient, "1000", "alice", "correct horse", &status, NULL),
                 AB_STATUS_RESPONSE_TOO_LARGE, "response size limit");
   ab_nevis_client_free(impatient);
 
-  EXPECT_OK(ab_sandbox_arm_status(sb, "nevisidm.password_login", 503, NULL, 0));
-  EXPECT_OK(ab_sandbox_clear_faults(sb));
+  EXPECT_OK(ab_sandbox_arm(sb, "nevisidm.password_login", "{\"kind\":\"status\",\"status\":503}", 0));
+  CHECK(ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL) != AB_STATUS_OK,
+        "a fault armed until cleared");
+  ab_test_command(sb, "{\"op\":\"sandbox.clear_faults\"}");
   EXPECT_OK(ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL));
 }
 
 static void caller_authentication(const char *url) {
   ab_nevis_login_status status;
-  EXPECT_OK(ab_sandbox_nevis_require_header(sb, "authorization", "Bearer svc-token"));
+  ab_test_command(sb, "{\"op\":\"nevis.require_header\",\"name\":\"authorization\",\"value\":\"Bearer svc-token\"}");
   ab_nevis_client *anonymous = client_for(url, NULL);
   EXPECT_STATUS(ab_nevis_password_login(anonymous, "1000", "alice", "correct horse", &status, NULL),
                 AB_STATUS_UNAUTHORIZED, "no caller authentication");
@@ -180,7 +194,7 @@ static void caller_authentication(const char *url) {
   EXPECT_OK(ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL));
   ab_nevis_client_free(client);
 
-  EXPECT_OK(ab_sandbox_nevis_require_header(sb, "x-sectoken", "tok"));
+  ab_test_command(sb, "{\"op\":\"nevis.require_header\",\"name\":\"x-sectoken\",\"value\":\"tok\"}");
   EXPECT_OK(ab_nevis_config_set_header(config, "X-SecToken", "tok"));
   EXPECT_OK(ab_nevis_client_new(config, &client));
   EXPECT_OK(ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL));
@@ -202,7 +216,8 @@ static void bad_configs(void) {
   EXPECT_NAMES_ARG("base url", "base_url");
   CHECK(config == NULL, "nothing written on failure");
   char *url = (char *)"untouched";
-  EXPECT_STATUS(ab_sandbox_url(sb, 0, &url), AB_STATUS_INVALID_INPUT, "unknown vendor value");
+  EXPECT_STATUS(ab_sandbox_url(sb, "ldap", &url), AB_STATUS_INVALID_INPUT, "unknown vendor name");
+  EXPECT_NAMES_ARG("ab_sandbox_url", "vendor");
   CHECK(strcmp(url, "untouched") == 0, "nothing written on failure");
 }
 
@@ -221,19 +236,19 @@ int main(void) {
   version_and_names();
   EXPECT_OK(ab_sandbox_start(&sb));
   char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_NEVIS, &url));
+  EXPECT_OK(ab_sandbox_url(sb, "nevisidm", &url));
   CHECK(url && strncmp(url, "http://127.0.0.1:", 17) == 0, "sandbox URL is local");
 
-  EXPECT_OK(ab_sandbox_nevis_add_client(sb, "1000", "Default"));
-  EXPECT_OK(ab_sandbox_nevis_add_user(sb, "1000", "alice"));
-  EXPECT_OK(ab_sandbox_nevis_set_password(sb, "1000", "alice", "correct horse"));
-  EXPECT_OK(ab_sandbox_nevis_add_device_password(sb, "1000", "alice", "dev-1", "device pw"));
-  EXPECT_OK(ab_sandbox_nevis_add_context_password(sb, "1000", "alice", "vpn", "context pw"));
-  const char *codes[] = {"R-1", "R-2"};
-  EXPECT_OK(ab_sandbox_nevis_add_recovery_codes(sb, "1000", "alice", codes, 2));
-  EXPECT_OK(ab_sandbox_nevis_add_user(sb, "1000", "bob"));
-  EXPECT_OK(ab_sandbox_nevis_set_password(sb, "1000", "bob", "bob pw"));
-  EXPECT_OK(ab_sandbox_nevis_set_lock_policy(sb, 3, 0));
+  ab_test_command(sb, "{\"op\":\"nevis.add_client\",\"client_ext_id\":\"1000\",\"name\":\"Default\"}");
+  ab_test_command(sb, "{\"op\":\"nevis.add_user\"," ALICE "}");
+  ab_test_command(sb, "{\"op\":\"nevis.set_password\"," ALICE ",\"password\":\"correct horse\"}");
+  ab_test_command(sb, "{\"op\":\"nevis.add_device_password\"," ALICE ",\"credential_ext_id\":\"dev-1\","
+                      "\"password\":\"device pw\"}");
+  ab_test_command(sb, "{\"op\":\"nevis.add_context_password\"," ALICE ",\"context\":\"vpn\",\"password\":\"context pw\"}");
+  ab_test_command(sb, "{\"op\":\"nevis.add_recovery_codes\"," ALICE ",\"codes\":[\"R-1\",\"R-2\"]}");
+  ab_test_command(sb, "{\"op\":\"nevis.add_user\"," BOB "}");
+  ab_test_command(sb, "{\"op\":\"nevis.set_password\"," BOB ",\"password\":\"bob pw\"}");
+  ab_test_command(sb, "{\"op\":\"nevis.set_lock_policy\",\"max_failures\":3}");
 
   ab_nevis_client *client = client_for(url, NULL);
   logins(client);

@@ -273,7 +273,7 @@ static char *serve(ab_portal *portal, ab_portal_server **server) {
   char *url = NULL;
   EXPECT_OK(ab_portal_server_start(portal, "127.0.0.1:0", server));
   EXPECT_OK(ab_portal_server_url(*server, &url));
-  EXPECT_OK(ab_sandbox_nopass_set_portal_url(sb, url));
+  ab_test_command(sb, "{\"op\":\"nopass.set_portal_url\",\"url\":\"%s\"}", url);
   return url;
 }
 
@@ -287,9 +287,9 @@ static void register_directly(ab_portal *portal, const char *peer, const char *c
            portal_id);
   a = via_handle(portal, "ConfirmRegistration", body, peer, extra);
   CHECK(a.status == 200, "registration");
-  char token[128];
-  snprintf(token, sizeof token, "token-of-%s", portal_id);
-  EXPECT_OK(ab_sandbox_nopass_set_registration(sb, portal_id, token, S_CODE));
+  ab_test_command(sb, "{\"op\":\"nopass.set_registration\",\"portal\":{\"portal_id\":\"%s\","
+                      "\"auth_token\":\"token-of-%s\",\"s_code\":\"" S_CODE "\"}}",
+                  portal_id, portal_id);
 }
 
 /* Starts a login for bob: the handle the browser gets and the authId only the NoPass server
@@ -300,8 +300,21 @@ static void start_login(ab_portal *portal, char **handle, char **auth_id) {
   EXPECT_OK(ab_portal_request_authorization(portal, "bob", &s));
   *handle = strdup(s.handle ? s.handle : "");
   ab_portal_session_free(&s);
-  *auth_id = NULL;
-  EXPECT_OK(ab_sandbox_nopass_last_auth_id(sb, "bob", auth_id));
+  *auth_id = ab_test_control_text(sb, "{\"op\":\"nopass.last_auth_id\",\"user_id\":\"bob\"}");
+}
+
+/* The sandbox registers the portal as the NoPass console does; the status of the attempt. */
+static ab_status register_portal(void) {
+  char *answer = NULL;
+  ab_status status = ab_sandbox_control(sb, "{\"op\":\"nopass.register_portal\",\"admin_id\":\"" ADMIN_ID "\"}", &answer);
+  ab_string_free(answer);
+  return status;
+}
+
+/* The sandbox sends AuthorizedUser (authorised) for `auth_id`: the HTTP status of the portal's reply. */
+static int send_authorized(const char *auth_id) {
+  return ab_test_reply_status(
+      ab_test_control(sb, "{\"op\":\"nopass.authorize\",\"auth_id\":\"%s\",\"authorized\":true}", auth_id));
 }
 
 static void authorized_body(char *body, size_t size, const char *auth_id) {
@@ -409,7 +422,7 @@ static void sources_through_handle(void) {
           "session_finished", portal, handle, redeemed);
   CHECK(same(redeemed, snap_of(portal, handle)), "the refused redeem changed nothing");
   free(handle);
-  ab_string_free(auth_id);
+  free(auth_id);
   ab_portal_free(portal);
   pthread_mutex_destroy(&host.lock);
 }
@@ -426,8 +439,7 @@ static void sources_through_receiver(void) {
 
   /* a hijack of the unregistered portal */
   struct snap before = snap_of(portal, NULL);
-  EXPECT_STATUS(ab_sandbox_nopass_register_portal(sb, ADMIN_ID, &(char *){NULL}), AB_STATUS_HTTP_STATUS,
-                "a caller outside the sources cannot register the portal");
+  EXPECT_STATUS(register_portal(), AB_STATUS_HTTP_STATUS, "a caller outside the sources cannot register the portal");
   CHECK(ab_error_http_status() == 403, "403");
   CHECK(same(before, snap_of(portal, NULL)), "still unregistered");
   const char *pre = "{\"adminId\":\"" ADMIN_ID "\",\"r\":41}";
@@ -443,16 +455,14 @@ static void sources_through_receiver(void) {
   char body[256];
   authorized_body(body, sizeof body, auth_id);
   before = snap_of(portal, handle);
-  uint16_t http = 0;
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "AuthorizedUser", auth_id, "true", NULL, &http, NULL));
-  CHECK(http == 403 && same(before, snap_of(portal, handle)), "AuthorizedUser from outside the sources");
+  CHECK(send_authorized(auth_id) == 403 && same(before, snap_of(portal, handle)), "AuthorizedUser from outside the sources");
   refused("AuthorizedUser with a forged X-Forwarded-For",
           via_http(url, "AuthorizedUser", body, "X-Forwarded-For: " NOPASS_IP "\r\n"), 403, "forbidden_source", portal,
           handle, before);
   CHECK(calls(&host, AB_PORTAL_CALLBACK_AUTHORIZED_USER) == 0, "the hook never ran");
   not_redeemable(portal, handle, AB_STATUS_CONFLICT, "nothing to redeem");
   free(handle);
-  ab_string_free(auth_id);
+  free(auth_id);
   ab_string_free(url);
   ab_portal_server_free(server);
   ab_portal_free(portal);
@@ -486,7 +496,7 @@ static void sources_through_receiver(void) {
   redeem_as(portal, handle, "bob", "redeemed");
   not_redeemable(portal, handle, AB_STATUS_CONFLICT, "once");
   free(handle);
-  ab_string_free(auth_id);
+  free(auth_id);
   ab_string_free(url);
   ab_portal_server_free(server);
   ab_portal_free(portal);
@@ -511,9 +521,7 @@ static void shared_secret(void) {
   authorized_body(body, sizeof body, auth_id);
   struct snap before = snap_of(portal, handle);
 
-  uint16_t http = 0;
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "AuthorizedUser", auth_id, "true", NULL, &http, NULL));
-  CHECK(http == 401 && same(before, snap_of(portal, handle)), "AuthorizedUser without the secret");
+  CHECK(send_authorized(auth_id) == 401 && same(before, snap_of(portal, handle)), "AuthorizedUser without the secret");
   refused("a wrong secret", via_http(url, "AuthorizedUser", body, "X-Portal-Secret: s3cret-from-somewhere-else\r\n"),
           401, "unauthorized", portal, handle, before);
   refused("the secret cut short", via_http(url, "AuthorizedUser", body, "X-Portal-Secret: s3cret-from-the\r\n"), 401,
@@ -531,7 +539,7 @@ static void shared_secret(void) {
   CHECK(a.status == 200, "the right secret is served");
   redeem_as(portal, handle, "bob", "redeemed");
   free(handle);
-  ab_string_free(auth_id);
+  free(auth_id);
   ab_string_free(url);
   ab_portal_server_free(server);
   ab_portal_free(portal);
@@ -571,8 +579,7 @@ static void client_certificate(void) {
   ab_portal_server *server = NULL;
   char *url = serve(portal, &server);
   struct snap before = snap_of(portal, NULL);
-  EXPECT_STATUS(ab_sandbox_nopass_register_portal(sb, ADMIN_ID, &(char *){NULL}), AB_STATUS_HTTP_STATUS,
-                "no certificate, no registration");
+  EXPECT_STATUS(register_portal(), AB_STATUS_HTTP_STATUS, "no certificate, no registration");
   CHECK(ab_error_http_status() == 403 && same(before, snap_of(portal, NULL)), "403, still unregistered");
   const char *pre = "{\"adminId\":\"" ADMIN_ID "\",\"r\":41}";
   const char *claims[] = {"X-Client-Cert-Verified", "true", NULL};
@@ -615,23 +622,25 @@ static void any_source(void) {
 
   /* guessing the adminId: 3 wrong guesses are free, the 4th locks this source out for 1 s */
   struct snap before = snap_of(portal, NULL);
-  uint16_t http = 0;
   for (int i = 0; i < 4; i++) {
-    EXPECT_OK(ab_sandbox_nopass_send(sb, "ConfirmPreRegistration", "{\"adminId\":\"guess\",\"r\":1}", NULL, NULL,
-                                     &http, NULL));
+    int http = ab_test_reply_status(ab_test_control(
+        sb, "{\"op\":\"nopass.send\",\"callback\":\"ConfirmPreRegistration\",\"body\":{\"adminId\":\"guess\",\"r\":1}}"));
     CHECK(http == 403, "a wrong adminId is refused");
   }
   struct answer a = via_http(url, "ConfirmPreRegistration", "{\"adminId\":\"" ADMIN_ID "\",\"r\":1}", NULL);
   refused("even the right adminId while locked out", a, 429, "Retry-After", portal, NULL, before);
-  EXPECT_STATUS(ab_sandbox_nopass_register_portal(sb, ADMIN_ID, &(char *){NULL}), AB_STATUS_HTTP_STATUS, "locked out");
+  EXPECT_STATUS(register_portal(), AB_STATUS_HTTP_STATUS, "locked out");
   CHECK(ab_error_http_status() == 429 && same(before, snap_of(portal, NULL)), "429, still unregistered");
   CHECK(calls(&host, AB_PORTAL_CALLBACK_CONFIRM_PRE_REGISTRATION) == 0, "the hook never ran");
   /* another source has its own count: its wrong guesses are refused, not throttled */
   a = via_handle(portal, "ConfirmPreRegistration", "{\"adminId\":\"guess\",\"r\":1}", ATTACKER_IP, NULL);
   refused("another source's wrong guess", a, 403, "admin_id_mismatch", portal, NULL, before);
   sleep_ms(1100);
+  EXPECT_OK(register_portal());
   char *portal_id = NULL;
-  EXPECT_OK(ab_sandbox_nopass_register_portal(sb, ADMIN_ID, &portal_id));
+  ab_portal_phase phase = 0;
+  EXPECT_OK(ab_portal_status(portal, &phase, &portal_id, NULL));
+  CHECK(phase == AB_PORTAL_PHASE_REGISTERED && portal_id, "registered after the lockout");
 
   /* the browser's handle is no authId */
   char *handle, *auth_id;
@@ -647,7 +656,7 @@ static void any_source(void) {
   CHECK(calls(&host, AB_PORTAL_CALLBACK_AUTHORIZED_USER) == 0, "the hook never ran");
 
   /* four threads redeem the authorised login at once: one gets it */
-  EXPECT_OK(ab_sandbox_nopass_drive_login(sb, auth_id, 0, true));
+  ab_test_command(sb, "{\"op\":\"nopass.drive_login\",\"auth_id\":\"%s\",\"pictures\":0,\"authorized\":true}", auth_id);
   struct redeemer r[4];
   pthread_t threads[4];
   for (int i = 0; i < 4; i++) {
@@ -662,7 +671,7 @@ static void any_source(void) {
   }
   CHECK(ok == 1 && conflict == 3, "one of four concurrent redeems succeeds");
   free(handle);
-  ab_string_free(auth_id);
+  free(auth_id);
 
   /* forged registrations, with a host that accepts every ValidateUserRegistration */
   const char *validate = "{\"otp\":\"attacker-otp-1\",\"givenName\":null,\"surName\":null,\"phoneNumber\":null,"
@@ -707,13 +716,13 @@ static void any_source(void) {
   refused("ConfirmUserRegistration with a guessed otp", via_http(url, "ConfirmUserRegistration", confirm, NULL), 403,
           "otp_refused", portal, pre.handle, before);
   not_redeemable(portal, pre.handle, AB_STATUS_CONFLICT, "the registration is not complete");
-  char *registered_auth_id = NULL;
-  EXPECT_OK(ab_sandbox_nopass_complete_user_registration(sb, "dave", &registered_auth_id));
+  char *registered_auth_id =
+      ab_test_control_text(sb, "{\"op\":\"nopass.complete_user_registration\",\"user_id\":\"dave\"}");
   CHECK(last_origin(&host, &handle_null) == AB_PORTAL_REGISTRATION_ORIGIN_PORTAL && !handle_null,
         "the portal's registration reaches the hook with its handle");
   redeem_as(portal, pre.handle, "dave", "the completed registration is redeemed");
   not_redeemable(portal, pre.handle, AB_STATUS_CONFLICT, "once");
-  ab_string_free(registered_auth_id);
+  free(registered_auth_id);
   ab_portal_pre_registered_free(&pre);
   ab_string_free(portal_id);
   ab_string_free(url);
@@ -775,15 +784,15 @@ static void time_limits(void) {
   CHECK(snap_of(portal, handle).state == AB_PORTAL_SESSION_STATE_EXPIRED, "not redeemed in time: expired");
   not_redeemable(portal, handle, AB_STATUS_AUTHENTICATION_FAILED, "an expired login is not redeemed");
   free(handle);
-  ab_string_free(auth_id);
+  free(auth_id);
   ab_portal_free(portal);
   pthread_mutex_destroy(&host.lock);
 }
 
 int main(void) {
   EXPECT_OK(ab_sandbox_start(&sb));
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_NOPASS, &nopass_url));
-  EXPECT_OK(ab_sandbox_nopass_add_user(sb, "bob"));
+  EXPECT_OK(ab_sandbox_url(sb, "nopass", &nopass_url));
+  ab_test_command(sb, "{\"op\":\"nopass.add_user\",\"user_id\":\"bob\"}");
 
   without_a_policy();
   sources_through_handle();

@@ -108,8 +108,17 @@ struct drive {
 
 static void *drive_login(void *arg) {
   struct drive *d = arg;
-  d->status = ab_sandbox_nopass_drive_login(sb, d->auth_id, 2, d->authorized);
+  char request[256], *answer = NULL;
+  snprintf(request, sizeof request, "{\"op\":\"nopass.drive_login\",\"auth_id\":\"%s\",\"pictures\":2,\"authorized\":%s}",
+           d->auth_id, d->authorized ? "true" : "false");
+  d->status = ab_sandbox_control(sb, request, &answer);
+  ab_string_free(answer);
   return NULL;
+}
+
+/* The authId of the NoPass server's last login for `user` (free it with free()). */
+static char *last_auth_id(const char *user) {
+  return ab_test_control_text(sb, "{\"op\":\"nopass.last_auth_id\",\"user_id\":\"%s\"}", user);
 }
 
 /* Long-polls the session until it leaves `pending`, as a login page would. */
@@ -138,8 +147,7 @@ static char *login(struct seen *seen, bool authorized) {
   EXPECT_STR(s.user_id, "bob", "session user");
   char *handle = strdup(s.handle);
   ab_portal_session_free(&s);
-  char *auth_id = NULL;
-  EXPECT_OK(ab_sandbox_nopass_last_auth_id(sb, "bob", &auth_id));
+  char *auth_id = last_auth_id("bob");
   CHECK(auth_id && strcmp(auth_id, handle) != 0, "the browser's handle is not the NoPass server's authId");
 
   ab_portal_redeemed_login redeemed;
@@ -178,7 +186,7 @@ static char *login(struct seen *seen, bool authorized) {
                   "a denied login is not redeemed");
     CHECK(redeemed.user_id == NULL, "nothing written");
   }
-  ab_string_free(auth_id);
+  free(auth_id);
   return handle;
 }
 
@@ -227,7 +235,7 @@ int main(void) {
   pthread_mutex_init(&seen.lock, NULL);
   EXPECT_OK(ab_sandbox_start(&sb));
   char *nopass_url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_NOPASS, &nopass_url));
+  EXPECT_OK(ab_sandbox_url(sb, "nopass", &nopass_url));
 
   ab_portal_config *config = NULL;
   EXPECT_OK(ab_portal_config_new("admin-1", "s-code-1", &config));
@@ -274,7 +282,7 @@ int main(void) {
   EXPECT_OK(ab_portal_server_start(portal, "127.0.0.1:0", &server));
   char *portal_url = NULL;
   EXPECT_OK(ab_portal_server_url(server, &portal_url));
-  EXPECT_OK(ab_sandbox_nopass_set_portal_url(sb, portal_url));
+  ab_test_command(sb, "{\"op\":\"nopass.set_portal_url\",\"url\":\"%s\"}", portal_url);
 
   ab_portal_phase phase = 0;
   char *portal_id = (char *)"untouched";
@@ -285,12 +293,13 @@ int main(void) {
   EXPECT_STATUS(ab_portal_request_authorization(portal, "bob", &s), AB_STATUS_CONFLICT,
                 "no logins before registration");
 
-  char *registered_id = NULL;
-  EXPECT_OK(ab_sandbox_nopass_register_portal(sb, "admin-1", &registered_id));
+  char *registered = ab_test_control(sb, "{\"op\":\"nopass.register_portal\",\"admin_id\":\"admin-1\"}");
   EXPECT_OK(ab_portal_status(portal, &phase, &portal_id, NULL));
   CHECK(phase == AB_PORTAL_PHASE_REGISTERED, "registered");
-  EXPECT_STR(portal_id, registered_id, "portalId stored");
-  EXPECT_STR(seen.portal_id, registered_id, "the registration hook saw the portalId");
+  char field[256];
+  snprintf(field, sizeof field, "\"portal_id\":\"%s\"", portal_id ? portal_id : "(none)");
+  CHECK(registered && strstr(registered, field), "portalId stored");
+  EXPECT_STR(seen.portal_id, portal_id, "the registration hook saw the portalId");
   ab_string_free(portal_id);
 
   /* a user registration the portal starts */
@@ -306,15 +315,14 @@ int main(void) {
         "the registration's session waits for the NoPass server");
   EXPECT_STR(s.user_id, "alice", "registration user");
   ab_portal_session_free(&s);
-  char *link = NULL;
-  EXPECT_OK(ab_sandbox_nopass_pre_registration(sb, "alice", &link));
-  EXPECT_STR(link, pre.register_link, "the NoPass server got the registration");
-  ab_string_free(link);
+  char *received = ab_test_control(sb, "{\"op\":\"nopass.pre_registration\",\"user_id\":\"alice\"}");
+  snprintf(field, sizeof field, "\"register_link\":\"%s\"", pre.register_link);
+  CHECK(received && strstr(received, field), "the NoPass server got the registration");
+  ab_string_free(received);
   ab_portal_pre_registered_free(&pre);
   EXPECT_STATUS(ab_portal_pre_register_user(portal, "", NULL, NULL, NULL, NULL, NULL, NULL, NULL, &pre),
                 AB_STATUS_INVALID_INPUT, "userId required");
-  char *auth_id = NULL;
-  EXPECT_OK(ab_sandbox_nopass_complete_user_registration(sb, "alice", &auth_id));
+  char *auth_id = ab_test_control_text(sb, "{\"op\":\"nopass.complete_user_registration\",\"user_id\":\"alice\"}");
   EXPECT_OK(ab_portal_session_get(portal, registration, &s));
   CHECK(s.state == AB_PORTAL_SESSION_STATE_AUTHORIZED && s.origin == AB_PORTAL_SESSION_ORIGIN_REGISTRATION,
         "the registration authorised its session");
@@ -328,41 +336,33 @@ int main(void) {
   EXPECT_STR(redeemed.user_id, "alice", "the registered user is redeemed");
   CHECK(redeemed.origin == AB_PORTAL_SESSION_ORIGIN_REGISTRATION, "redeemed registration");
   ab_portal_redeemed_login_free(&redeemed);
-  ab_string_free(auth_id);
-  auth_id = NULL;
+  free(auth_id);
   free(registration);
 
   /* logins, approved and denied, waited on while the NoPass server drives them */
-  EXPECT_OK(ab_sandbox_nopass_add_user(sb, "bob"));
-  bool exists = false;
-  EXPECT_OK(ab_sandbox_nopass_has_user(sb, "bob", &exists));
-  CHECK(exists, "bob is a NoPass user");
+  ab_test_expect_answer(sb, "false", "{\"op\":\"nopass.has_user\",\"user_id\":\"bob\"}");
+  ab_test_command(sb, "{\"op\":\"nopass.add_user\",\"user_id\":\"bob\"}");
+  ab_test_expect_answer(sb, "true", "{\"op\":\"nopass.has_user\",\"user_id\":\"bob\"}");
   free(login(&seen, true));
   char *denied = login(&seen, false);
   CHECK(seen.authorized == 1 && seen.denied == 1 && seen.pictures == 4, "hooks saw pictures and decisions");
 
-  char *last = NULL, *user = NULL;
-  EXPECT_OK(ab_sandbox_nopass_last_auth_id(sb, "bob", &last));
-  EXPECT_OK(ab_sandbox_nopass_login_user(sb, last, &user));
-  EXPECT_STR(user, "bob", "login user");
-  uint16_t http = 0;
-  char *reply = NULL;
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "CloseSession", last, NULL, NULL, &http, &reply));
+  char *last = last_auth_id("bob");
+  ab_test_expect_answer(sb, "\"bob\"", "{\"op\":\"nopass.login_user\",\"auth_id\":\"%s\"}", last);
+  int http = ab_test_reply_status(ab_test_control(sb, "{\"op\":\"nopass.close_session\",\"auth_id\":\"%s\"}", last));
   CHECK(http == 200 && seen.closed == 1, "CloseSession reached the hook");
-  ab_string_free(reply);
   EXPECT_OK(ab_portal_session_get(portal, denied, &s));
   CHECK(s.state == AB_PORTAL_SESSION_STATE_CLOSED, "closed");
   ab_portal_session_free(&s);
-  ab_string_free(user);
-  ab_string_free(last);
+  free(last);
   free(denied);
 
   /* decisions: refused, failed */
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "AddUsers", "[{\"givenName\":\"C\",\"email\":\"c@example.com\"}]", NULL, NULL,
-                                   &http, &reply));
-  CHECK(http == 200 && reply && strstr(reply, "false"), "AddUsers refused by the hook");
+  char *reply =
+      ab_test_control(sb, "{\"op\":\"nopass.add_users\",\"users\":[{\"givenName\":\"C\",\"email\":\"c@example.com\"}]}");
+  CHECK(reply && strstr(reply, "\"status\":200") && strstr(reply, "\"result\":false"), "AddUsers refused by the hook");
   ab_string_free(reply);
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "DeleteUser", "alice", NULL, NULL, &http, NULL));
+  http = ab_test_reply_status(ab_test_control(sb, "{\"op\":\"nopass.delete_user\",\"user_id\":\"alice\"}"));
   CHECK(http != 200, "a failing hook refuses the callback");
 
   /* waits: timeout and cancellation */
@@ -382,9 +382,9 @@ int main(void) {
   ab_portal_redeemed_login none;
   memset(&none, 0, sizeof none);
   EXPECT_STATUS(ab_portal_redeem_login(portal, "no-such-handle", &none), AB_STATUS_NOT_FOUND, "unknown handle");
-  EXPECT_OK(ab_sandbox_nopass_last_auth_id(sb, "bob", &last));
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "UpdatePicture", last, NULL, NULL, NULL, NULL));
-  ab_string_free(last);
+  last = last_auth_id("bob");
+  ab_test_command(sb, "{\"op\":\"nopass.update_picture\",\"auth_id\":\"%s\"}", last);
+  free(last);
   EXPECT_OK(ab_portal_wait_session(portal, pending, version, 30000, 1000, NULL, &s));
   CHECK(s.version > version && s.pictures == 2, "a new picture wakes the wait");
   ab_portal_session_free(&s);
@@ -393,19 +393,20 @@ int main(void) {
   direct_handle();
 
   /* the NoPass server registers a user itself; the hook accepts, and no session opens */
-  EXPECT_OK(ab_sandbox_nopass_register_user_from_server(sb, "carol", "carol@example.com", &auth_id));
+  auth_id = ab_test_control_text(sb, "{\"op\":\"nopass.register_user_from_server\",\"login\":\"carol\","
+                                     "\"email\":\"carol@example.com\"}");
   CHECK(seen.validated_by_server == 1 && seen.registered_by_server == 1, "hooks saw origin nopass_server");
   EXPECT_STATUS(ab_portal_session_get(portal, auth_id, &s), AB_STATUS_NOT_FOUND, "no session opened");
-  ab_string_free(auth_id);
+  free(auth_id);
 
-  EXPECT_OK(ab_sandbox_nopass_send(sb, "DisableService", NULL, NULL, NULL, &http, NULL));
+  CHECK(ab_test_reply_status(ab_test_control(sb, "{\"op\":\"nopass.disable_service\"}")) == 200, "DisableService");
   EXPECT_OK(ab_portal_status(portal, &phase, NULL, NULL));
   CHECK(phase == AB_PORTAL_PHASE_DISABLED, "disabled");
   EXPECT_OK(ab_portal_reset(portal));
   EXPECT_OK(ab_portal_status(portal, &phase, NULL, NULL));
   CHECK(phase == AB_PORTAL_PHASE_UNREGISTERED, "reset");
 
-  ab_string_free(registered_id);
+  ab_string_free(registered);
   ab_string_free(portal_url);
   ab_string_free(nopass_url);
   ab_portal_server_free(server);

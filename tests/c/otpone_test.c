@@ -13,6 +13,11 @@ static ab_sandbox *sb;
 static ab_otpone_server *server;
 static ab_otpone_client *client;
 
+/* The person approves: the token the web page would receive (free it with free()). */
+static char *approve(const char *id) {
+  return ab_test_control_text(sb, "{\"op\":\"otpone.approve\",\"transaction_id\":\"%s\"}", id);
+}
+
 static char *open_transaction(const char *user, const char *private_token) {
   char *id = NULL;
   EXPECT_OK(ab_otpone_get_transaction_id(server, user, 1 /* RequestComputerSession */, "Log in to WS-42",
@@ -30,8 +35,7 @@ static void standard_request(void) {
   EXPECT_STATUS(ab_otpone_get_html(server, id, 9, "loginForm", &html), AB_STATUS_INVALID_INPUT, "page type 9");
   EXPECT_NAMES_ARG("page type", "pageType");
 
-  char *token = NULL;
-  EXPECT_OK(ab_sandbox_otpone_approve(sb, id, &token));
+  char *token = approve(id);
   ab_otpone_validation v;
   memset(&v, 0, sizeof v);
   /* the token is for alice: verifying it as bob's is refused */
@@ -39,10 +43,10 @@ static void standard_request(void) {
                 "UserValided must be the transaction's user");
   EXPECT_STR(ab_error_vendor_code(), "UserValided", "vendor code names the rule");
   CHECK(v.user_valided == NULL, "nothing written on failure");
-  ab_string_free(token);
+  free(token);
 
   char *id2 = open_transaction("alice@example.com", NULL);
-  EXPECT_OK(ab_sandbox_otpone_approve(sb, id2, &token));
+  token = approve(id2);
   EXPECT_OK(ab_otpone_verify_token(server, token, "alice@example.com", &v));
   EXPECT_STR(v.user_valided, "alice@example.com", "UserValided");
   CHECK(v.fields_json && v.fields_json[0] == '{', "other fields as a JSON object");
@@ -51,7 +55,7 @@ static void standard_request(void) {
   ab_otpone_validation_free(&v); /* twice is harmless */
   EXPECT_STATUS(ab_otpone_verify_token(server, token, "alice@example.com", &v), AB_STATUS_AUTHENTICATION_FAILED,
                 "a token works once");
-  ab_string_free(token);
+  free(token);
   ab_string_free(id);
   ab_string_free(id2);
 }
@@ -66,9 +70,7 @@ static void distributed_request(void) {
   /* the wait ends at its deadline while nobody answers */
   EXPECT_STATUS(ab_otpone_wait_for_result(client, id, "carol@example.com", 1500, 1000, NULL, &v), AB_STATUS_TIMEOUT,
                 "deadline");
-  char *token = NULL;
-  EXPECT_OK(ab_sandbox_otpone_approve(sb, id, &token));
-  ab_string_free(token);
+  free(approve(id));
   EXPECT_OK(ab_otpone_wait_for_result(client, id, "carol@example.com", 30000, 1000, NULL, &v));
   EXPECT_STR(v.private_token, "door-code-7741", "the private token reaches the client");
   EXPECT_STR(v.user_valided, "carol@example.com", "UserValided");
@@ -79,17 +81,13 @@ static void distributed_request(void) {
 
   /* denied */
   id = open_transaction("carol@example.com", "x");
-  EXPECT_OK(ab_sandbox_otpone_deny(sb, id));
-  ab_otpone_sandbox_status status = 0;
-  EXPECT_OK(ab_sandbox_otpone_transaction_status(sb, id, &status));
-  CHECK(status == AB_OTPONE_SANDBOX_STATUS_DENIED, "sandbox shows it denied");
+  ab_test_expect_answer(sb, "true", "{\"op\":\"otpone.deny\",\"transaction_id\":\"%s\"}", id);
   EXPECT_STATUS(ab_otpone_wait_for_result(client, id, "carol@example.com", 30000, 1000, NULL, &v),
                 AB_STATUS_AUTHENTICATION_FAILED, "a denial fails the wait");
-  EXPECT_STATUS(ab_sandbox_otpone_deny(sb, id), AB_STATUS_NOT_FOUND, "no longer pending");
-  char *json = NULL;
-  EXPECT_OK(ab_sandbox_otpone_transaction_json(sb, id, &json));
+  ab_test_expect_answer(sb, "false", "{\"op\":\"otpone.deny\",\"transaction_id\":\"%s\"}", id);
+  char *json = ab_test_control(sb, "{\"op\":\"otpone.transaction\",\"transaction_id\":\"%s\"}", id);
   CHECK(json && strstr(json, "\"status\":\"denied\"") && strstr(json, "\"has_private_token\":true"),
-        "transaction as JSON");
+        "the sandbox shows the transaction denied");
   ab_string_free(json);
   ab_string_free(id);
 
@@ -101,7 +99,7 @@ static void distributed_request(void) {
   EXPECT_STATUS(ab_otpone_wait_for_result(client, id, NULL, 60000, 1000, cancel, &v), AB_STATUS_CANCELLED,
                 "a cancelled wait");
   ab_cancel_free(cancel);
-  EXPECT_OK(ab_sandbox_otpone_expire(sb, id));
+  ab_test_expect_answer(sb, "true", "{\"op\":\"otpone.expire\",\"transaction_id\":\"%s\"}", id);
   ab_string_free(id);
 }
 
@@ -133,12 +131,10 @@ static void cancel_from_another_thread(void) {
 
 static void *approve_when_asked(void *unused) {
   (void)unused;
-  char *id = NULL, *token = NULL;
-  if (ab_sandbox_otpone_wait_pending(sb, "erin@example.com", 30000, &id) == AB_STATUS_OK) {
-    ab_sandbox_otpone_approve(sb, id, &token);
-    ab_string_free(token);
-  }
-  ab_string_free(id);
+  char *id = ab_test_control_text(sb, "{\"op\":\"otpone.wait_pending\",\"user_mail\":\"erin@example.com\","
+                                      "\"timeout_ms\":30000}");
+  if (id) free(approve(id));
+  free(id);
   return NULL;
 }
 
@@ -152,8 +148,7 @@ static void server_only_request(void) {
   pthread_join(person, NULL);
   EXPECT_STR(v.user_valided, "erin@example.com", "SendRequest validation");
   ab_otpone_validation_free(&v);
-  char *query = NULL;
-  EXPECT_OK(ab_sandbox_otpone_last_query(sb, &query));
+  char *query = ab_test_control(sb, "{\"op\":\"otpone.last_query\"}");
   CHECK(query && strstr(query, "NavigatorOrAPPName="), "seed parameter names on the wire");
   ab_string_free(query);
 }
@@ -190,11 +185,11 @@ static void keys_and_config(const char *url) {
 int main(void) {
   EXPECT_OK(ab_sandbox_start(&sb));
   char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_OTPONE, &url));
-  EXPECT_OK(ab_sandbox_otpone_register_keys(sb, SRV, JS));
-  EXPECT_OK(ab_sandbox_otpone_set_html_as_text(sb, false));
-  EXPECT_OK(ab_sandbox_otpone_set_transaction_ttl(sb, 300000));
-  EXPECT_OK(ab_sandbox_otpone_set_server_only_timeout(sb, 60000));
+  EXPECT_OK(ab_sandbox_url(sb, "otpone", &url));
+  ab_test_command(sb, "{\"op\":\"otpone.register_keys\",\"server_key\":\"" SRV "\",\"client_key\":\"" JS "\"}");
+  ab_test_command(sb, "{\"op\":\"otpone.set_html_as_text\",\"as_text\":false}");
+  ab_test_command(sb, "{\"op\":\"otpone.set_transaction_ttl\",\"ttl_ms\":300000}");
+  ab_test_command(sb, "{\"op\":\"otpone.set_server_only_timeout\",\"timeout_ms\":60000}");
   ab_otpone_config *config = NULL;
   EXPECT_OK(ab_otpone_config_new(url, &config));
   EXPECT_OK(ab_otpone_server_new(config, SRV, &server));
@@ -206,8 +201,7 @@ int main(void) {
   cancel_from_another_thread();
   server_only_request();
   keys_and_config(url);
-  char *id = NULL;
-  EXPECT_STATUS(ab_sandbox_otpone_pending_for(sb, "nobody@example.com", &id), AB_STATUS_NOT_FOUND, "none pending");
+  ab_test_expect_answer(sb, "null", "{\"op\":\"otpone.pending_for\",\"user_mail\":\"nobody@example.com\"}");
 
   ab_otpone_client_free(client);
   ab_otpone_server_free(server);

@@ -24,11 +24,12 @@ static int thread_count(void) {
 static void one_login(ab_sandbox **out_sandbox) {
   ab_sandbox *sb = NULL;
   EXPECT_OK(ab_sandbox_start(&sb));
-  EXPECT_OK(ab_sandbox_nevis_add_client(sb, "1000", "Default"));
-  EXPECT_OK(ab_sandbox_nevis_add_user(sb, "1000", "alice"));
-  EXPECT_OK(ab_sandbox_nevis_set_password(sb, "1000", "alice", "correct horse"));
+  ab_test_command(sb, "{\"op\":\"nevis.add_client\",\"client_ext_id\":\"1000\",\"name\":\"Default\"}");
+  ab_test_command(sb, "{\"op\":\"nevis.add_user\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"alice\"}");
+  ab_test_command(sb, "{\"op\":\"nevis.set_password\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"alice\","
+                      "\"password\":\"correct horse\"}");
   char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_NEVIS, &url));
+  EXPECT_OK(ab_sandbox_url(sb, "nevisidm", &url));
   ab_nevis_config *config = NULL;
   ab_nevis_client *client = NULL;
   EXPECT_OK(ab_nevis_config_new(url, &config));

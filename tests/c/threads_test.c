@@ -58,14 +58,12 @@ static void *worker(void *arg) {
 int main(void) {
   EXPECT_OK(ab_sandbox_start(&sb));
   char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, AB_VENDOR_NEVIS, &url));
-  EXPECT_OK(ab_sandbox_nevis_add_client(sb, "1000", "Default"));
+  EXPECT_OK(ab_sandbox_url(sb, "nevisidm", &url));
+  ab_test_command(sb, "{\"op\":\"nevis.add_client\",\"client_ext_id\":\"1000\",\"name\":\"Default\"}");
   for (int i = 0; i < THREADS; i++) {
-    char user[16], password[16];
-    snprintf(user, sizeof user, "user-%d", i);
-    snprintf(password, sizeof password, "pw-%d", i);
-    EXPECT_OK(ab_sandbox_nevis_add_user(sb, "1000", user));
-    EXPECT_OK(ab_sandbox_nevis_set_password(sb, "1000", user, password));
+    ab_test_command(sb, "{\"op\":\"nevis.add_user\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"user-%d\"}", i);
+    ab_test_command(sb, "{\"op\":\"nevis.set_password\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"user-%d\","
+                        "\"password\":\"pw-%d\"}", i, i);
   }
   ab_nevis_config *config = NULL;
   EXPECT_OK(ab_nevis_config_new(url, &config));
