@@ -1021,26 +1021,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Creates a cancellation handle, written to `*out_cancel`; free it with `ab_cancel_free`.
- */
-ab_status ab_cancel_new(struct ab_cancel **out_cancel);
-
-/**
- * Cancels every wait that uses `cancel`, now and later.
- */
-ab_status ab_cancel_cancel(const struct ab_cancel *cancel);
-
-/**
- * Whether `cancel` has been cancelled; false for NULL.
- */
-bool ab_cancel_is_cancelled(const struct ab_cancel *cancel);
-
-/**
- * Frees a cancellation handle. No wait may still be using it. `NULL` does nothing.
- */
-void ab_cancel_free(struct ab_cancel *cancel);
-
-/**
  * The status of this thread's last failed call, or `AB_STATUS_OK` if none failed (or
  * `ab_error_clear` was called since).
  */
@@ -1222,6 +1202,26 @@ void ab_transport_config_free(struct ab_transport_config *config);
  * NULL; do not free.
  */
 const char *ab_version(void);
+
+/**
+ * Creates a cancellation handle, written to `*out_cancel`; free it with `ab_cancel_free`.
+ */
+ab_status ab_cancel_new(struct ab_cancel **out_cancel);
+
+/**
+ * Cancels every wait that uses `cancel`, now and later.
+ */
+ab_status ab_cancel_cancel(const struct ab_cancel *cancel);
+
+/**
+ * Whether `cancel` has been cancelled; false for NULL.
+ */
+bool ab_cancel_is_cancelled(const struct ab_cancel *cancel);
+
+/**
+ * Frees a cancellation handle. No wait may still be using it. `NULL` does nothing.
+ */
+void ab_cancel_free(struct ab_cancel *cancel);
 
 /**
  * Frees the strings inside a token (wiping them) and sets them to NULL. `NULL` does nothing,
@@ -2061,6 +2061,92 @@ ab_status ab_portal_server_url(const struct ab_portal_server *server, char **out
 void ab_portal_server_free(struct ab_portal_server *server);
 
 /**
+ * Creates receiver options with core's defaults: 10 000 ms to send a request head (and, with
+ * TLS, to finish the handshake), 20 000 ms to send a body, idle connections closed after
+ * 5 000 ms, at most 512 connections at once, 10 000 ms for callbacks in flight to finish when
+ * the server stops, and plain HTTP. Free with `ab_receiver_options_free`.
+ */
+ab_status ab_receiver_options_new(struct ab_receiver_options **out_options);
+
+/**
+ * Serves HTTPS with this certificate chain (PEM: the server's certificate first, then any
+ * intermediates) and its private key (PEM: PKCS#8, PKCS#1 or SEC1). The strings are copied.
+ * `AB_STATUS_CONFIG` if either is unusable or the key is not the certificate's; the last
+ * error never quotes the key. Replaces an earlier certificate; a client CA set with
+ * `ab_receiver_options_require_client_certificates` stays required.
+ */
+ab_status ab_receiver_options_set_tls(const struct ab_receiver_options *options,
+                                      const char *cert_chain_pem,
+                                      const char *key_pem);
+
+/**
+ * Mutual TLS: every caller must present a certificate issued by one of the CAs in
+ * `client_ca_pem` (one or more PEM certificates); a caller without one, or with one from
+ * another CA, fails the TLS handshake before any request is read. Requests of the callers
+ * that pass are what `ab_portal_config_require_client_certificate` admits. Needs
+ * `ab_receiver_options_set_tls` first (`AB_STATUS_CONFIG` otherwise, and for an unusable
+ * bundle). Replaces an earlier client CA bundle.
+ */
+ab_status ab_receiver_options_require_client_certificates(const struct ab_receiver_options *options,
+                                                          const char *client_ca_pem);
+
+/**
+ * How long a caller has to send a whole request head, in milliseconds, counted from the moment
+ * the connection is ready for a request (accepted, or done with its previous answer); with TLS
+ * the handshake gets this long as well. On expiry the connection is closed without an answer.
+ * Zero is refused by `ab_portal_server_start_with_options` (`AB_STATUS_CONFIG`).
+ */
+ab_status ab_receiver_options_set_header_read_timeout(const struct ab_receiver_options *options,
+                                                      uint64_t timeout_ms);
+
+/**
+ * How long a caller has to send a whole request body, in milliseconds, counted from the end of
+ * its head; on expiry the connection is closed without an answer. Zero is refused when the
+ * server starts.
+ */
+ab_status ab_receiver_options_set_body_read_timeout(const struct ab_receiver_options *options,
+                                                    uint64_t timeout_ms);
+
+/**
+ * A connection with no request in progress on which nothing has moved for this many
+ * milliseconds is closed (a kept-alive connection between callbacks, or one opened and never
+ * used). Zero is refused when the server starts.
+ */
+ab_status ab_receiver_options_set_idle_timeout(const struct ab_receiver_options *options,
+                                               uint64_t timeout_ms);
+
+/**
+ * At most this many connections are served at once; further ones wait in the listen backlog
+ * until one ends. Keep it below the process's open-file limit. Zero is refused when the server
+ * starts.
+ */
+ab_status ab_receiver_options_set_max_connections(const struct ab_receiver_options *options,
+                                                  size_t max_connections);
+
+/**
+ * How long `ab_portal_server_free` lets callbacks in flight finish (their hooks run and their
+ * changes are committed) before it closes their connections, in milliseconds.
+ */
+ab_status ab_receiver_options_set_shutdown_grace(const struct ab_receiver_options *options,
+                                                 uint64_t grace_ms);
+
+/**
+ * Frees receiver options. `NULL` does nothing.
+ */
+void ab_receiver_options_free(struct ab_receiver_options *options);
+
+/**
+ * `ab_portal_server_start` with `options` (copied): timeouts, connection cap, stop grace and
+ * TLS. With TLS the server's URL is `https://…`; give the NoPass server the name the
+ * certificate is for. `AB_STATUS_CONFIG` for options that would refuse every callback (a
+ * zero timeout or cap). Stop and free it with `ab_portal_server_free`.
+ */
+ab_status ab_portal_server_start_with_options(const struct ab_portal *portal,
+                                              const char *listen_addr,
+                                              const struct ab_receiver_options *options,
+                                              struct ab_portal_server **out_server);
+
+/**
  * Frees the strings inside a validation (wiping them) and sets them to NULL; the struct
  * itself is the caller's. `NULL` does nothing, and so does a second call.
  */
@@ -2216,92 +2302,6 @@ ab_status ab_otpone_wait_for_result(const struct ab_otpone_client *client,
                                     uint64_t interval_ms,
                                     const struct ab_cancel *cancel_or_null,
                                     struct ab_otpone_validation *out_validation);
-
-/**
- * Creates receiver options with core's defaults: 10 000 ms to send a request head (and, with
- * TLS, to finish the handshake), 20 000 ms to send a body, idle connections closed after
- * 5 000 ms, at most 512 connections at once, 10 000 ms for callbacks in flight to finish when
- * the server stops, and plain HTTP. Free with `ab_receiver_options_free`.
- */
-ab_status ab_receiver_options_new(struct ab_receiver_options **out_options);
-
-/**
- * Serves HTTPS with this certificate chain (PEM: the server's certificate first, then any
- * intermediates) and its private key (PEM: PKCS#8, PKCS#1 or SEC1). The strings are copied.
- * `AB_STATUS_CONFIG` if either is unusable or the key is not the certificate's; the last
- * error never quotes the key. Replaces an earlier certificate; a client CA set with
- * `ab_receiver_options_require_client_certificates` stays required.
- */
-ab_status ab_receiver_options_set_tls(const struct ab_receiver_options *options,
-                                      const char *cert_chain_pem,
-                                      const char *key_pem);
-
-/**
- * Mutual TLS: every caller must present a certificate issued by one of the CAs in
- * `client_ca_pem` (one or more PEM certificates); a caller without one, or with one from
- * another CA, fails the TLS handshake before any request is read. Requests of the callers
- * that pass are what `ab_portal_config_require_client_certificate` admits. Needs
- * `ab_receiver_options_set_tls` first (`AB_STATUS_CONFIG` otherwise, and for an unusable
- * bundle). Replaces an earlier client CA bundle.
- */
-ab_status ab_receiver_options_require_client_certificates(const struct ab_receiver_options *options,
-                                                          const char *client_ca_pem);
-
-/**
- * How long a caller has to send a whole request head, in milliseconds, counted from the moment
- * the connection is ready for a request (accepted, or done with its previous answer); with TLS
- * the handshake gets this long as well. On expiry the connection is closed without an answer.
- * Zero is refused by `ab_portal_server_start_with_options` (`AB_STATUS_CONFIG`).
- */
-ab_status ab_receiver_options_set_header_read_timeout(const struct ab_receiver_options *options,
-                                                      uint64_t timeout_ms);
-
-/**
- * How long a caller has to send a whole request body, in milliseconds, counted from the end of
- * its head; on expiry the connection is closed without an answer. Zero is refused when the
- * server starts.
- */
-ab_status ab_receiver_options_set_body_read_timeout(const struct ab_receiver_options *options,
-                                                    uint64_t timeout_ms);
-
-/**
- * A connection with no request in progress on which nothing has moved for this many
- * milliseconds is closed (a kept-alive connection between callbacks, or one opened and never
- * used). Zero is refused when the server starts.
- */
-ab_status ab_receiver_options_set_idle_timeout(const struct ab_receiver_options *options,
-                                               uint64_t timeout_ms);
-
-/**
- * At most this many connections are served at once; further ones wait in the listen backlog
- * until one ends. Keep it below the process's open-file limit. Zero is refused when the server
- * starts.
- */
-ab_status ab_receiver_options_set_max_connections(const struct ab_receiver_options *options,
-                                                  size_t max_connections);
-
-/**
- * How long `ab_portal_server_free` lets callbacks in flight finish (their hooks run and their
- * changes are committed) before it closes their connections, in milliseconds.
- */
-ab_status ab_receiver_options_set_shutdown_grace(const struct ab_receiver_options *options,
-                                                 uint64_t grace_ms);
-
-/**
- * Frees receiver options. `NULL` does nothing.
- */
-void ab_receiver_options_free(struct ab_receiver_options *options);
-
-/**
- * `ab_portal_server_start` with `options` (copied): timeouts, connection cap, stop grace and
- * TLS. With TLS the server's URL is `https://…`; give the NoPass server the name the
- * certificate is for. `AB_STATUS_CONFIG` for options that would refuse every callback (a
- * zero timeout or cap). Stop and free it with `ab_portal_server_free`.
- */
-ab_status ab_portal_server_start_with_options(const struct ab_portal *portal,
-                                              const char *listen_addr,
-                                              const struct ab_receiver_options *options,
-                                              struct ab_portal_server **out_server);
 
 #ifdef __cplusplus
 }  // extern "C"

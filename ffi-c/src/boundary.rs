@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use authbridge::Error;
 
-use crate::last_error;
+use crate::error;
 use crate::status::ab_status;
 
 /// Why a call failed before or while doing its work.
@@ -45,8 +45,8 @@ pub(crate) fn ffi_status(body: impl FnOnce() -> FfiResult) -> ab_status {
         body()
     })) {
         Ok(Ok(())) => ab_status::Ok,
-        Ok(Err(failure)) => last_error::record(failure),
-        Err(payload) => last_error::record(Failure::Panic(panic_message(payload))),
+        Ok(Err(failure)) => error::record(failure),
+        Err(payload) => error::record(Failure::Panic(panic_message(payload))),
     }
 }
 

@@ -20,13 +20,13 @@ use serde_json::{json, Map, Value};
 
 use crate::args::{handle, opt_handle, opt_string, out, string, OwnedString};
 use crate::boundary::{ffi_status, ffi_value, ffi_void, FfiResult};
-use crate::cancel::{ab_cancel, wait_options};
+use crate::error;
 use crate::handles::{Handle, Settings};
-use crate::last_error;
 use crate::runtime::block_on;
 use crate::status::ab_status;
 use crate::strings::{ab_string_free, free_fields};
 use crate::transport::ab_transport_config;
+use crate::wait::{ab_cancel, wait_options};
 
 /// Details of a user being signed up (`user`); every field may be NULL (not sent).
 #[repr(C)]
@@ -734,7 +734,7 @@ pub unsafe extern "C" fn ab_descope_validate_session(
 #[no_mangle]
 pub extern "C" fn ab_error_descope_session_rejection() -> ab_descope_session_rejection {
     ffi_value(ab_descope_session_rejection::None, || {
-        last_error::with_core(ab_descope_session_rejection::None, |error| match SessionRejection::of(error) {
+        error::with_core(ab_descope_session_rejection::None, |error| match SessionRejection::of(error) {
             None => ab_descope_session_rejection::None,
             Some(SessionRejection::Malformed) => ab_descope_session_rejection::Malformed,
             Some(SessionRejection::UnknownKey) => ab_descope_session_rejection::UnknownKey,

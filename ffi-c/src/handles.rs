@@ -45,8 +45,8 @@ impl<T> Settings<T> {
         Settings(Mutex::new(value))
     }
 
-    /// Runs `f` on the settings under the lock. A setter that panicked cannot have left them
-    /// half-changed in a way the next setter must know about, so a poisoned lock is taken as is.
+    /// Runs `f` on the settings under the lock. A setter that panicked poisons the lock, but the
+    /// settings are plain values the next setter overwrites, so the lock is taken as is.
     pub(crate) fn change<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }

@@ -45,9 +45,8 @@
 
 mod args;
 mod boundary;
-mod cancel;
+mod error;
 mod handles;
-mod last_error;
 mod runtime;
 mod shutdown;
 mod status;
@@ -56,6 +55,7 @@ mod test_hooks;
 mod totp;
 mod transport;
 mod version;
+mod wait;
 
 // Each vendor module gates itself with an inner `#![cfg(...)]`, so the header declares every
 // function whatever the features of the build that generated it.
@@ -63,27 +63,22 @@ mod authx;
 mod descope;
 mod nevis;
 mod nopass;
-mod nopass_hooks;
 mod otpone;
-mod receiver_options;
+// The sandbox, for tests, is declared in its own header (cbindgen-sandbox.toml) and kept out of
+// authbridge.h by cbindgen.toml.
 mod sandbox;
 
 #[cfg(feature = "authx")]
 pub use authx::*;
-pub use cancel::*;
 #[cfg(feature = "descope")]
 pub use descope::*;
-pub use last_error::*;
+pub use error::*;
 #[cfg(feature = "nevis")]
 pub use nevis::*;
 #[cfg(feature = "nopass")]
 pub use nopass::*;
-#[cfg(feature = "nopass")]
-pub use nopass_hooks::*;
 #[cfg(feature = "otpone")]
 pub use otpone::*;
-#[cfg(all(feature = "nopass", feature = "server"))]
-pub use receiver_options::*;
 #[cfg(feature = "sandbox")]
 pub use sandbox::*;
 pub use shutdown::*;
@@ -92,3 +87,4 @@ pub use strings::*;
 pub use totp::*;
 pub use transport::*;
 pub use version::*;
+pub use wait::*;

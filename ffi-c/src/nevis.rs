@@ -13,8 +13,8 @@ use authbridge::{Error, Secret, SecretBytes};
 
 use crate::args::{bytes, handle, opt_out, out, string, OwnedString};
 use crate::boundary::{ffi_status, ffi_value, FfiResult};
+use crate::error;
 use crate::handles::{Handle, Settings};
-use crate::last_error;
 use crate::runtime::block_on;
 use crate::status::ab_status;
 use crate::transport::ab_transport_config;
@@ -322,7 +322,7 @@ pub unsafe extern "C" fn ab_nevis_context_password_login(
 #[no_mangle]
 pub extern "C" fn ab_error_nevis_login_status() -> ab_nevis_login_status {
     ffi_value(ab_nevis_login_status::None, || {
-        last_error::with_core(ab_nevis_login_status::None, |error: &Error| {
+        error::with_core(ab_nevis_login_status::None, |error: &Error| {
             LoginStatusCode::of(error).map_or(ab_nevis_login_status::None, Into::into)
         })
     })

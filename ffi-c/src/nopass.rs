@@ -2,10 +2,18 @@
 //! policy, the portal handle that answers the NoPass server's callbacks, its state (phase,
 //! login sessions by browser handle, waits on them, redeeming an authorised login once), its
 //! own calls to the NoPass server (PreRegisterUser, RequestAuthorization) and the embedded
-//! server for hosts with no web stack. Hooks are in `nopass_hooks.rs`. Every rule is the core's
-//! (`authbridge::nopass`); this file only converts.
+//! server for hosts with no web stack. The hooks are in `nopass/hooks.rs` and the embedded
+//! server's options in `nopass/receiver_options.rs`, as in core. Every rule is the core's
+//! (`authbridge::nopass`); these files only convert.
 
 #![cfg(feature = "nopass")]
+
+mod hooks;
+mod receiver_options;
+
+pub use hooks::*;
+#[cfg(feature = "server")]
+pub use receiver_options::*;
 
 use std::ffi::c_char;
 use std::net::{IpAddr, SocketAddr};
@@ -22,13 +30,12 @@ use authbridge::{Error, Secret};
 
 use crate::args::{bytes, handle, opt_handle, opt_out, opt_string, out, string, strings, OwnedString};
 use crate::boundary::{ffi_status, ffi_void, FfiResult};
-use crate::cancel::{ab_cancel, wait_options};
 use crate::handles::{Handle, Settings};
-use crate::nopass_hooks::{ab_portal_hooks, CHooks};
 use crate::runtime::block_on;
 use crate::status::ab_status;
 use crate::strings::{ab_string_free, free_fields};
 use crate::transport::ab_transport_config;
+use crate::wait::{ab_cancel, wait_options};
 
 /// Where the portal is in its life.
 #[repr(u32)]

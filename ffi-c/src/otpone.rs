@@ -20,12 +20,12 @@ use authbridge::{Error, Secret};
 
 use crate::args::{handle, opt_handle, opt_string, out, string, OwnedString};
 use crate::boundary::{ffi_status, ffi_void, FfiResult};
-use crate::cancel::{ab_cancel, wait_options};
 use crate::handles::{Handle, Settings};
 use crate::runtime::block_on;
 use crate::status::ab_status;
 use crate::strings::free_fields;
 use crate::transport::ab_transport_config;
+use crate::wait::{ab_cancel, wait_options};
 
 /// A validation OtpOne reported as valid for the expected user. The caller owns the struct;
 /// the library fills it on success, and `ab_otpone_validation_free` frees its strings.
