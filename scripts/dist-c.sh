@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The C library as an installable tarball, dist/authbridge-VERSION-x86_64-linux-gnu.tar.gz:
+#   lib/libauthbridge.so.X.Y.Z (SONAME from ffi-c/build.rs) and its two symlinks,
+#   lib/libauthbridge.a, include/authbridge.h,
+#   lib/pkgconfig/authbridge.pc (relocatable; Libs.private as rustc reports them),
+#   lib/cmake/authbridge/authbridgeConfig.cmake + authbridgeConfigVersion.cmake.
+# Every vendor, the embedded receiver and the SQLite and Redis stores; no sandbox, no test hooks.
+# Called by scripts/dist with DIST, VERSION, PROFILE and TARGET set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${DIST:?}" "${VERSION:?}" "${PROFILE:?}" "${TARGET:?}"
+
+# shellcheck source=tests/lib/apt.sh
+source tests/lib/apt.sh
+need_apt cmake cmake
+
+features="nevis,authx,descope,otpone,nopass,server,sqlite,redis"
+target="${CARGO_TARGET_DIR:-target}"
+# One compile gives the shared and the static library, and rustc names the system libraries a
+# static link needs (cargo repeats the note when the build is already fresh).
+log="$(AUTHBRIDGE_SONAME=1 cargo rustc --profile "$PROFILE" --target "$TARGET" --locked -p authbridge-ffi \
+  --no-default-features --features "$features" --crate-type cdylib,staticlib \
+  -- --print native-static-libs 2>&1)" || { printf '%s\n' "$log" >&2; exit 1; }
+native_libs="$(printf '%s\n' "$log" | sed -n 's/^note: native-static-libs: //p' | tail -n 1)"
+[ -n "$native_libs" ] || { echo "rustc named no native-static-libs" >&2; exit 1; }
+
+built="$target/$TARGET/$PROFILE"
+soname="$(readelf -d "$built/libauthbridge_ffi.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')"
+[ -n "$soname" ] || { echo "libauthbridge_ffi.so has no SONAME" >&2; exit 1; }
+shared="libauthbridge.so.$VERSION"
+
+name="authbridge-$VERSION-x86_64-linux-gnu"
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+root="$stage/$name"
+mkdir -p "$root/include" "$root/lib/pkgconfig" "$root/lib/cmake/authbridge"
+
+install -m 0755 "$built/libauthbridge_ffi.so" "$root/lib/$shared"
+ln -s "$shared" "$root/lib/$soname"
+ln -s "$soname" "$root/lib/libauthbridge.so"
+# The static library keeps its symbols (a linker needs them) but not the debug info of the
+# precompiled standard library, which would double its size.
+install -m 0644 "$built/libauthbridge_ffi.a" "$root/lib/libauthbridge.a"
+strip --strip-debug "$root/lib/libauthbridge.a"
+install -m 0644 include/authbridge.h "$root/include/authbridge.h"
+
+sed -e "s|@VERSION@|$VERSION|" -e "s|@NATIVE_STATIC_LIBS@|$native_libs|" \
+  ffi-c/dist/authbridge.pc.in >"$root/lib/pkgconfig/authbridge.pc"
+cmake_libs="$(printf '%s' "$native_libs" | sed -e 's/^-l//' -e 's/ -l/;/g')"
+sed -e "s|@SHARED_FILE@|$shared|" -e "s|@SONAME@|$soname|" -e "s|@NATIVE_STATIC_LIBS_CMAKE@|$cmake_libs|" \
+  ffi-c/dist/authbridgeConfig.cmake.in >"$root/lib/cmake/authbridge/authbridgeConfig.cmake"
+cmake -DVERSION="$VERSION" -DOUTPUT="$root/lib/cmake/authbridge/authbridgeConfigVersion.cmake" \
+  -P ffi-c/dist/write-version-file.cmake
+
+tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner -czf "$DIST/$name.tar.gz" "$name"
+echo "$DIST/$name.tar.gz"
