@@ -1,7 +1,9 @@
 /* A login provider's password check against nevisIDM, with the C ABI of authbridge.
  *
  *   nevis_login BASE_URL CLIENT_EXT_ID USER_EXT_ID   (reads the password from stdin)
- *   nevis_login                                      (offline: runs against the sandbox)
+ *
+ * Exits 0 when the password is accepted, 1 when it is refused, 2 when the check failed.
+ * Offline, point it at the nevisIDM stand-in of `authbridge-sandbox` (see the README).
  *
  * Build: cc -std=c11 nevis_login.c $(pkg-config --cflags --libs authbridge)
  */
@@ -46,23 +48,12 @@ done:
 }
 
 int main(int argc, char **argv) {
-  if (argc == 4) {
-    char password[256];
-    if (!fgets(password, sizeof password, stdin)) return BROKEN;
-    password[strcspn(password, "\r\n")] = '\0';
-    return check_password(argv[1], argv[2], argv[3], password);
-  }
-  /* Offline: a sandbox nevisIDM with one user. */
-  ab_sandbox *sandbox = NULL;
-  char *url = NULL;
-  if (ab_sandbox_start(&sandbox) != AB_STATUS_OK || ab_sandbox_url(sandbox, AB_VENDOR_NEVIS, &url) != AB_STATUS_OK)
+  if (argc != 4) {
+    fprintf(stderr, "usage: %s BASE_URL CLIENT_EXT_ID USER_EXT_ID < password\n", argv[0]);
     return BROKEN;
-  ab_sandbox_nevis_add_client(sandbox, "1000", "Default");
-  ab_sandbox_nevis_add_user(sandbox, "1000", "alice");
-  ab_sandbox_nevis_set_password(sandbox, "1000", "alice", "correct horse");
-  int ok = check_password(url, "1000", "alice", "correct horse") == ACCEPTED &&
-           check_password(url, "1000", "alice", "battery staple") == REFUSED;
-  ab_string_free(url);
-  ab_sandbox_free(sandbox);
-  return ok ? ACCEPTED : BROKEN;
+  }
+  char password[256];
+  if (!fgets(password, sizeof password, stdin)) return BROKEN;
+  password[strcspn(password, "\r\n")] = '\0';
+  return check_password(argv[1], argv[2], argv[3], password);
 }

@@ -2,13 +2,22 @@
  * callbacks on its embedded receiver, the browser gets an opaque handle, and the host signs
  * the user in once the login is authorised, by redeeming that handle exactly once.
  *
- *   nopass_portal      (offline: the sandbox plays the NoPass server and approves the login)
+ *   nopass_portal NOPASS_URL ADMIN_ID S_CODE LISTEN_ADDRESS USER_ID
+ *
+ * Serves the portal's callbacks on LISTEN_ADDRESS (e.g. 127.0.0.1:8080) and prints their URL,
+ * waits until the NoPass server has registered the portal, asks it to authorise USER_ID's
+ * login, and signs the user in once approved. Exits 0 when that login was redeemed exactly
+ * once. Offline, the NoPass stand-in of `authbridge-sandbox` plays the server (see the README).
  *
  * Build: cc -std=c11 nopass_portal.c $(pkg-config --cflags --libs authbridge)
  */
+/* nanosleep */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "authbridge.h"
 
@@ -48,41 +57,50 @@ static bool sign_in(ab_portal *portal, const char *handle) {
   return true;
 }
 
-int main(void) {
-  ab_sandbox *sandbox = NULL;
-  char *nopass_url = NULL, *portal_url = NULL, *portal_id = NULL, *auth_id = NULL;
-  ab_portal *portal = NULL;
+/* The NoPass console registers a new portal by calling it back; until then it takes no login. */
+static bool wait_registered(ab_portal *portal) {
+  for (int tries = 0; tries < 600; tries++) {
+    ab_portal_phase phase;
+    if (ab_portal_status(portal, &phase, NULL, NULL) != AB_STATUS_OK) return false;
+    if (phase == AB_PORTAL_PHASE_REGISTERED) return true;
+    nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+  }
+  fprintf(stderr, "the NoPass server did not register the portal within a minute\n");
+  return false;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 6) {
+    fprintf(stderr, "usage: %s NOPASS_URL ADMIN_ID S_CODE LISTEN_ADDRESS USER_ID\n", argv[0]);
+    return 2;
+  }
+  const char *user = argv[5];
+  ab_portal *portal = portal_new(argv[2], argv[3], argv[1]);
   ab_portal_server *server = NULL;
+  char *callback_url = NULL;
   ab_portal_session login;
   memset(&login, 0, sizeof login);
   int ok = 0;
-  if (ab_sandbox_start(&sandbox) != AB_STATUS_OK ||
-      ab_sandbox_url(sandbox, AB_VENDOR_NOPASS, &nopass_url) != AB_STATUS_OK ||
-      !(portal = portal_new("admin-1", "s-code-1", nopass_url)) ||
-      ab_portal_server_start(portal, "127.0.0.1:0", &server) != AB_STATUS_OK ||
-      ab_portal_server_url(server, &portal_url) != AB_STATUS_OK ||
-      ab_sandbox_nopass_set_portal_url(sandbox, portal_url) != AB_STATUS_OK ||
-      ab_sandbox_nopass_register_portal(sandbox, "admin-1", &portal_id) != AB_STATUS_OK ||
-      ab_sandbox_nopass_add_user(sandbox, "bob") != AB_STATUS_OK ||
-      ab_portal_request_authorization(portal, "bob", &login) != AB_STATUS_OK) {
+  if (!portal || ab_portal_server_start(portal, argv[4], &server) != AB_STATUS_OK ||
+      ab_portal_server_url(server, &callback_url) != AB_STATUS_OK) {
     fprintf(stderr, "setup failed: [%s] %s\n", ab_error_code(), ab_error_message());
     goto done;
   }
-  /* The browser shows login.image and keeps login.handle; bob approves in the NoPass app. */
-  if (ab_sandbox_nopass_last_auth_id(sandbox, "bob", &auth_id) != AB_STATUS_OK ||
-      ab_sandbox_nopass_drive_login(sandbox, auth_id, 1, true) != AB_STATUS_OK) {
-    fprintf(stderr, "the NoPass server failed: [%s] %s\n", ab_error_code(), ab_error_message());
+  printf("callbacks: %s\n", callback_url);
+  fflush(stdout);
+  if (!wait_registered(portal)) goto done;
+  if (ab_portal_request_authorization(portal, user, &login) != AB_STATUS_OK) {
+    fprintf(stderr, "authorization request failed: [%s] %s\n", ab_error_code(), ab_error_message());
     goto done;
   }
+  /* The browser shows login.image and keeps login.handle; the user approves in the NoPass app. */
+  printf("waiting for %s to approve\n", user);
+  fflush(stdout);
   ok = sign_in(portal, login.handle) && !sign_in(portal, login.handle); /* once only */
 done:
   ab_portal_session_free(&login);
-  ab_string_free(auth_id);
-  ab_string_free(portal_id);
-  ab_string_free(portal_url);
+  ab_string_free(callback_url);
   ab_portal_server_free(server);
   ab_portal_free(portal);
-  ab_string_free(nopass_url);
-  ab_sandbox_free(sandbox);
   return ok ? 0 : 1;
 }

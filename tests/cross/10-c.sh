@@ -83,10 +83,11 @@ build() { # variant extra-flags... -- link-flags...
 
 run() { # variant [runner...]
   local variant=$1; shift
-  for t in "${TESTS[@]}" "${EXAMPLES[@]}" cxx_include; do
+  for t in "${TESTS[@]}" cxx_include; do
     say "$t ($variant)"
     "$@" "$out/$t.$variant"
   done
+  run_c_examples "$out" "$variant" "$@"
 }
 
 # The README shows the examples' source as it is: each C block is part of one example.
@@ -113,6 +114,16 @@ build asan -fsanitize=address -fno-omit-frame-pointer -- "${SHARED[@]}"
 say "test certificates: openssl"
 bash tests/c/make_test_pki.sh "$out/pki" 2>"$out/pki.log" || { cat "$out/pki.log" >&2; exit 1; }
 export AB_TEST_PKI_DIR="$out/pki"
+
+# The examples run against the standalone sandbox, as the README shows.
+say "sandbox: cargo build -p authbridge --bin authbridge-sandbox"
+cargo build -p authbridge --bin authbridge-sandbox --locked
+# shellcheck source=tests/lib/sandbox.sh
+source tests/lib/sandbox.sh
+# shellcheck source=tests/lib/c_examples.sh
+source tests/lib/c_examples.sh
+sandbox_start "$target/debug/authbridge-sandbox"
+trap sandbox_stop EXIT
 
 export RUST_BACKTRACE=0 # the forced panic prints one line, not a backtrace
 run shared
