@@ -43,8 +43,9 @@ say "wheel: auditwheel confirms its platform tag"
   tag="$(basename "$wheel" .whl)"
   tag="${tag##*-}"
   [[ "$tag" == manylinux_* ]] || fail "the wheel is tagged $tag, not a manylinux policy"
-  auditwheel show "$wheel" | tr -d '\n' | grep -q "consistent with the following platform tag: \"$tag\"" ||
-    { auditwheel show "$wheel"; fail "auditwheel does not confirm $tag"; }
+  report="$(auditwheel show "$wheel")"
+  grep -q "consistent with the following platform tag: \"$tag\"" <<<"$(tr -s '\n ' ' ' <<<"$report")" ||
+    { echo "$report"; fail "auditwheel does not confirm $tag"; }
   say "$(basename "$wheel"): $tag"
 )
 
@@ -118,8 +119,8 @@ say "node: npm install the two tarballs into a new project"
 mkdir "$work/node-app"
 cp "$repo/tests/install/flows.cjs" "$repo/tests/install/require.cjs" "$repo/tests/install/import.mjs" "$work/node-app/"
 (cd "$work/node-app" && npm init -y >/dev/null &&
-  npm install --offline --no-audit --no-fund --loglevel=error "$npm_main" "$npm_platform")
-tar -tzf "$npm_main" | grep -q '\.node$' && fail "the main npm package carries an addon itself"
+  npm install --offline --no-audit --no-fund --silent "$npm_main" "$npm_platform")
+! grep '\.node$' <<<"$(tar -tzf "$npm_main")" || fail "the main npm package carries an addon itself"
 addon="$work/node-app/node_modules/authbridge-linux-x64-gnu/authbridge.linux-x64-gnu.node"
 [ -f "$addon" ] || fail "the platform package did not bring $addon"
 check_needed "$addon"
@@ -141,9 +142,9 @@ esac
 [ "$(readlink "$lib/$soname")" = "libauthbridge.so.$version" ] || fail "$soname does not link to the library"
 [ "$(readlink "$lib/libauthbridge.so")" = "$soname" ] || fail "libauthbridge.so does not link to $soname"
 check_needed "$lib/libauthbridge.so.$version"
-nm -D --defined-only "$lib/libauthbridge.so.$version" | grep -q ' ab_nevis_password_login$' ||
-  fail "the library exports no ab_nevis_password_login"
-! nm -D --defined-only "$lib/libauthbridge.so.$version" | grep ' ab_sandbox_' || fail "the library exports sandbox functions"
+exported="$(nm -D --defined-only "$lib/libauthbridge.so.$version")"
+grep -q ' ab_nevis_password_login$' <<<"$exported" || fail "the library exports no ab_nevis_password_login"
+! grep ' ab_sandbox_' <<<"$exported" || fail "the library exports sandbox functions"
 ! nm --defined-only "$lib/libauthbridge.a" 2>/dev/null | grep ' T ab_sandbox_' || fail "the static library holds sandbox functions"
 
 # The sandbox for the examples is the standalone one; the examples take its URLs.
@@ -156,7 +157,7 @@ for example in nevis_login nopass_portal; do
   cc -std=c11 -Wall -Wextra -Werror "$repo/examples/c/$example.c" $(pkg-config --cflags --libs authbridge) \
     -Wl,-rpath,"$lib" -o "$examples/$example.pkgconfig"
 done
-pkg-config --static --libs authbridge | grep -q -- '-lpthread' || fail "pkg-config --static lists no Libs.private"
+grep -q -- '-lpthread' <<<"$(pkg-config --static --libs authbridge)" || fail "pkg-config --static lists no Libs.private"
 run_c_examples "$examples" pkgconfig
 
 say "C: examples/c with CMake find_package (shared and static)"
@@ -167,7 +168,7 @@ grep -q "authbridge $version in $work/prefix/lib/cmake/authbridge" "$work/cmake.
 cmake --build "$work/cmake-build" -- --quiet >/dev/null
 for variant in shared static; do
   needs_library=no
-  readelf -d "$work/cmake-build/nevis_login.$variant" | grep -q "(NEEDED).*\[$soname\]" && needs_library=yes
+  grep -q "(NEEDED).*\[$soname\]" <<<"$(readelf -d "$work/cmake-build/nevis_login.$variant")" && needs_library=yes
   [ "$needs_library" = "$([ "$variant" = shared ] && echo yes || echo no)" ] ||
     fail "nevis_login.$variant: needs $soname: $needs_library"
   run_c_examples "$work/cmake-build" "$variant"
@@ -175,7 +176,8 @@ done
 
 # Last, as the sandbox's own header is being split from this one: the installed header
 # declares no sandbox function.
-if grep -n 'ab_sandbox_[a-z_]*(' "$work/prefix/include/authbridge.h" | head -3; then
+if grep -q 'ab_sandbox_[a-z_]*(' "$work/prefix/include/authbridge.h"; then
+  grep -n -m 3 'ab_sandbox_[a-z_]*(' "$work/prefix/include/authbridge.h" >&2
   fail "include/authbridge.h declares sandbox functions"
 fi
 say "install: all artifacts installed and worked without Rust"
