@@ -13,15 +13,18 @@ cd "$(dirname "$0")/.."
 # shellcheck source=tests/lib/apt.sh
 source tests/lib/apt.sh
 need_apt cmake cmake
+need_apt readelf binutils
 
 features="nevis,authx,descope,otpone,nopass,server,sqlite,redis"
 target="${CARGO_TARGET_DIR:-target}"
 # One compile gives the shared and the static library, and rustc names the system libraries a
 # static link needs (cargo repeats the note when the build is already fresh).
-log="$(AUTHBRIDGE_SONAME=1 cargo rustc --profile "$PROFILE" --target "$TARGET" --locked -p authbridge-ffi \
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+AUTHBRIDGE_SONAME=1 cargo rustc --profile "$PROFILE" --target "$TARGET" --locked -p authbridge-ffi \
   --no-default-features --features "$features" --crate-type cdylib,staticlib \
-  -- --print native-static-libs 2>&1)" || { printf '%s\n' "$log" >&2; exit 1; }
-native_libs="$(printf '%s\n' "$log" | sed -n 's/^note: native-static-libs: //p' | tail -n 1)"
+  -- --print native-static-libs 2>&1 | tee "$stage/cargo.log" >&2
+native_libs="$(sed -n 's/^note: native-static-libs: //p' "$stage/cargo.log" | tail -n 1)"
 [ -n "$native_libs" ] || { echo "rustc named no native-static-libs" >&2; exit 1; }
 
 built="$target/$TARGET/$PROFILE"
@@ -30,8 +33,6 @@ soname="$(readelf -d "$built/libauthbridge_ffi.so" | sed -n 's/.*(SONAME).*\[\(.
 shared="libauthbridge.so.$VERSION"
 
 name="authbridge-$VERSION-x86_64-linux-gnu"
-stage="$(mktemp -d)"
-trap 'rm -rf "$stage"' EXIT
 root="$stage/$name"
 mkdir -p "$root/include" "$root/lib/pkgconfig" "$root/lib/cmake/authbridge"
 

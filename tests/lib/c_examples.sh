@@ -30,11 +30,13 @@ run_c_examples() {
   sandbox_control "{\"op\":\"nopass.set_portal_url\",\"url\":\"$url\"}" >/dev/null
   sandbox_control "{\"op\":\"nopass.add_user\",\"user_id\":\"$bob\"}" >/dev/null
   sandbox_control '{"op":"nopass.register_portal","admin_id":"admin-1"}' >/dev/null
+  # Once the portal has its answer to the authorization request, and so knows the login.
   tries=0
-  until auth_id="$(sandbox_control "{\"op\":\"nopass.last_auth_id\",\"user_id\":\"$bob\"}")" && [ "$auth_id" != null ]; do
+  until grep -q "^waiting for $bob to approve" "$log"; do
     kill -0 "$pid" 2>/dev/null && [ $((tries += 1)) -le 600 ] || { cat "$log" >&2; return 1; }
     sleep 0.1
   done
+  auth_id="$(sandbox_control "{\"op\":\"nopass.last_auth_id\",\"user_id\":\"$bob\"}")"
   sandbox_control "{\"op\":\"nopass.drive_login\",\"auth_id\":\"$auth_id\",\"pictures\":1,\"authorized\":true}" >/dev/null
   wait "$pid" || { cat "$log" >&2; return 1; }
   grep -qx "welcome $bob" "$log" || { cat "$log" >&2; return 1; }

@@ -31,9 +31,15 @@ for key in ("nevisidm", "descope", "nopass", "control", "token"):
 # Sends one control request; prints its result (a string as it is, anything else as JSON) and
 # fails on an error answer, printing it.
 sandbox_control() {
-  curl -sS --fail-with-body -X POST "$SANDBOX_CONTROL" -H "Authorization: Bearer $SANDBOX_TOKEN" \
-    -H 'Content-Type: application/json' --data "$1" |
-    python3 -c 'import json, sys; r = json.load(sys.stdin)["result"]; print(r if isinstance(r, str) else json.dumps(r))'
+  local answer
+  answer="$(curl -sS -X POST "$SANDBOX_CONTROL" -H "Authorization: Bearer $SANDBOX_TOKEN" \
+    -H 'Content-Type: application/json' --data "$1" -w '\n%{http_code}')"
+  if [ "${answer##*$'\n'}" != 200 ]; then
+    echo "sandbox control $1 answered ${answer##*$'\n'}: ${answer%$'\n'*}" >&2
+    return 1
+  fi
+  python3 -c 'import json, sys; r = json.loads(sys.argv[1])["result"]; print(r if isinstance(r, str) else json.dumps(r))' \
+    "${answer%$'\n'*}"
 }
 
 sandbox_stop() {
