@@ -10,10 +10,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DIST:?}" "${VERSION:?}" "${PROFILE:?}" "${TARGET:?}"
 
+# The package's TypeScript (lib/sandbox/) compiled into dist/, as `npm run build` does, with the
+# locked dev dependencies.
+[ -x bindings-node/node_modules/.bin/tsc ] || (cd bindings-node && npm ci --no-audit --no-fund --loglevel=error)
+(cd bindings-node && npm run --silent build:ts)
+
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 cp -r bindings-node/package.json bindings-node/index.js bindings-node/index.d.ts bindings-node/lib \
-  bindings-node/npm "$stage/"
+  bindings-node/dist bindings-node/npm "$stage/"
 
 # The addon is a plain cdylib, built by cargo like the other artifacts. (`napi build` would also
 # regenerate index.js and index.d.ts, which are committed and kept current by
@@ -34,6 +39,7 @@ install -m 0755 "${CARGO_TARGET_DIR:-target}/$TARGET/$PROFILE/libauthbridge_node
   fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n")
 ')
 
+# No prepack: the TypeScript is compiled above, and the copy has no dev dependencies.
 for package in "$platform" "$stage"; do
-  (cd "$package" && npm pack --silent --pack-destination "$DIST" >/dev/null)
+  (cd "$package" && npm pack --ignore-scripts --silent --pack-destination "$DIST" >/dev/null)
 done
