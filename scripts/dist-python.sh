@@ -14,8 +14,8 @@ maturin sdist --manifest-path bindings-python/Cargo.toml --out "$DIST"
 sdist="$DIST/authbridge-$VERSION.tar.gz"
 
 # Not --locked: the sdist's workspace lacks the other bindings, so cargo drops their entries from
-# its Cargo.lock (every version that remains stays as locked). Unpacked always to the same place, keeping the archive's file times, so an unchanged source
-# is not compiled again.
+# its Cargo.lock (every version that remains stays as locked). Unpacked always to the same
+# place, keeping the archive's file times, so an unchanged source is not compiled again.
 unpacked="${CARGO_TARGET_DIR:-$PWD/target}/python-sdist"
 rm -rf "$unpacked"
 mkdir -p "$unpacked"
