@@ -3,7 +3,8 @@
 #   lib/libauthbridge.so.X.Y.Z (SONAME from ffi-c/build.rs) and its two symlinks,
 #   lib/libauthbridge.a, include/authbridge.h,
 #   lib/pkgconfig/authbridge.pc (relocatable; Libs.private as rustc reports them),
-#   lib/cmake/authbridge/authbridgeConfig.cmake + authbridgeConfigVersion.cmake.
+#   lib/cmake/authbridge/authbridgeConfig.cmake + authbridgeConfigVersion.cmake,
+#   lib/security/pam_authbridge.so (the PAM module, built on this library) and its man page.
 # Every vendor, the embedded receiver and the SQLite and Redis stores; no sandbox, no test hooks.
 # Called by scripts/dist with DIST, VERSION, PROFILE and TARGET set.
 set -euo pipefail
@@ -14,6 +15,8 @@ cd "$(dirname "$0")/.."
 source tests/lib/apt.sh
 need_apt cmake cmake
 need_apt readelf binutils
+need_apt make make
+need_apt_file /usr/include/security/pam_modules.h libpam0g-dev
 
 features="nevis,authx,descope,otpone,nopass,server,sqlite,redis"
 target="${CARGO_TARGET_DIR:-target}"
@@ -52,6 +55,12 @@ sed -e "s|@SHARED_FILE@|$shared|" -e "s|@SONAME@|$soname|" -e "s|@NATIVE_STATIC_
   ffi-c/dist/authbridgeConfig.cmake.in >"$root/lib/cmake/authbridge/authbridgeConfig.cmake"
 cmake -DVERSION="$VERSION" -DOUTPUT="$root/lib/cmake/authbridge/authbridgeConfigVersion.cmake" \
   -P ffi-c/dist/write-version-file.cmake
+
+# The PAM module links against the library staged above, and installs where PAM looks for
+# modules under the prefix (lib/security) with its man page (share/man/man8).
+PKG_CONFIG_PATH="$root/lib/pkgconfig" make -s -C pam BUILD="$stage/pam-build" CFLAGS=-O2 \
+  DESTDIR="$root" prefix= install >&2
+strip --strip-unneeded "$root/lib/security/pam_authbridge.so"
 
 tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner -czf "$DIST/$name.tar.gz" "$name"
 echo "$DIST/$name.tar.gz"

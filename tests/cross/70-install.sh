@@ -174,8 +174,14 @@ for variant in shared static; do
   run_c_examples "$work/cmake-build" "$variant"
 done
 
-# Last, as the sandbox's own header is being split from this one: the installed header
-# declares no sandbox function.
+# The PAM module installs with the library and needs it by its SONAME.
+module="$work/prefix/lib/security/pam_authbridge.so"
+[ -f "$module" ] || fail "the tarball has no lib/security/pam_authbridge.so"
+grep -q "(NEEDED).*\[$soname\]" <<<"$(readelf -d "$module")" || fail "pam_authbridge.so does not need $soname"
+[ -f "$work/prefix/share/man/man8/pam_authbridge.8" ] || fail "the tarball has no pam_authbridge(8)"
+say "PAM module: lib/security/pam_authbridge.so needs $soname, man page installed"
+# The installed header declares no sandbox function (they are in authbridge_sandbox.h, which
+# only development builds have).
 if grep -q 'ab_sandbox_[a-z_]*(' "$work/prefix/include/authbridge.h"; then
   grep -n -m 3 'ab_sandbox_[a-z_]*(' "$work/prefix/include/authbridge.h" >&2
   fail "include/authbridge.h declares sandbox functions"
