@@ -983,7 +983,7 @@ export interface TransportOptions {
   maxResponseBytes?: number
   /** When and how failed attempts are repeated (only where repeating is safe). */
   retry?: RetryOptions
-  /** An extra PEM CA certificate to trust besides the built-in web roots. */
+  /** Extra PEM CA certificates to trust besides the system's trust store. */
   extraCaPem?: string | Buffer
   /** A PEM client certificate and private key for mutual TLS. */
   clientIdentityPem?: string | Buffer
