@@ -192,8 +192,11 @@ class Adapter:
 
     def __init__(self, kind: str, portal: authbridge.Portal) -> None:
         self.kind = kind
-        self.asgi = authbridge.asgi.PortalApp(portal)
-        self.wsgi = authbridge.wsgi.PortalApp(portal)
+        # Only the app of this kind: the WSGI one refuses a portal with async hooks.
+        if kind == "asgi":
+            self.asgi = authbridge.asgi.PortalApp(portal)
+        else:
+            self.wsgi = authbridge.wsgi.PortalApp(portal)
 
     def post(self, caller: Caller, callback: str, body: Dict[str, Any]) -> Answer:
         return self.post_together(caller, callback, [body])[0]

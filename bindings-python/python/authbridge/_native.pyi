@@ -955,7 +955,9 @@ class Portal:
     ``store`` is where the state lives, as a URL: None or ``memory:`` (this process only),
     ``sqlite:PATH`` or a bare path (durable, shared by processes on one machine, safe across
     ``fork``), ``redis://…`` / ``rediss://…`` with ``?portal=NAME`` (shared by every replica,
-    in any language); ``hooks`` is a ``PortalHooks`` object. Durations are seconds: ``redeem_ttl`` (an
+    in any language); ``hooks`` is a ``PortalHooks`` object (an ``async def`` hook is awaited
+    on the event loop of ``aio.handle``, i.e. the ASGI server's; the blocking surfaces refuse
+    such a portal). Durations are seconds: ``redeem_ttl`` (an
     authorised login must be redeemed within it), ``pre_registration_ttl`` (a
     pre-registration lapses unless confirmed within it), ``hook_timeout`` (a slower hook
     gets the NoPass server a 503 with ``Retry-After`` and changes nothing)."""
@@ -987,6 +989,9 @@ class Portal:
     ) -> Self: ...
     @property
     def aio(self) -> AsyncPortal: ...
+    @property
+    def async_hooks(self) -> List[str]:
+        """The hooks written as ``async def`` (awaited on the event loop of ``aio.handle``)."""
     @property
     def max_body_bytes(self) -> int: ...
     def refusal(
@@ -1024,7 +1029,9 @@ class Portal:
         limit raises ``ConfigError``."""
     def handle(
         self, method: str, path: str, headers: List[Tuple[str, str]], body: bytes, peer: Optional[str] = None
-    ) -> PortalResponse: ...
+    ) -> PortalResponse:
+        """Handles one callback; never raises for a bad one (that is an answer). A portal with
+        an ``async def`` hook raises ``ConfigError`` here: use ``aio.handle``."""
     def status(self) -> PortalStatus: ...
     def session(self, handle: str) -> Optional[LoginSession]: ...
     def wait_session(
@@ -1056,6 +1063,8 @@ class Portal:
 class AsyncPortal:
     """The portal's asyncio methods."""
 
+    @property
+    def async_hooks(self) -> List[str]: ...
     def handle(
         self, method: str, path: str, headers: List[Tuple[str, str]], body: bytes, peer: Optional[str] = None
     ) -> Coroutine[Any, Any, PortalResponse]: ...
