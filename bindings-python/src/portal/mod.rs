@@ -30,6 +30,7 @@ use self::answers::{response, status};
 use self::config::{build, Options, Timings};
 use self::receiver::{Pem, ServeOptions};
 use self::sessions::{maybe_session, pre_registered, redeemed, session};
+use crate::closing::Closable;
 use crate::errors::to_py;
 use crate::transport::TransportOptions;
 use crate::twin::{none, op, twin_clients};
@@ -85,14 +86,14 @@ fn refuse_async_hooks(async_hooks: &[String], surface: &str) -> PyResult<()> {
 /// gets the NoPass server a 503 with `Retry-After` and changes nothing).
 #[pyclass(module = "authbridge", frozen)]
 pub struct Portal {
-    inner: Core,
+    inner: Closable<Core>,
     async_hooks: Arc<[String]>,
 }
 
 /// The portal's asyncio methods (`Portal.aio`).
 #[pyclass(module = "authbridge", frozen)]
 pub struct AsyncPortal {
-    inner: Core,
+    inner: Closable<Core>,
     async_hooks: Arc<[String]>,
 }
 
@@ -160,19 +161,19 @@ twin_clients! {
                 session_retention,
             },
         })?;
-        Ok(Self { inner, async_hooks: async_hooks.into() })
+        Ok(Self { inner: Closable::new("the portal", inner), async_hooks: async_hooks.into() })
     }
 
     /// The asyncio methods of this portal (same state, same hooks).
     #[getter]
     fn aio(&self) -> AsyncPortal {
-        AsyncPortal { inner: self.inner.clone(), async_hooks: self.async_hooks.clone() }
+        AsyncPortal { inner: self.inner.twin(), async_hooks: self.async_hooks.clone() }
     }
 
     /// The largest callback body accepted (the adapters read no more than this).
     #[getter]
-    fn max_body_bytes(&self) -> usize {
-        self.inner.config().max_body_bytes
+    fn max_body_bytes(&self) -> PyResult<usize> {
+        Ok(self.inner.get()?.config().max_body_bytes)
     }
 
     /// The answer to send at once, before reading the body, when the callback is refused
@@ -189,7 +190,7 @@ twin_clients! {
         headers: Vec<(String, String)>,
         peer: Option<&str>,
     ) -> PyResult<Option<Py<PyAny>>> {
-        match self.inner.begin(head(method, path, headers, peer)?) {
+        match self.inner.get()?.begin(head(method, path, headers, peer)?) {
             Ok(_admitted) => Ok(None),
             Err(answer) => response(py, answer).map(Some),
         }
@@ -237,7 +238,7 @@ twin_clients! {
             shutdown_grace,
         }
         .receiver_options()?;
-        let portal = self.inner.clone();
+        let portal = Core::clone(&*self.inner.get()?);
         let server = blocking::wait(py, move || CoreServer::start_with(portal, SocketAddr::new(ip, port), options))?;
         Ok(EmbeddedServer::new(server))
     }
@@ -259,7 +260,7 @@ twin_clients! {
     ) -> PyResult<Py<PyAny>> {
         refuse_async_hooks(&self.async_hooks, "the blocking Portal.handle")?;
         let head = head(method, path, headers, peer)?;
-        let portal = self.inner.clone();
+        let portal = self.inner.get()?;
         let answer = blocking::wait(py, move || async move { Ok(portal.handle_request(head, &body).await) })?;
         response(py, answer)
     }
@@ -280,7 +281,7 @@ twin_clients! {
             peer: Option<&str>,
         ) -> PyResult<aio::Call> {
             let head = head(method, path, headers, peer)?;
-            let portal = self.inner.clone();
+            let portal = self.inner.get()?;
             let handling = move |event_loop| async move {
                 Ok(async_hooks::on_loop(event_loop, portal.handle_request(head, &body)).await)
             };
