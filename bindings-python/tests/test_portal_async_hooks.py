@@ -43,7 +43,7 @@ class AsyncDecider(authbridge.PortalHooks):
         self.ran_on: List[Tuple[int, int]] = []
         self.decided: List[Tuple[Optional[str], bool]] = []
 
-    async def validate_user_registration(self, event: authbridge.UserRegistrationCheck) -> bool:  # type: ignore[override]
+    async def validate_user_registration(self, event: authbridge.UserRegistrationCheck) -> bool:
         self.ran_on.append((id(asyncio.get_running_loop()), threading.get_ident()))
         await asyncio.sleep(0.01)
         accepted = event.user_id == "ann"
@@ -87,7 +87,7 @@ class SlowAsyncFirstTime(authbridge.PortalHooks):
         self.calls = 0
         self.cancelled = threading.Event()
 
-    async def authorized_user(self, event: authbridge.AuthorizationResult) -> None:  # type: ignore[override]
+    async def authorized_user(self, event: authbridge.AuthorizationResult) -> None:
         self.calls += 1
         if self.calls == 1:
             try:
@@ -119,7 +119,7 @@ def test_an_async_hook_past_its_deadline_is_cancelled_and_changes_nothing(sandbo
 
 def test_an_async_hook_that_raises_refuses_the_callback(sandbox: authbridge.Sandbox) -> None:
     class Failing(authbridge.PortalHooks):
-        async def delete_user(self, event: authbridge.UserDeletion) -> bool:  # type: ignore[override]
+        async def delete_user(self, event: authbridge.UserDeletion) -> bool:
             raise RuntimeError("the user directory is down")
 
     portal = make_portal(sandbox, Failing())
@@ -132,7 +132,7 @@ def test_an_async_hook_that_raises_refuses_the_callback(sandbox: authbridge.Sand
 
 
 class AsyncNotified(authbridge.PortalHooks):
-    async def authorized_user(self, event: authbridge.AuthorizationResult) -> None:  # type: ignore[override]
+    async def authorized_user(self, event: authbridge.AuthorizationResult) -> None:
         pass
 
 

@@ -16,7 +16,7 @@ import inspect
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Awaitable, Dict, List, Optional, Union
 
 from ._enums import RegistrationOrigin
 
@@ -157,40 +157,41 @@ class PortalHooks:
     once, even when the NoPass server sends a callback twice at the same time.
 
     Nothing a caller sends is proof: decide on ``event.origin == "portal"`` and the portal's
-    own ``user_id``, never on an e-mail address or a name in the event."""
+    own ``user_id``, never on an e-mail address or a name in the event. (The return types say
+    that an override may be either kind.)"""
 
-    def confirm_pre_registration(self, event: PreRegistration) -> None:
-        pass
+    def confirm_pre_registration(self, event: PreRegistration) -> Optional[Awaitable[None]]:
+        return None
 
-    def confirm_registration(self, event: Registration) -> None:
-        pass
+    def confirm_registration(self, event: Registration) -> Optional[Awaitable[None]]:
+        return None
 
-    def update_picture(self, event: PictureUpdate) -> None:
-        pass
+    def update_picture(self, event: PictureUpdate) -> Optional[Awaitable[None]]:
+        return None
 
-    def validate_user_registration(self, event: UserRegistrationCheck) -> bool:
+    def validate_user_registration(self, event: UserRegistrationCheck) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def confirm_user_registration(self, event: UserRegistration) -> None:
-        pass
+    def confirm_user_registration(self, event: UserRegistration) -> Optional[Awaitable[None]]:
+        return None
 
-    def authorized_user(self, event: AuthorizationResult) -> None:
-        pass
+    def authorized_user(self, event: AuthorizationResult) -> Optional[Awaitable[None]]:
+        return None
 
-    def update_user(self, event: UserUpdate) -> bool:
+    def update_user(self, event: UserUpdate) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def delete_user(self, event: UserDeletion) -> bool:
+    def delete_user(self, event: UserDeletion) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def add_users(self, event: UsersAddition) -> bool:
+    def add_users(self, event: UsersAddition) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def close_session(self, event: SessionClosing) -> None:
-        pass
+    def close_session(self, event: SessionClosing) -> Optional[Awaitable[None]]:
+        return None
 
-    def disable_service(self, event: ServiceDisabling) -> None:
-        pass
+    def disable_service(self, event: ServiceDisabling) -> Optional[Awaitable[None]]:
+        return None
 
 
 _EVENTS: Dict[str, Any] = {
