@@ -201,6 +201,10 @@ class Adapter:
     def post(self, caller: Caller, callback: str, body: Dict[str, Any]) -> Answer:
         return self.post_together(caller, callback, [body])[0]
 
+    async def post_async(self, caller: Caller, callback: str, body: Dict[str, Any]) -> Answer:
+        """Calls the ASGI app on the running loop."""
+        return await _asgi(self.asgi, caller, callback, json.dumps(body).encode())
+
     def post_together(self, caller: Caller, callback: str, bodies: Sequence[Dict[str, Any]]) -> List[Answer]:
         """Sends the bodies at the same time (one asyncio task or one thread each)."""
         raw = [json.dumps(b).encode() for b in bodies]
