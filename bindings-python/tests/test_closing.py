@@ -50,7 +50,9 @@ CASES = [
     Case("nevis", nevis, lambda c: c.password_login(CLIENT, USER, PASSWORD)),
     Case(
         "authx",
-        lambda s: authbridge.AuthxClient(s.url("authx"), AuthxSandbox.APPLICATION_ID, AuthxSandbox.APPLICATION_KEY),
+        lambda s: authbridge.AuthxClient(
+            s.url("authx"), AuthxSandbox.APPLICATION_ID, AuthxSandbox.APPLICATION_KEY
+        ),
         lambda c: c.access_token(),
     ),
     Case(

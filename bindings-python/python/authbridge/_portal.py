@@ -2,10 +2,10 @@
 
 The native module calls :func:`_dispatch` for a plain hook from a worker thread (never the
 event loop's), with the GIL taken for the call only, and :func:`_schedule` for an ``async def``
-hook, whose coroutine then runs on the event loop that handles the callback. Events are frozen dataclasses built from core's JSON form of
-each event; none carries a secret (no ``authId``, ``otp``, ``authToken`` or ``adminId``). A
-login is named by its browser handle, which a ``repr`` leaves out (it is what
-``redeem_login`` takes).
+hook, whose coroutine then runs on the event loop that handles the callback. Events are frozen
+dataclasses built from core's JSON form of each event; none carries a secret (no ``authId``,
+``otp``, ``authToken`` or ``adminId``). A login is named by its browser handle, which a
+``repr`` leaves out (it is what ``redeem_login`` takes).
 """
 
 from __future__ import annotations
@@ -149,11 +149,12 @@ class PortalHooks:
     ``authbridge.asgi.PortalApp``, the ASGI server's own loop, so it can use the application's
     async resources). The blocking surfaces have no loop for it and refuse such a portal with a
     ``ConfigError`` naming the hook: ``authbridge.wsgi.PortalApp(portal)``, ``portal.serve()``
-    and ``portal.handle()``. A hook that decides (``validate_user_registration``, ``update_user``, ``delete_user``,
-    ``add_users``) refuses unless it returns True. An exception refuses the callback (the
-    message goes to the ``authbridge`` log, never to the NoPass server), and so does a hook
-    that takes longer than the portal's ``hook_timeout`` (the NoPass server gets a 503 with
-    ``Retry-After`` and calls again); either way nothing changes. Each decision reaches a hook
+    and ``portal.handle()``. A hook that decides (``validate_user_registration``,
+    ``update_user``, ``delete_user``, ``add_users``) refuses unless it returns True. An
+    exception refuses the callback (the message goes to the ``authbridge`` log, never to the
+    NoPass server), and so does a hook that takes longer than the portal's ``hook_timeout``
+    (the NoPass server gets a 503 with ``Retry-After`` and calls again; an ``async def`` hook's
+    task is cancelled); either way nothing changes. Each decision reaches a hook
     once, even when the NoPass server sends a callback twice at the same time.
 
     Nothing a caller sends is proof: decide on ``event.origin == "portal"`` and the portal's

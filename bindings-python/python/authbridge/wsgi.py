@@ -37,8 +37,9 @@ class PortalApp:
     def __init__(self, portal: Portal) -> None:
         if portal.async_hooks:
             raise ConfigError(
-                f"portal hook {portal.async_hooks[0]} is async def, and a WSGI server has no event loop to "
-                "await it on: serve the portal with authbridge.asgi.PortalApp, or make the hook a plain method"
+                f"portal hook {portal.async_hooks[0]} is async def, and a WSGI server has no event loop "
+                "to await it on: serve the portal with authbridge.asgi.PortalApp, or make the hook a "
+                "plain method"
             )
         self.portal = portal
         self._limit = portal.max_body_bytes + 1
