@@ -50,6 +50,10 @@ pub async fn awaited(
         tracing::warn!(target: "authbridge::nopass", hook, "{error}");
         return Err(HookError::new(error));
     };
+    // At exit no runtime thread may take the GIL (see `crate::shutting_down`).
+    if crate::shutting_down() {
+        return Err(HookError::new(format!("{hook}: the interpreter is shutting down")));
+    }
     let (sender, receiver) = oneshot::channel();
     let scheduled = Python::attach(|py| -> PyResult<Py<PyAny>> {
         let schedule = SCHEDULE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
