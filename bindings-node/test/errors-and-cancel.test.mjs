@@ -135,7 +135,9 @@ test('every async method takes { signal } last', async (t) => {
     'portal.serve': () => portal.serve({ signal: o.signal }),
     'Sandbox.start': () => ab.Sandbox.start({ signal: o.signal }),
     'sandbox.control': () => sandbox.control({ op: 'sandbox.urls' }, o),
-    'sandbox.otpone.waitPending': () => sandbox.otpone.waitPending('a@b.c', 1000, o)
+    'sandbox.otpone.waitPending': () => sandbox.otpone.waitPending('a@b.c', 1000, o),
+    'sandbox.nopass.send': () => sandbox.nopass.send('CloseSession', {}, o),
+    'sandbox.nopass.disableService': () => sandbox.nopass.disableService(o)
   }
   for (const [name, call] of Object.entries(calls)) {
     await assert.rejects(call(), { name: 'AuthBridgeError', code: 'cancelled' }, name)
