@@ -8,6 +8,7 @@ const { AuthBridgeError } = require('./errors.cjs')
 const sandbox = require('../dist/sandbox/index.js')
 const http = require('./portal-http.cjs')
 
-native.__registerErrorClass(AuthBridgeError)
+const { __registerErrorClass: registerErrorClass, ...addon } = native
+registerErrorClass(AuthBridgeError)
 
-module.exports = { ...native, AuthBridgeError, ...sandbox, ...http }
+module.exports = { ...addon, AuthBridgeError, ...sandbox, ...http }
