@@ -4,10 +4,11 @@
 //! Three rules hold for everything exported here (DESIGN "The surfaces", Node):
 //!
 //! - every network call and wait returns a Promise whose work runs on core's shared runtime
-//!   ([`runtime`]), never on the JavaScript thread;
-//! - every failure is an `AuthBridgeError` with a stable `.code` and, where they apply, `.vendor`,
-//!   `.status`, `.vendorCode`, `.vendorMessage` and `.retryAfter` ([`error`]); a panic rejects the
-//!   Promise with code `panic` instead of leaving it pending;
+//!   ([`runtime`]), never on the JavaScript thread, and takes `{ signal }` last, an
+//!   `AbortSignal` that cancels it with code `cancelled` ([`cancel`]);
+//! - every failure is an `AuthBridgeError` with a stable `.code` and, where they apply,
+//!   `.vendor`, `.status`, `.vendorCode`, `.vendorMessage` and `.retryAfter` ([`error`]); a
+//!   panic rejects the Promise with code `panic` instead of leaving it pending;
 //! - nothing keeps the Node event loop alive once the caller's work is done.
 
 mod cancel;
