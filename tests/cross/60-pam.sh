@@ -5,7 +5,8 @@
 # driven with pamtester: nevisIDM right and wrong passwords with the lock progression and its
 # messages, Descope TOTP right and wrong, OtpOne approve, deny, another user's approval and
 # timeout (both flows), an unknown user, every vendor unreachable (PAM_AUTHINFO_UNAVAIL, and
-# an [authinfo_unavail=ignore] stack going on to the next module), and a config file others
+# an [authinfo_unavail=ignore] stack going on to the next module), a vendor that takes the
+# connection and never answers (PAM_AUTHINFO_UNAVAIL once request_timeout passed), and a config file others
 # can read refused. Then every pamtester run again under valgrind: no definite leak, no invalid
 # access. When the machine has no syslog, the test listens on /dev/log itself and checks that
 # the module logged the outcomes and never a password, TOTP key, API key or token.
@@ -95,6 +96,15 @@ control() {
 # A port nothing listens on: the vendor unreachable.
 dead_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 dead="http://127.0.0.1:$dead_port"
+# A vendor that takes connections (the kernel completes them in the listen backlog) and never
+# answers: only the request timeout ends a login against it.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True); time.sleep(3600)' >"$work/silent.port" &
+pids+=($!)
+until [ -s "$work/silent.port" ]; do sleep 0.05; done
+silent="http://127.0.0.1:$(cat "$work/silent.port")"
 
 SRV=SRV-5b0d7c1e-0000-4000-8000-0000000000aa
 JS=JS-5b0d7c1e-0000-4000-8000-0000000000aa
@@ -109,7 +119,8 @@ config() {
   local file="$work/$1.conf" nevis=$2 descope=$3 otpone=$4
   shift 4
   {
-    printf '# pam_authbridge test configuration\n[transport]\nconnect_timeout = 5\nrequest_timeout = 20\n\n'
+    printf '# pam_authbridge test configuration\n[transport]\nconnect_timeout = 5\nrequest_timeout = %s\n\n' \
+      "${REQUEST_TIMEOUT:-20}"
     printf '[nevis]\nurl = %s\nclient_ext_id = 1000\nbearer_token = %s\n\n' "$nevis" "$BEARER"
     printf '[descope]\nurl = %s\nproject_id = P2SandboxDescopeProject\n\n' "$descope"
     printf '[otpone]\nurl = %s\nserver_key = %s\nclient_key = %s\nmail_domain = example.com\n' "$otpone" "$SRV" "$JS"
@@ -123,6 +134,7 @@ transaction="$(config transaction "$(field nevisidm)" "$(field descope)" "$(fiel
 short_send="$(config short-send "$(field nevisidm)" "$(field descope)" "$(field otpone)" "flow = send_request" "timeout = 2")"
 short_wait="$(config short-wait "$(field nevisidm)" "$(field descope)" "$(field otpone)" "flow = transaction" "timeout = 2")"
 unreachable="$(config unreachable "$dead" "$dead" "$dead" "flow = transaction" "timeout = 60")"
+unanswered="$(REQUEST_TIMEOUT=2 config unanswered "$silent" "$silent" "$silent" "flow = transaction" "timeout = 60")"
 readable="$(config readable "$(field nevisidm)" "$(field descope)" "$(field otpone)")"
 chmod 644 "$readable"
 
@@ -143,6 +155,7 @@ service push_wait push-wait "$(line otpone "$transaction")"
 service push_short push-short "$(line otpone "$short_send")"
 service push_wait_short push-wait-short "$(line otpone "$short_wait")"
 service nevis_down nevis-down "$(line nevis "$unreachable")"
+service nevis_silent nevis-silent "$(line nevis "$unanswered")"
 service totp_down totp-down "$(line descope-totp "$unreachable")"
 service push_down push-down "$(line otpone "$unreachable")"
 service nevis_readable nevis-readable "$(line nevis "$readable")"
@@ -219,6 +232,9 @@ checks() {
   expect "nevis: third failure locks" "$nevis" "bob$r" "wrong $r\n" "$MAXTRIES" "Your account is now locked."
   expect "nevis: locked, right password" "$nevis" "bob$r" "bob pw $r\n" "$PERM_DENIED" "Your account is locked."
   expect "nevis: vendor unreachable" "$nevis_down" "alice$r" "correct horse $r\n" "$AUTHINFO_UNAVAIL"
+  local started=$SECONDS
+  expect "nevis: vendor silent" "$nevis_silent" "alice$r" "correct horse $r\n" "$AUTHINFO_UNAVAIL"
+  [ $((SECONDS - started)) -lt 15 ] || fail "a silent vendor held the login $((SECONDS - started)) s (request_timeout = 2)"
   expect "config readable by others" "$nevis_readable" "alice$r" "correct horse $r\n" "$SERVICE_ERR"
   expect "unknown module argument" "$bad_argument" "alice$r" "correct horse $r\n" "$SERVICE_ERR"
 
