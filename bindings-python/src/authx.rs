@@ -598,7 +598,7 @@ twin_clients! {
             cancel: Option<CancellationToken>,
         ) -> PyResult<Py<PyAny>> {
             let (data, options) = upload::prepare(py, data, length, on_progress, cancel, &Surface::Blocking)?;
-            let client = self.inner.clone();
+            let client = self.inner.get()?;
             let upload = move || async move { client.process_biometric_with(&call.call, data.open().await?, options).await };
             op("authx.process_biometric", upload, biometric_result).blocking(py)
         }
@@ -629,7 +629,7 @@ twin_clients! {
             cancel: Option<CancellationToken>,
         ) -> PyResult<crate::aio::Call> {
             let (data, options) = upload::prepare(py, data, length, on_progress, cancel, &Surface::asyncio(py)?)?;
-            let client = self.inner.clone();
+            let client = self.inner.get()?;
             let upload = move || async move { client.process_biometric_with(&call.call, data.open().await?, options).await };
             Ok(op("authx.process_biometric", upload, biometric_result).asyncio())
         }
