@@ -90,7 +90,8 @@ int main(void) {
   EXPECT_OK(ab_authx_add_user(client, "carol", "carol@example.com", "Carol", "Jones", NULL, "791234567", NULL, 0,
                               &guid));
 
-  /* The whole upload, watched. */
+  /* The whole upload, watched, read by the stand-in in about a second so the throttle shows. */
+  ab_test_command(sb, "{\"op\":\"authx.set_upload_rate\",\"bytes_per_second\":%zu}", size);
   struct progress seen = {.monotone = true, .steady_total = true};
   ab_authx_upload_options options = {.progress = on_progress, .user_data = &seen, .cancel = NULL};
   ab_authx_biometric_result r;
@@ -102,7 +103,9 @@ int main(void) {
   ab_authx_biometric_result_free(&r);
   CHECK(seen.monotone && seen.steady_total, "progress only goes forward, against one total");
   CHECK(seen.total > size && seen.sent == seen.total, "the last call reports the whole multipart body");
-  CHECK(seen.calls >= 2 && seen.calls <= (unsigned)(elapsed * 10.0) + 2, "about ten calls a second at most");
+  /* A small upload may fit the connection's buffers at once: then only its start and end show. */
+  unsigned min_calls = mib_env ? 2 : 3;
+  CHECK(seen.calls >= min_calls && seen.calls <= (unsigned)(elapsed * 10.0) + 2, "about ten calls a second at most");
   printf("authx_upload_test: %zu MiB in %.2f s, %u progress calls\n", size >> 20, elapsed, seen.calls);
 
   /* The connection's buffers would take a small upload whole before a cancellation lands. */
