@@ -494,9 +494,10 @@ typedef struct ab_authx_config ab_authx_config;
 typedef struct ab_authx_frame ab_authx_frame;
 
 /**
- * A cancellation handle. Pass it to any `*_wait*` function; calling `ab_cancel_cancel`
- * from any thread ends every wait using it with `AB_STATUS_CANCELLED`. Once cancelled it
- * stays cancelled: make a new one for the next wait.
+ * A cancellation handle. Pass it to any `*_wait*` function, or in the options of
+ * `ab_authx_process_biometric_with`; calling `ab_cancel_cancel` from any thread ends every
+ * wait and upload using it with `AB_STATUS_CANCELLED`. Once cancelled it stays cancelled:
+ * make a new one for the next wait.
  *
  * Thread-safe: cancel from one thread while others wait on it.
  */
