@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use authbridge::authx::{BiometricData, UploadOptions};
 use bytes::Bytes;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use tokio_util::io::StreamReader;
@@ -35,14 +35,28 @@ pub enum UploadSample {
 pub enum Surface {
     /// A blocking call: callbacks run on a library thread.
     Blocking,
-    /// An asyncio call: callbacks and async reads run on this loop.
-    Asyncio(Py<PyAny>),
+    /// An asyncio call: callbacks and async reads run on the loop running when it was made
+    /// (none for a call made outside a coroutine, as `asyncio.run(client.process_biometric(…))`
+    /// does: it needs none unless it has an async sample or a progress callback).
+    Asyncio(Option<Py<PyAny>>),
 }
 
 impl Surface {
-    /// The loop of the asyncio call being made now.
+    /// The surface of an asyncio call being made now.
     pub fn asyncio(py: Python<'_>) -> PyResult<Self> {
-        Ok(Surface::Asyncio(py.import("asyncio")?.call_method0("get_running_loop")?.unbind()))
+        let running = py.import("asyncio")?.call_method0("get_running_loop").ok();
+        Ok(Surface::Asyncio(running.map(Bound::unbind)))
+    }
+
+    /// The loop `what` needs to run on.
+    fn event_loop(&self, py: Python<'_>, what: &str) -> PyResult<Py<PyAny>> {
+        match self {
+            Surface::Asyncio(Some(event_loop)) => Ok(event_loop.clone_ref(py)),
+            Surface::Asyncio(None) => Err(PyRuntimeError::new_err(format!(
+                "{what} needs a running event loop: make the call inside a coroutine"
+            ))),
+            Surface::Blocking => Err(PyTypeError::new_err(format!("{what} needs the asyncio client (.aio)"))),
+        }
     }
 }
 
@@ -71,10 +85,7 @@ impl UploadSample {
             UploadSample::Path(path) => return Ok(Prepared::Path(path)),
             UploadSample::Stream(source) => source.into_bound(py),
         };
-        let needs_loop = |what: &str| match surface {
-            Surface::Asyncio(event_loop) => Ok(event_loop.clone_ref(py)),
-            Surface::Blocking => Err(PyTypeError::new_err(format!("{what} needs the asyncio client (.aio)"))),
-        };
+        let needs_loop = |what: &str| surface.event_loop(py, what);
         if let Ok(read) = source.getattr("read") {
             let is_async = py.import("inspect")?.call_method1("iscoroutinefunction", (&read,))?.is_truthy()?;
             if is_async {
@@ -222,7 +233,9 @@ pub fn prepare(
     if let Some(callback) = on_progress {
         let sink = match surface {
             Surface::Blocking => ProgressSink::Direct(callback),
-            Surface::Asyncio(event_loop) => ProgressSink::OnLoop { callback, event_loop: event_loop.clone_ref(py) },
+            Surface::Asyncio(_) => {
+                ProgressSink::OnLoop { event_loop: surface.event_loop(py, "on_progress")?, callback }
+            }
         };
         options = options.on_progress(move |sent, total| sink.report(sent, total));
     }

@@ -157,7 +157,7 @@ def test_cancelling_the_task_stops_an_async_iterable_upload(
     assert wait_for_abort(sandbox, cancelled_at) == 1
 
 
-def test_a_sample_without_a_length_is_refused(authx: authbridge.AuthxClient) -> None:
+def test_what_a_sample_cannot_do_is_refused_at_the_call(authx: authbridge.AuthxClient) -> None:
     call = authbridge.BiometricCall("guid", BiometricKind.FACE, BiometricProcess.ENROL)
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -168,8 +168,20 @@ def test_a_sample_without_a_length_is_refused(authx: authbridge.AuthxClient) -> 
             await authx.aio.process_biometric(call, chunks())
 
     asyncio.run(run())
+    with pytest.raises(RuntimeError, match="running event loop"):
+        authx.aio.process_biometric(call, b"x", on_progress=print)  # type: ignore[unused-coroutine]
     with pytest.raises(TypeError, match="asyncio client"):
         authx.process_biometric(call, chunks(), length=1)  # type: ignore[arg-type]
+
+
+def test_an_asyncio_upload_may_be_made_outside_a_coroutine(
+    sandbox: authbridge.Sandbox, authx: authbridge.AuthxClient
+) -> None:
+    call = enrol(authx, "outside")
+    result = asyncio.run(authx.aio.process_biometric(call, io.BytesIO(b"face")))
+    assert result.outcome == BiometricOutcome.SUCCESS
+    upload = sandbox.authx.last_upload()
+    assert upload is not None and upload.bytes == 4
 
 
 class CountingFile:
