@@ -30,8 +30,11 @@ export declare class AuthxClient {
   /**
    * ProcessBiometric: uploads a sample (a `Buffer`, a file path, or a stream) to enrol,
    * verify or delete. A mismatch or unusable sample is an `outcome`, not an error.
+   * `options.onProgress(sent, total)` follows the upload about ten times a second (bytes of
+   * the whole request body, ending with `sent === total`); `options.signal` aborts it, and
+   * the Promise rejects with code `cancelled`.
    */
-  processBiometric(request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }): Promise<BiometricResult>
+  processBiometric(request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }, options?: UploadCallOptions | undefined | null): Promise<BiometricResult>
   /**
    * The framed ProcessBiometric body for this client's biometric application, for hosts
    * that send it themselves.
@@ -1013,6 +1016,20 @@ export interface TransportOptions {
   proxy?: string
   /** Appended to the `User-Agent` after `authbridge/<version>`. */
   userAgentSuffix?: string
+}
+
+/** The options of `processBiometric`. */
+export interface UploadCallOptions {
+  /**
+   * Cancels the upload: the connection is closed, and the Promise rejects with code
+   * `cancelled`.
+   */
+  signal?: AbortSignal
+  /**
+   * Follows the upload: bytes of the whole request body sent so far and in all, about ten
+   * times a second, never going back, and once at the end with `sent === total`.
+   */
+  onProgress?: (sent: number, total: number) => void
 }
 
 /** The version of authbridge this addon was built from. */

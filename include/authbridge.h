@@ -494,9 +494,10 @@ typedef struct ab_authx_config ab_authx_config;
 typedef struct ab_authx_frame ab_authx_frame;
 
 /**
- * A cancellation handle. Pass it to any `*_wait*` function; calling `ab_cancel_cancel`
- * from any thread ends every wait using it with `AB_STATUS_CANCELLED`. Once cancelled it
- * stays cancelled: make a new one for the next wait.
+ * A cancellation handle. Pass it to any `*_wait*` function, or in the options of
+ * `ab_authx_process_biometric_with`; calling `ab_cancel_cancel` from any thread ends every
+ * wait and upload using it with `AB_STATUS_CANCELLED`. Once cancelled it stays cancelled:
+ * make a new one for the next wait.
  *
  * Thread-safe: cancel from one thread while others wait on it.
  */
@@ -664,6 +665,36 @@ typedef struct ab_authx_device {
   const char *ip;
   int64_t src_user_id;
 } ab_authx_device;
+
+/**
+ * Told how much of an upload has gone out: `sent` of `total` bytes of the whole request body
+ * (`total` is its `Content-Length`). Called with the `user_data` of the options, about ten
+ * times a second at most, with `sent` never decreasing, and once at the end with
+ * `sent == total`; an upload repeated after a refused token counts from 0 again. Called from
+ * a library thread, not the caller's: return quickly, call no blocking authbridge function
+ * (`ab_cancel_cancel` is fine).
+ */
+typedef void (*ab_upload_progress_fn)(void *user_data, uint64_t sent, uint64_t total);
+
+/**
+ * How a biometric upload is watched and stopped. A zeroed struct asks for neither.
+ */
+typedef struct ab_authx_upload_options {
+  /**
+   * Progress callback, or NULL.
+   */
+  ab_upload_progress_fn progress;
+  /**
+   * Passed back to `progress` untouched; must stay valid for the call.
+   */
+  void *user_data;
+  /**
+   * Cancelling it (`ab_cancel_cancel`, from any thread or from `progress`) stops the upload
+   * at once: the connection is closed and the call fails with `AB_STATUS_CANCELLED`. NULL:
+   * the upload cannot be cancelled.
+   */
+  const struct ab_cancel *cancel;
+} ab_authx_upload_options;
 
 /**
  * What a nOTP start returns: show `image` (a base64 PNG QR code) or send the person to
@@ -1460,6 +1491,37 @@ ab_status ab_authx_frame_read(const struct ab_authx_frame *frame,
  * Frees a frame (and closes its sample file). `NULL` does nothing.
  */
 void ab_authx_frame_free(struct ab_authx_frame *frame);
+
+/**
+ * `ab_authx_process_biometric` with its progress reported and a way to cancel it
+ * (`options_or_null`, NULL: neither).
+ */
+ab_status ab_authx_process_biometric_with(const struct ab_authx_client *client,
+                                          const char *user_guid,
+                                          uint32_t kind,
+                                          uint32_t process,
+                                          const char *correlation_id_or_null,
+                                          const struct ab_authx_device *device_or_null,
+                                          int64_t src_user_id,
+                                          const uint8_t *data,
+                                          size_t data_len,
+                                          const struct ab_authx_upload_options *options_or_null,
+                                          struct ab_authx_biometric_result *out_result);
+
+/**
+ * `ab_authx_process_biometric_file` with its progress reported and a way to cancel it
+ * (`options_or_null`, NULL: neither).
+ */
+ab_status ab_authx_process_biometric_file_with(const struct ab_authx_client *client,
+                                               const char *user_guid,
+                                               uint32_t kind,
+                                               uint32_t process,
+                                               const char *correlation_id_or_null,
+                                               const struct ab_authx_device *device_or_null,
+                                               int64_t src_user_id,
+                                               const char *path,
+                                               const struct ab_authx_upload_options *options_or_null,
+                                               struct ab_authx_biometric_result *out_result);
 
 /**
  * Frees the strings inside (all are wiped: the reference is a secret); `NULL` and a second

@@ -18,6 +18,7 @@ use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::promise;
 use crate::transport::{self, TransportOptions};
+use crate::upload::{self, UploadCallOptions};
 
 /// Where AuthX is and the application's credentials.
 #[napi(object)]
@@ -244,6 +245,9 @@ impl AuthxClient {
 
     /// ProcessBiometric: uploads a sample (a `Buffer`, a file path, or a stream) to enrol,
     /// verify or delete. A mismatch or unusable sample is an `outcome`, not an error.
+    /// `options.onProgress(sent, total)` follows the upload about ten times a second (bytes of
+    /// the whole request body, ending with `sent === total`); `options.signal` aborts it, and
+    /// the Promise rejects with code `cancelled`.
     #[napi(catch_unwind, ts_return_type = "Promise<BiometricResult>")]
     pub fn process_biometric<'env>(
         &self,
@@ -253,24 +257,22 @@ impl AuthxClient {
             ts_arg_type = "Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }"
         )]
         data: Either3<Uint8Array, String, Object>,
+        options: Option<UploadCallOptions<'env>>,
     ) -> napi::Result<PromiseRaw<'env, BiometricResult>> {
+        let upload = upload::options(options.as_ref())?;
         let sample = Sample::from_js(env, data)?;
         let call: BiometricCall = request.into();
         let client = self.inner.clone();
-        promise(
-            env,
-            None,
-            async move { client.process_biometric(&call, sample.into_data().await?).await },
-            |_, result| {
-                Ok(BiometricResult {
-                    outcome: result.outcome.as_str().to_string(),
-                    outcome_code: result.outcome.code(),
-                    subcode: result.subcode,
-                    message: result.message,
-                    correlation_id: result.correlation_id,
-                })
-            },
-        )
+        let work = async move { client.process_biometric_with(&call, sample.into_data().await?, upload).await };
+        promise(env, upload::signal(&options), work, |_, result| {
+            Ok(BiometricResult {
+                outcome: result.outcome.as_str().to_string(),
+                outcome_code: result.outcome.code(),
+                subcode: result.subcode,
+                message: result.message,
+                correlation_id: result.correlation_id,
+            })
+        })
     }
 
     /// The framed ProcessBiometric body for this client's biometric application, for hosts

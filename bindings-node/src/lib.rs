@@ -27,6 +27,8 @@ mod nevis;
 mod authx;
 #[cfg(feature = "authx")]
 mod biometric;
+#[cfg(feature = "authx")]
+mod upload;
 
 #[cfg(feature = "descope")]
 mod descope;

@@ -20,6 +20,8 @@ use crate::closing::Closable;
 use crate::errors::IntoPyResult;
 use crate::transport::{self, TransportOptions};
 use crate::twin::{none, op, plain, twin_clients};
+use crate::upload::{self, Surface, UploadSample};
+use crate::wait::CancellationToken;
 use crate::{blocking, enums};
 
 fn seconds(name: &str, value: f64) -> PyResult<Duration> {
@@ -582,6 +584,25 @@ twin_clients! {
         }
         }
     sync {
+        /// ProcessBiometric: uploads `data` (bytes, a path or a binary file-like object, streamed).
+        /// `on_progress(sent, total)` is called from a library thread about ten times a second;
+        /// `cancel` stops the upload with `Cancelled`.
+        #[pyo3(signature = (call, data, *, length = None, on_progress = None, cancel = None))]
+        fn process_biometric(
+            &self,
+            py: Python<'_>,
+            call: BiometricCall,
+            data: UploadSample,
+            length: Option<u64>,
+            on_progress: Option<Py<PyAny>>,
+            cancel: Option<CancellationToken>,
+        ) -> PyResult<Py<PyAny>> {
+            let (data, options) = upload::prepare(py, data, length, on_progress, cancel, &Surface::Blocking)?;
+            let client = self.inner.get()?;
+            let upload = move || async move { client.process_biometric_with(&call.call, data.open().await?, options).await };
+            op("authx.process_biometric", upload, biometric_result).blocking(py)
+        }
+
         /// The asyncio twin of this client, sharing its connection pool and token.
         #[getter]
         fn aio(&self) -> AsyncAuthxClient {
@@ -593,6 +614,26 @@ twin_clients! {
         }
     }
     async {
+        /// ProcessBiometric: uploads `data` (bytes, a path, a file-like object, an async reader
+        /// such as FastAPI's `UploadFile`, or an async iterable of bytes, streamed).
+        /// `on_progress(sent, total)` runs on the event loop about ten times a second; cancelling
+        /// the task (or `cancel`) stops the upload.
+        #[pyo3(signature = (call, data, *, length = None, on_progress = None, cancel = None))]
+        fn process_biometric(
+            &self,
+            py: Python<'_>,
+            call: BiometricCall,
+            data: UploadSample,
+            length: Option<u64>,
+            on_progress: Option<Py<PyAny>>,
+            cancel: Option<CancellationToken>,
+        ) -> PyResult<crate::aio::Call> {
+            let (data, options) = upload::prepare(py, data, length, on_progress, cancel, &Surface::asyncio(py)?)?;
+            let client = self.inner.get()?;
+            let upload = move || async move { client.process_biometric_with(&call.call, data.open().await?, options).await };
+            Ok(op("authx.process_biometric", upload, biometric_result).asyncio())
+        }
+
         fn __repr__(&self) -> String {
             "AsyncAuthxClient(...)".to_string()
         }
@@ -613,8 +654,5 @@ twin_clients! {
             op("authx.generate_pin", move || async move { client.generate_pin(&guid, &Secret::new(pin)).await }, none);
         fn verify_pin(guid: String, pin: String) using client =>
             op("authx.verify_pin", move || async move { client.verify_pin(&guid, &Secret::new(pin)).await }, pin_verification);
-        /// ProcessBiometric: uploads `data` (bytes, or a path streamed from disk).
-        fn process_biometric(call: BiometricCall, data: Sample) using client =>
-            op("authx.process_biometric", move || async move { client.process_biometric(&call.call, data.open().await?).await }, biometric_result);
     }
 }

@@ -30,6 +30,8 @@ mod descope;
 mod otpone;
 #[cfg(feature = "nopass")]
 mod portal;
+#[cfg(feature = "authx")]
+mod upload;
 
 #[cfg(feature = "nevis")]
 mod nevis;

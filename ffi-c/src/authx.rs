@@ -120,7 +120,7 @@ impl Handle for ab_authx_config {}
 ///
 /// Thread-safe: call it from any number of threads at once.
 pub struct ab_authx_client {
-    inner: AuthxClient,
+    pub(crate) inner: AuthxClient,
 }
 
 impl Handle for ab_authx_client {}
@@ -180,7 +180,7 @@ unsafe fn device_from_c(device: *const ab_authx_device) -> FfiResult<DeviceData>
 ///
 /// # Safety
 /// As [`device_from_c`]; `correlation_id` a C string or NULL.
-unsafe fn call_from_c(
+pub(crate) unsafe fn call_from_c(
     user_guid: &str,
     kind: u32,
     process: u32,
@@ -223,7 +223,10 @@ fn profile_from_c(
     Ok(profile)
 }
 
-fn write_result(result: FfiResult<BiometricResult>, out_result: *mut ab_authx_biometric_result) -> FfiResult {
+pub(crate) fn write_result(
+    result: FfiResult<BiometricResult>,
+    out_result: *mut ab_authx_biometric_result,
+) -> FfiResult {
     let slot = out(out_result, "out_result")?;
     let result = result?;
     let message = result.message.as_deref().map(|m| OwnedString::new(m, "response_text")).transpose()?;

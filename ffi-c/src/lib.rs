@@ -60,6 +60,7 @@ mod wait;
 // Each vendor module gates itself with an inner `#![cfg(...)]`, so the header declares every
 // function whatever the features of the build that generated it.
 mod authx;
+mod authx_upload;
 mod descope;
 mod nevis;
 mod nopass;
@@ -70,6 +71,8 @@ mod sandbox;
 
 #[cfg(feature = "authx")]
 pub use authx::*;
+#[cfg(feature = "authx")]
+pub use authx_upload::*;
 #[cfg(feature = "descope")]
 pub use descope::*;
 pub use error::*;

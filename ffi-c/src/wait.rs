@@ -1,4 +1,5 @@
-//! `ab_cancel`: stops a wait (a person approving a login on a phone) from another thread.
+//! `ab_cancel`: stops a wait (a person approving a login on a phone) or a biometric upload
+//! from another thread.
 
 use authbridge::CancellationToken;
 
@@ -7,9 +8,10 @@ use crate::boundary::{ffi_status, ffi_value};
 use crate::handles::Handle;
 use crate::status::ab_status;
 
-/// A cancellation handle. Pass it to any `*_wait*` function; calling `ab_cancel_cancel`
-/// from any thread ends every wait using it with `AB_STATUS_CANCELLED`. Once cancelled it
-/// stays cancelled: make a new one for the next wait.
+/// A cancellation handle. Pass it to any `*_wait*` function, or in the options of
+/// `ab_authx_process_biometric_with`; calling `ab_cancel_cancel` from any thread ends every
+/// wait and upload using it with `AB_STATUS_CANCELLED`. Once cancelled it stays cancelled:
+/// make a new one for the next wait.
 ///
 /// Thread-safe: cancel from one thread while others wait on it.
 pub struct ab_cancel {

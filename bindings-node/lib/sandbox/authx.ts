@@ -102,4 +102,15 @@ export class AuthxSandbox {
 
   /** What the last accepted ProcessBiometric upload carried, or `null`. */
   lastUpload (): AuthxSandboxUpload | null { return fromWireOrNull(this.channel.now('authx.last_upload')) }
+
+  /**
+   * Reads ProcessBiometric bodies at no more than `bytesPerSecond` from now on (`null`: as fast
+   * as they arrive), so a test can cancel an upload in flight.
+   */
+  setUploadRate (bytesPerSecond: number | null): void {
+    this.channel.now('authx.set_upload_rate', { bytesPerSecond })
+  }
+
+  /** How many uploads the client abandoned before their whole body arrived. */
+  abortedUploads (): number { return this.channel.now('authx.aborted_uploads') }
 }

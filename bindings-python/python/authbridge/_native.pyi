@@ -2,7 +2,22 @@
 # them against the built module (tests/cross/30-python.sh), and mypy --strict checks the
 # package, the examples and the tests against them.
 
-from typing import Any, Coroutine, Dict, Generator, List, Literal, Optional, Tuple, Union, final
+from typing import (
+    Any,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Dict,
+    Generator,
+    List,
+    Literal,
+    Optional,
+    Protocol,
+    Tuple,
+    Union,
+    final,
+)
 
 from typing_extensions import Self
 
@@ -173,6 +188,18 @@ from ._enums import (
 )
 
 _Sample = Union[bytes, str, "PathLike[str]"]
+
+class _BinaryReader(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+class _AsyncReader(Protocol):
+    def read(self, size: int, /) -> Awaitable[bytes]: ...
+
+#: What ``process_biometric`` uploads: a sample, a binary file-like object, or (asyncio only)
+#: an async reader such as FastAPI's ``UploadFile`` or an async iterable of bytes, streamed.
+_UploadSample = Union[_Sample, _BinaryReader]
+_AsyncUploadSample = Union[_Sample, _BinaryReader, _AsyncReader, AsyncIterable[bytes]]
+_Progress = Callable[[int, int], object]
 
 @final
 class BiometricApp:
@@ -358,7 +385,15 @@ class AuthxClient:
     def delete_user(self, guid: str) -> None: ...
     def generate_pin(self, guid: str, pin: str) -> None: ...
     def verify_pin(self, guid: str, pin: str) -> PinVerification: ...
-    def process_biometric(self, call: BiometricCall, data: _Sample) -> BiometricResult: ...
+    def process_biometric(
+        self,
+        call: BiometricCall,
+        data: _UploadSample,
+        *,
+        length: Optional[int] = None,
+        on_progress: Optional[_Progress] = None,
+        cancel: Optional[CancellationToken] = None,
+    ) -> BiometricResult: ...
     @property
     def closed(self) -> bool: ...
     def close(self) -> None:
@@ -402,7 +437,15 @@ class AsyncAuthxClient:
     def delete_user(self, guid: str) -> Coroutine[Any, Any, None]: ...
     def generate_pin(self, guid: str, pin: str) -> Coroutine[Any, Any, None]: ...
     def verify_pin(self, guid: str, pin: str) -> Coroutine[Any, Any, PinVerification]: ...
-    def process_biometric(self, call: BiometricCall, data: _Sample) -> Coroutine[Any, Any, BiometricResult]: ...
+    def process_biometric(
+        self,
+        call: BiometricCall,
+        data: _AsyncUploadSample,
+        *,
+        length: Optional[int] = None,
+        on_progress: Optional[_Progress] = None,
+        cancel: Optional[CancellationToken] = None,
+    ) -> Coroutine[Any, Any, BiometricResult]: ...
     @property
     def closed(self) -> bool: ...
     def close(self) -> None:

@@ -122,8 +122,11 @@ impl Source {
     fn open(&mut self) -> Option<FrameStream> {
         match self {
             Source::Bytes(bytes) => {
+                // Handed on in slices of the same buffer, so that progress moves as it is sent.
                 let bytes = bytes.clone();
-                Some(futures_util::stream::iter((!bytes.is_empty()).then_some(Ok(bytes))).boxed())
+                let slices =
+                    (0..bytes.len()).step_by(CHUNK).map(move |at| Ok(bytes.slice(at..(at + CHUNK).min(bytes.len()))));
+                Some(futures_util::stream::iter(slices).boxed())
             }
             Source::File { path, len } => {
                 let path = path.clone();

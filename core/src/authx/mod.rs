@@ -14,6 +14,9 @@
 //! | Verify Pin         | [`AuthxClient::verify_pin`]             | [`PinVerification`]             | renew token, repeat once |
 //! | Process Biometrics | [`AuthxClient::process_biometric`]      | [`BiometricResult`]             | repeat only if re-readable |
 //!
+//! An upload's progress and cancellation: [`AuthxClient::process_biometric_with`] and
+//! [`UploadOptions`].
+//!
 //! Vendor quirks absorbed here, once:
 //! - the access token (`ApplicationId`/`ApplicationKey` headers) is cached, renewed shortly
 //!   before `expires_in` runs out and after a 401, by a single request however many calls
@@ -38,6 +41,7 @@ mod envelope;
 mod framing;
 mod token;
 mod types;
+mod upload;
 mod users;
 
 pub use biometric_call::{BiometricCall, DeviceData};
@@ -46,4 +50,5 @@ pub use config::{AuthxConfig, BiometricApp, DEFAULT_BIOMETRIC_CONTENT_TYPE};
 pub use framing::{BiometricData, BiometricFrame, FrameStream};
 pub use token::AccessToken;
 pub use types::{BiometricKind, BiometricOutcome, BiometricProcess, BiometricResult, PinVerification, UserGuid};
+pub use upload::{ProgressFn, UploadOptions, PROGRESS_INTERVAL};
 pub use users::{UserProfile, DEFAULT_COUNTRY_CODE};

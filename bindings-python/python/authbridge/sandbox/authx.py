@@ -98,3 +98,12 @@ class AuthxSandbox(Group):
     def last_upload(self) -> Optional[AuthxUpload]:
         upload = self._run("last_upload")
         return None if upload is None else AuthxUpload(**upload)
+
+    def set_upload_rate(self, bytes_per_second: Optional[int]) -> None:
+        """Reads ProcessBiometric bodies at no more than ``bytes_per_second`` from now on
+        (``None``: as fast as they arrive), so a test can cancel an upload in flight."""
+        self._run("set_upload_rate", bytes_per_second=bytes_per_second)
+
+    def aborted_uploads(self) -> int:
+        """How many uploads the client abandoned before their whole body arrived."""
+        return cast(int, self._run("aborted_uploads"))

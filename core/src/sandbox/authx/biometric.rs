@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::token::authorize;
+use super::upload_watch::{UploadStream, UploadWatch};
 use super::wire::{integer, optional_string, required_object};
 use super::{AuthxSim, AuthxUpload};
 use crate::sandbox::sim::{expect_method, json_object, only_fields, string_field, SimBody, SimRequest, SimResponse};
@@ -43,18 +44,21 @@ struct Process {
 }
 
 pub(super) async fn process_biometric(sim: Arc<AuthxSim>, request: SimRequest, body: SimBody) -> SimResponse {
-    match answer(&sim, &request, body).await {
+    let (watch, body) = UploadWatch::start(body, sim.upload_rate(), sim.aborted_uploads_counter());
+    let answer = match answer(&sim, &request, body).await {
         Ok(answer) | Err(answer) => answer,
-    }
+    };
+    watch.answered();
+    answer
 }
 
-async fn answer(sim: &AuthxSim, request: &SimRequest, body: SimBody) -> Result<SimResponse, SimResponse> {
+async fn answer(sim: &AuthxSim, request: &SimRequest, body: UploadStream) -> Result<SimResponse, SimResponse> {
     expect_method(request, Method::POST)?;
     let authorized = authorize(&sim.state(), request);
     if let Err(denied) = authorized {
         // Read the upload before answering, so the client sees the 401 rather than a reset.
-        let mut stream = body.into_stream();
-        while let Some(Ok(_)) = stream.next().await {}
+        let mut body = body;
+        while let Some(Ok(_)) = body.next().await {}
         return Ok(denied);
     }
     let content_type = request.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -135,9 +139,9 @@ async fn answer(sim: &AuthxSim, request: &SimRequest, body: SimBody) -> Result<S
 }
 
 /// Streams the body through multer: the JSON part is read (bounded), the sample only hashed.
-async fn read_parts(body: SimBody, boundary: &str) -> Result<Parts, SimResponse> {
+async fn read_parts(body: UploadStream, boundary: &str) -> Result<Parts, SimResponse> {
     let bad = |e: multer::Error| SimResponse::strict(format!("body is not valid multipart/form-data: {e}"));
-    let mut multipart = multer::Multipart::new(body.into_stream(), boundary);
+    let mut multipart = multer::Multipart::new(body, boundary);
     let mut json: Option<Map<String, Value>> = None;
     let mut data: Option<(u64, [u8; 32], String)> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {

@@ -20,10 +20,12 @@
 
 mod biometric;
 mod token;
+mod upload_watch;
 mod users;
 mod wire;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -100,11 +102,15 @@ struct State {
     forced_outcomes: VecDeque<i64>,
     last_json: HashMap<&'static str, Value>,
     last_upload: Option<AuthxUpload>,
+    /// How fast ProcessBiometric bodies are read, in bytes a second; `None`: as fast as they come.
+    upload_rate: Option<u64>,
 }
 
 /// The AuthX stand-in's state and control API.
 pub struct AuthxSim {
     state: Mutex<State>,
+    /// ProcessBiometric uploads whose body never arrived whole (see `upload_watch.rs`).
+    aborted_uploads: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for AuthxSim {
@@ -139,8 +145,9 @@ impl Default for AuthxSim {
             forced_outcomes: VecDeque::new(),
             last_json: HashMap::new(),
             last_upload: None,
+            upload_rate: None,
         };
-        Self { state: Mutex::new(state) }
+        Self { state: Mutex::new(state), aborted_uploads: Arc::default() }
     }
 }
 
@@ -220,6 +227,26 @@ impl AuthxSim {
     /// What the last accepted ProcessBiometric upload carried.
     pub fn last_upload(&self) -> Option<AuthxUpload> {
         self.state().last_upload.clone()
+    }
+
+    /// Reads ProcessBiometric bodies at no more than `bytes_per_second` from now on (`None`:
+    /// as fast as they arrive), so that a test can cancel an upload while it is in flight.
+    pub fn set_upload_rate(&self, bytes_per_second: Option<u64>) {
+        self.state().upload_rate = bytes_per_second;
+    }
+
+    /// How many ProcessBiometric uploads were abandoned by the client before their whole body
+    /// arrived (the body broke off, or the connection closed under the request).
+    pub fn aborted_uploads(&self) -> u64 {
+        self.aborted_uploads.load(Ordering::SeqCst)
+    }
+
+    fn upload_rate(&self) -> Option<u64> {
+        self.state().upload_rate
+    }
+
+    fn aborted_uploads_counter(&self) -> Arc<AtomicU64> {
+        self.aborted_uploads.clone()
     }
 
     fn json_route(&self, route: &'static str, request: &SimRequest, body: &[u8]) -> Result<SimResponse, SimResponse> {

@@ -34,6 +34,10 @@ pub enum AuthxOp {
     LastRequest { route: String },
     /// [`AuthxSim::last_upload`] answers an [`AuthxUpload`](crate::sandbox::AuthxUpload) object or `null`.
     LastUpload,
+    /// [`AuthxSim::set_upload_rate`]; `null` reads at full speed again.
+    SetUploadRate { bytes_per_second: Option<u64> },
+    /// [`AuthxSim::aborted_uploads`] answers a number.
+    AbortedUploads,
 }
 
 impl AuthxOp {
@@ -54,6 +58,8 @@ impl AuthxOp {
             AuthxOp::QueueBiometricOutcome { response_code } => answer(sim.queue_biometric_outcome(response_code)),
             AuthxOp::LastRequest { route } => answer(sim.last_request(&route)),
             AuthxOp::LastUpload => answer(sim.last_upload()),
+            AuthxOp::SetUploadRate { bytes_per_second } => answer(sim.set_upload_rate(bytes_per_second)),
+            AuthxOp::AbortedUploads => answer(sim.aborted_uploads()),
         }
     }
 }
