@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod metrics;
 pub mod runtime;
 pub mod secret;
 pub mod totp;
