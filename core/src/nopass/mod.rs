@@ -58,6 +58,7 @@ mod hooks;
 mod machine;
 mod png;
 mod portal;
+mod record;
 mod request;
 mod response;
 mod routes;
@@ -72,6 +73,8 @@ mod throttle;
 #[cfg(feature = "server")]
 mod embedded;
 #[cfg(feature = "server")]
+mod metrics_endpoint;
+#[cfg(feature = "server")]
 mod receiver_options;
 
 pub use blocking::BlockingPortal;
@@ -82,6 +85,7 @@ pub use events::{
 };
 pub use hooks::{BlockingHooks, BlockingPortalHooks, HookError, HookFuture, HookResult, NoHooks, PortalHooks};
 pub use portal::{Portal, PortalBuilder};
+pub use record::CALLBACK_TARGET;
 pub use request::{Inbound, RequestHead};
 pub use response::PortalResponse;
 pub use routes::{Callback, CALLBACK_BASE_PATH};
