@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod metrics;
+pub mod records;
 pub mod runtime;
 pub mod secret;
 pub mod totp;

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use authbridge::metrics::{self, MetricsSnapshot};
 use authbridge::nevis::{NevisClient, NevisConfig};
+use authbridge::records::CALL_TARGET;
 use authbridge::sandbox::{Fault, Sandbox};
-use authbridge::transport::{RetryPolicy, CALL_TARGET};
+use authbridge::transport::RetryPolicy;
 use authbridge::{Secret, Vendor};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};

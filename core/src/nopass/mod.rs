@@ -85,7 +85,6 @@ pub use events::{
 };
 pub use hooks::{BlockingHooks, BlockingPortalHooks, HookError, HookFuture, HookResult, NoHooks, PortalHooks};
 pub use portal::{Portal, PortalBuilder};
-pub use record::CALLBACK_TARGET;
 pub use request::{Inbound, RequestHead};
 pub use response::PortalResponse;
 pub use routes::{Callback, CALLBACK_BASE_PATH};

@@ -8,9 +8,7 @@ use std::time::Instant;
 
 use super::routes::Callback;
 use crate::metrics;
-
-/// The target of the callback record.
-pub const CALLBACK_TARGET: &str = "authbridge::callback";
+use crate::records::CALLBACK_TARGET;
 
 /// Records a callback answered with `status` (and the refusal's `code` when refused), counted
 /// from `started`.

@@ -18,7 +18,6 @@ use tracing::Instrument;
 
 pub use config::{RetryPolicy, TransportConfig};
 use record::CallRecord;
-pub use record::CALL_TARGET;
 use request::Head;
 pub use request::{Body, Request, Response};
 pub use retry::{retry_after, Replay};

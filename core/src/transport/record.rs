@@ -10,10 +10,8 @@ use std::time::Duration;
 use http::{Method, StatusCode};
 
 use crate::metrics::{self, CallOutcome};
+use crate::records::CALL_TARGET;
 use crate::{Error, Vendor, VendorDetail};
-
-/// The target of the call record, for filters and the bindings' log sinks.
-pub const CALL_TARGET: &str = "authbridge::call";
 
 /// What one finished call looked like.
 pub(super) struct CallRecord<'a> {
