@@ -47,6 +47,8 @@ mod args;
 mod boundary;
 mod error;
 mod handles;
+mod logs;
+mod metrics;
 mod runtime;
 mod shutdown;
 mod status;
@@ -73,6 +75,8 @@ pub use authx::*;
 #[cfg(feature = "descope")]
 pub use descope::*;
 pub use error::*;
+pub use logs::*;
+pub use metrics::*;
 #[cfg(feature = "nevis")]
 pub use nevis::*;
 #[cfg(feature = "nopass")]
