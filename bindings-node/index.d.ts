@@ -16,17 +16,17 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class AuthxClient {
   constructor(options: AuthxOptions)
   /** AccessToken: the current token (cached; fetched or renewed when needed). */
-  accessToken(): Promise<AuthxAccessToken>
+  accessToken(options?: CallOptions | undefined | null): Promise<AuthxAccessToken>
   /** AddUser: creates a user and resolves with its `guid`. */
-  addUser(user: AuthxUserProfile): Promise<string>
+  addUser(user: AuthxUserProfile, options?: CallOptions | undefined | null): Promise<string>
   /** UpdateUser: changes the user `guid` (not its `user_name`) and resolves with its `guid`. */
-  updateUser(guid: string, user: AuthxUserProfile): Promise<string>
+  updateUser(guid: string, user: AuthxUserProfile, options?: CallOptions | undefined | null): Promise<string>
   /** DeleteUser. */
-  deleteUser(guid: string): Promise<void>
+  deleteUser(guid: string, options?: CallOptions | undefined | null): Promise<void>
   /** GeneratePin: sets the user's PIN. */
-  generatePin(guid: string, pin: string): Promise<void>
+  generatePin(guid: string, pin: string, options?: CallOptions | undefined | null): Promise<void>
   /** VerifyPin: a wrong PIN resolves with `verified: false`. */
-  verifyPin(guid: string, pin: string): Promise<PinVerification>
+  verifyPin(guid: string, pin: string, options?: CallOptions | undefined | null): Promise<PinVerification>
   /**
    * ProcessBiometric: uploads a sample (a `Buffer`, a file path, or a stream) to enrol,
    * verify or delete. A mismatch or unusable sample is an `outcome`, not an error.
@@ -36,7 +36,7 @@ export declare class AuthxClient {
    * The framed ProcessBiometric body for this client's biometric application, for hosts
    * that send it themselves.
    */
-  biometricFrame(request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }): Promise<BiometricFrame>
+  biometricFrame(request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }, options?: CallOptions | undefined | null): Promise<BiometricFrame>
 }
 
 /**
@@ -58,9 +58,9 @@ export declare class BiometricFrame {
   /** The whole body's length for `Content-Length`, or `null` when the sample's is unknown. */
   get contentLength(): number | null
   /** The next chunk of the body, or `null` at its end. */
-  read(): Promise<Buffer | null>
+  read(options?: CallOptions | undefined | null): Promise<Buffer | null>
   /** The rest of the body in one `Buffer` (it holds the whole sample in memory). */
-  toBuffer(): Promise<Buffer>
+  toBuffer(options?: CallOptions | undefined | null): Promise<Buffer>
 }
 
 /** Where the pump writes a JavaScript stream's chunks. Internal to the addon. */
@@ -92,7 +92,7 @@ export declare class DescopeClient {
   /** nOTP sign-up-or-in: signs in, signing the user up first when the login ID is new. */
   notpSignUpOrIn(loginId: string, options?: DescopeNotpOptions | undefined | null): Promise<DescopeNotpStart>
   /** Looks once at a pending nOTP login. */
-  notpPendingSession(pendingRef: string): Promise<DescopePendingSession>
+  notpPendingSession(pendingRef: string, options?: CallOptions | undefined | null): Promise<DescopePendingSession>
   /**
    * Waits until the person has acted on a nOTP login. Options: `timeoutMs` (default
    * 120 000; Descope's SDKs cap a wait at 10 minutes), `intervalMs` (at least 1 000) and
@@ -101,19 +101,19 @@ export declare class DescopeClient {
    */
   waitForSession(pendingRef: string, options?: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<DescopeSession>
   /** TOTP sign-up: the user is registered once a first code is verified. */
-  totpSignUp(loginId: string, user?: DescopeUserDetails | undefined | null): Promise<DescopeTotpEnrollment>
+  totpSignUp(loginId: string, user?: DescopeUserDetails | undefined | null, options?: CallOptions | undefined | null): Promise<DescopeTotpEnrollment>
   /**
    * TOTP sign-in / verify: a wrong code rejects with `authentication_failed`. With
    * `refreshJwt`, the code is a step-up or second factor of that session.
    */
-  totpVerify(loginId: string, code: string, loginOptions?: DescopeLoginOptions | undefined | null, refreshJwt?: string | undefined | null): Promise<DescopeSession>
+  totpVerify(loginId: string, code: string, loginOptions?: DescopeLoginOptions | undefined | null, refreshJwt?: string | undefined | null, options?: CallOptions | undefined | null): Promise<DescopeSession>
   /** Add / Update Key: a new TOTP key for the signed-in user `refreshJwt` belongs to. */
-  totpUpdate(loginId: string, refreshJwt: string): Promise<DescopeTotpEnrollment>
+  totpUpdate(loginId: string, refreshJwt: string, options?: CallOptions | undefined | null): Promise<DescopeTotpEnrollment>
   /**
    * Validates a session JWT against the project's public keys and resolves with its
    * claims; a refused token rejects with `.vendorCode` saying why.
    */
-  validateSession(sessionJwt: string): Promise<DescopeSessionClaims>
+  validateSession(sessionJwt: string, options?: CallOptions | undefined | null): Promise<DescopeSessionClaims>
 }
 
 /** The running stand-ins, for the `Sandbox` class of `lib/sandbox/` (the package's API). */
@@ -122,9 +122,10 @@ export declare class NativeSandbox {
    * Runs one control request and resolves with its answer. The work runs on core's
    * runtime, never on the JavaScript thread, so an operation that calls a portal served
    * by this same process (the NoPass driver) or waits (`otpone.wait_pending`) leaves the
-   * event loop free. `signal` cancels it: the Promise then rejects with code `cancelled`.
+   * event loop free. `options.signal` cancels it: the Promise then rejects with code
+   * `cancelled`.
    */
-  control(requestJson: string, signal?: AbortSignal): Promise<string>
+  control(requestJson: string, options?: CallOptions | undefined | null): Promise<string>
   /**
    * Runs one control request that answers at once and returns its answer. An operation
    * that would wait (the NoPass driver's calls to a portal, a `wait_pending` with nothing
@@ -136,7 +137,7 @@ export declare class NativeSandbox {
    * Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. The
    * control endpoint requires `controlToken` (at least 16 characters), or a random one.
    */
-  static start(controlToken?: string | undefined | null): Promise<NativeSandbox>
+  static start(controlToken?: string | undefined | null, options?: CallOptions | undefined | null): Promise<NativeSandbox>
   /**
    * The base URL (`http://127.0.0.1:<port>`) of a vendor's stand-in: `nevisidm`, `authx`,
    * `descope`, `otpone` or `nopass`. `null` when that vendor is not compiled in.
@@ -160,25 +161,25 @@ export declare class NevisClient {
    * Recovery Code login (`…/recovery-codes/login/`). Resolves when nevisIDM accepts the
    * code (HTTP 204); each code works once.
    */
-  recoveryCodeLogin(clientExtId: string, userExtId: string, code: string): Promise<void>
+  recoveryCodeLogin(clientExtId: string, userExtId: string, code: string, options?: CallOptions | undefined | null): Promise<void>
   /** Password login (`…/password/login/`). */
-  passwordLogin(clientExtId: string, userExtId: string, password: string): Promise<LoginStatus>
+  passwordLogin(clientExtId: string, userExtId: string, password: string, options?: CallOptions | undefined | null): Promise<LoginStatus>
   /** Device Password login (`…/device-password/login/`) for the credential `credentialExtId`. */
-  devicePasswordLogin(clientExtId: string, userExtId: string, credentialExtId: string, password: string): Promise<LoginStatus>
+  devicePasswordLogin(clientExtId: string, userExtId: string, credentialExtId: string, password: string, options?: CallOptions | undefined | null): Promise<LoginStatus>
   /** Context Password login (`…/context-password/login/`) for the password of `context`. */
-  contextPasswordLogin(clientExtId: string, userExtId: string, context: string, password: string): Promise<LoginStatus>
+  contextPasswordLogin(clientExtId: string, userExtId: string, context: string, password: string, options?: CallOptions | undefined | null): Promise<LoginStatus>
 }
 
 /** The client side of OtpOne (distributed requests), with the `JS-` key. */
 export declare class OtpOneClient {
   constructor(clientKey: string, options?: OtpOneOptions | undefined | null)
   /** IsFinish: whether the person has finished with the transaction. */
-  isFinish(transactionId: string): Promise<boolean>
+  isFinish(transactionId: string, options?: CallOptions | undefined | null): Promise<boolean>
   /**
    * GetResult: the outcome of a finished transaction. Pass `expectedUser` when known: then
    * `UserValided` must name that user too.
    */
-  getResult(transactionId: string, expectedUser?: string | undefined | null): Promise<OtpOneValidation>
+  getResult(transactionId: string, expectedUser?: string | undefined | null, options?: CallOptions | undefined | null): Promise<OtpOneValidation>
   /**
    * Polls IsFinish until the person has acted, then resolves with GetResult. Options:
    * `expectedUser`, `timeoutMs` (default 120 000), `intervalMs` (at least 1 000) and
@@ -194,22 +195,22 @@ export declare class OtpOneServer {
    * getTransactionID: opens a transaction for `userMail`. `privateToken` is what a
    * distributed client receives through GetResult once the person approves.
    */
-  getTransactionId(userMail: string, requestType: OtpOneRequestType | number, message: string, privateToken?: string | undefined | null): Promise<OtpOneTransaction>
+  getTransactionId(userMail: string, requestType: OtpOneRequestType | number, message: string, privateToken?: string | undefined | null, options?: CallOptions | undefined | null): Promise<OtpOneTransaction>
   /**
    * GetHTML: the fragment the web page writes out so the person can validate; it submits
    * the form `formId` with the token afterwards.
    */
-  getHtml(transactionId: string, pageType: OtpOnePageType | number, formId: string): Promise<string>
+  getHtml(transactionId: string, pageType: OtpOnePageType | number, formId: string, options?: CallOptions | undefined | null): Promise<string>
   /**
    * VerifyToken: checks the single-use token the page received, for the user the
    * transaction was opened for.
    */
-  verifyToken(token: string, expectedUser: string): Promise<OtpOneValidation>
+  verifyToken(token: string, expectedUser: string, options?: CallOptions | undefined | null): Promise<OtpOneValidation>
   /**
    * SendRequest (server only): asks `userMail` to validate and resolves once the person has
    * (or OtpOne gives up after about two minutes).
    */
-  sendRequest(userMail: string, requestType: OtpOneRequestType | number, message: string, userIp: string, osType: string, appName: string): Promise<OtpOneValidation>
+  sendRequest(userMail: string, requestType: OtpOneRequestType | number, message: string, userIp: string, osType: string, appName: string, options?: CallOptions | undefined | null): Promise<OtpOneValidation>
 }
 
 /**
@@ -231,7 +232,7 @@ export declare class Portal {
    * never an address taken from a header: core alone decides whether `X-Forwarded-For` is
    * believed (only from `trustedProxies`). Without it a source check fails.
    */
-  handle(method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, peerAddress?: string | null): Promise<PortalResponse>
+  handle(method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, peerAddress?: string | null, options?: CallOptions): Promise<PortalResponse>
   /**
    * The answer to send at once, before reading the body, when the callback is refused
    * whatever its body says: an unknown path, another method, a caller the access policy
@@ -249,9 +250,9 @@ export declare class Portal {
   /** The largest callback body the portal accepts, in bytes. */
   get maxBodyBytes(): number
   /** The portal's registration and phase. */
-  status(): Promise<PortalStatus>
+  status(options?: CallOptions | undefined | null): Promise<PortalStatus>
   /** The session with this browser handle as of now, or `null`. */
-  session(handle: string): Promise<PortalSession | null>
+  session(handle: string, options?: CallOptions | undefined | null): Promise<PortalSession | null>
   /**
    * Waits until the session changes past `seenVersion` (default 0: resolves at once with
    * the current session), or expires: a login page's long-poll. Options: `seenVersion`,
@@ -266,22 +267,22 @@ export declare class Portal {
    * (still pending, or redeemed already) or `authentication_failed` (denied, closed or
    * expired).
    */
-  redeemLogin(handle: string): Promise<RedeemedLogin>
+  redeemLogin(handle: string, options?: CallOptions | undefined | null): Promise<RedeemedLogin>
   /**
    * PreRegisterUser: starts a user's registration with the NoPass server; resolves with
    * the link to send the person to and the handle of the session it authorises.
    */
-  preRegisterUser(user: PortalUser): Promise<PreRegisteredUser>
+  preRegisterUser(user: PortalUser, options?: CallOptions | undefined | null): Promise<PreRegisteredUser>
   /**
    * RequestAuthorization: starts a login for `userId`; resolves with its session: the
    * `handle` to give the browser and the first picture.
    */
-  requestAuthorization(userId: string): Promise<PortalSession>
+  requestAuthorization(userId: string, options?: CallOptions | undefined | null): Promise<PortalSession>
   /**
    * Forgets the registration, pending registrations and sessions, so the portal can be
    * pre-registered again. Only the host can do this.
    */
-  reset(): Promise<void>
+  reset(options?: CallOptions | undefined | null): Promise<void>
   /**
    * Serves the portal with core's embedded HTTP server (for hosts with no web stack) on
    * `options.host` (default 127.0.0.1) and `options.port` (default: a free one), over
@@ -468,6 +469,15 @@ export interface CallDuration {
   histogram: Histogram
 }
 
+/** The options every async method takes as its last argument. */
+export interface CallOptions {
+  /**
+   * Cancels the call: its Promise rejects with code `cancelled` and the request in flight
+   * is dropped.
+   */
+  signal?: AbortSignal
+}
+
 /** `loginOptions`: step-up, MFA, custom claims, template options. */
 export interface DescopeLoginOptions {
   stepup?: boolean
@@ -486,6 +496,8 @@ export interface DescopeNotpOptions {
   loginOptions?: DescopeLoginOptions
   /** The signed-in user's refresh JWT, for a sign-in with `stepup` or `mfa`. */
   refreshJwt?: string
+  /** Cancels the call: its Promise rejects with code `cancelled`, as every call's does. */
+  signal?: AbortSignal
 }
 
 /**
@@ -580,6 +592,12 @@ export interface DescopeUserDetails {
   phone?: string
 }
 
+/**
+ * Every code an `AuthBridgeError` carries in `.code`: core's stable codes, and `panic` for a
+ * bug in authbridge.
+ */
+export type ErrorCode = 'invalid_input' | 'config' | 'connect' | 'timeout' | 'transport' | 'response_too_large' | 'decode' | 'http_status' | 'vendor' | 'unauthorized' | 'not_found' | 'conflict' | 'rate_limited' | 'authentication_failed' | 'cancelled' | 'io' | 'store' | 'panic'
+
 /** Every error code an authbridge `Error` can carry in `.code` (besides `panic`). */
 export declare function errorCodes(): Array<string>
 
@@ -594,7 +612,7 @@ export interface ErrorCount {
  * Frames a ProcessBiometric body without an AuthX client: `app` is the biometric
  * application, `contentType` the sample part's type (default `application/octet-stream`).
  */
-export declare function frameBiometric(app: BiometricAppOptions, request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }, contentType?: string | undefined | null): Promise<BiometricFrame>
+export declare function frameBiometric(app: BiometricAppOptions, request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }, contentType?: string | undefined | null, options?: CallOptions | undefined | null): Promise<BiometricFrame>
 
 /** Durations over fixed bounds in seconds; `cumulativeCounts` as Prometheus counts them. */
 export interface Histogram {
@@ -927,6 +945,8 @@ export interface PortalServeOptions {
    * page). It is served to whoever reaches the server, without the portal's access policy.
    */
   metricsPath?: string
+  /** Cancels the start: its Promise rejects with code `cancelled`, as every call's does. */
+  signal?: AbortSignal
 }
 
 /**
@@ -1089,7 +1109,7 @@ export interface TransportOptions {
   maxResponseBytes?: number
   /** When and how failed attempts are repeated (only where repeating is safe). */
   retry?: RetryOptions
-  /** An extra PEM CA certificate to trust besides the built-in web roots. */
+  /** Extra PEM CA certificates to trust besides the system's trust store. */
   extraCaPem?: string | Buffer
   /** A PEM client certificate and private key for mutual TLS. */
   clientIdentityPem?: string | Buffer

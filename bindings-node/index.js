@@ -848,6 +848,7 @@ module.exports.PortalServer = nativeBinding.PortalServer
 module.exports.Totp = nativeBinding.Totp
 module.exports.BiometricKindName = nativeBinding.BiometricKindName
 module.exports.BiometricProcessName = nativeBinding.BiometricProcessName
+module.exports.ErrorCode = nativeBinding.ErrorCode
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.frameBiometric = nativeBinding.frameBiometric
 module.exports.metrics = nativeBinding.metrics

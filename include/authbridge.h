@@ -1237,7 +1237,8 @@ ab_status ab_transport_config_set_retry(const struct ab_transport_config *config
                                         uint64_t max_retry_after_ms);
 
 /**
- * Trusts an extra PEM CA certificate besides the built-in web roots (private PKI).
+ * Trusts extra PEM CA certificates (a private PKI) besides the system's trust store (or,
+ * where the system has none, the roots bundled with the library).
  */
 ab_status ab_transport_config_set_extra_ca_pem(const struct ab_transport_config *config,
                                                const uint8_t *pem,

@@ -14,6 +14,7 @@ use napi::Env;
 use napi_derive::napi;
 
 use crate::biometric::{BiometricAppOptions, BiometricFrame, BiometricRequest, Sample};
+use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::promise;
 use crate::transport::{self, TransportOptions};
@@ -147,9 +148,13 @@ impl AuthxClient {
 
     /// AccessToken: the current token (cached; fetched or renewed when needed).
     #[napi(catch_unwind, ts_return_type = "Promise<AuthxAccessToken>")]
-    pub fn access_token<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, AuthxAccessToken>> {
+    pub fn access_token<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, AuthxAccessToken>> {
         let client = self.inner.clone();
-        promise(env, async move { client.access_token().await }, |_, token| {
+        promise(env, signal_of(&options), async move { client.access_token().await }, |_, token| {
             Ok(AuthxAccessToken {
                 access_token: token.access_token.expose().to_string(),
                 token_type: token.token_type,
@@ -163,9 +168,16 @@ impl AuthxClient {
 
     /// AddUser: creates a user and resolves with its `guid`.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
-    pub fn add_user<'env>(&self, env: &'env Env, user: AuthxUserProfile) -> napi::Result<PromiseRaw<'env, String>> {
+    pub fn add_user<'env>(
+        &self,
+        env: &'env Env,
+        user: AuthxUserProfile,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
         let client = self.inner.clone();
-        promise(env, async move { client.add_user(&profile(user)?).await }, |_, guid| Ok(guid.as_str().to_string()))
+        promise(env, signal_of(&options), async move { client.add_user(&profile(user)?).await }, |_, guid| {
+            Ok(guid.as_str().to_string())
+        })
     }
 
     /// UpdateUser: changes the user `guid` (not its `user_name`) and resolves with its `guid`.
@@ -175,26 +187,38 @@ impl AuthxClient {
         env: &'env Env,
         guid: String,
         user: AuthxUserProfile,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let client = self.inner.clone();
-        promise(env, async move { client.update_user(&guid, &profile(user)?).await }, |_, guid| {
+        promise(env, signal_of(&options), async move { client.update_user(&guid, &profile(user)?).await }, |_, guid| {
             Ok(guid.as_str().to_string())
         })
     }
 
     /// DeleteUser.
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn delete_user<'env>(&self, env: &'env Env, guid: String) -> napi::Result<PromiseRaw<'env, ()>> {
+    pub fn delete_user<'env>(
+        &self,
+        env: &'env Env,
+        guid: String,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
         let client = self.inner.clone();
-        promise(env, async move { client.delete_user(&guid).await }, |_, ()| Ok(()))
+        promise(env, signal_of(&options), async move { client.delete_user(&guid).await }, |_, ()| Ok(()))
     }
 
     /// GeneratePin: sets the user's PIN.
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn generate_pin<'env>(&self, env: &'env Env, guid: String, pin: String) -> napi::Result<PromiseRaw<'env, ()>> {
+    pub fn generate_pin<'env>(
+        &self,
+        env: &'env Env,
+        guid: String,
+        pin: String,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
         let client = self.inner.clone();
         let pin = Secret::new(pin);
-        promise(env, async move { client.generate_pin(&guid, &pin).await }, |_, ()| Ok(()))
+        promise(env, signal_of(&options), async move { client.generate_pin(&guid, &pin).await }, |_, ()| Ok(()))
     }
 
     /// VerifyPin: a wrong PIN resolves with `verified: false`.
@@ -204,10 +228,11 @@ impl AuthxClient {
         env: &'env Env,
         guid: String,
         pin: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, PinVerification>> {
         let client = self.inner.clone();
         let pin = Secret::new(pin);
-        promise(env, async move { client.verify_pin(&guid, &pin).await }, |_, verification| {
+        promise(env, signal_of(&options), async move { client.verify_pin(&guid, &pin).await }, |_, verification| {
             Ok(match verification {
                 CorePin::Verified => PinVerification { verified: true, subcode: None, message: None },
                 CorePin::Rejected { subcode, message } => {
@@ -232,15 +257,20 @@ impl AuthxClient {
         let sample = Sample::from_js(env, data)?;
         let call: BiometricCall = request.into();
         let client = self.inner.clone();
-        promise(env, async move { client.process_biometric(&call, sample.into_data().await?).await }, |_, result| {
-            Ok(BiometricResult {
-                outcome: result.outcome.as_str().to_string(),
-                outcome_code: result.outcome.code(),
-                subcode: result.subcode,
-                message: result.message,
-                correlation_id: result.correlation_id,
-            })
-        })
+        promise(
+            env,
+            None,
+            async move { client.process_biometric(&call, sample.into_data().await?).await },
+            |_, result| {
+                Ok(BiometricResult {
+                    outcome: result.outcome.as_str().to_string(),
+                    outcome_code: result.outcome.code(),
+                    subcode: result.subcode,
+                    message: result.message,
+                    correlation_id: result.correlation_id,
+                })
+            },
+        )
     }
 
     /// The framed ProcessBiometric body for this client's biometric application, for hosts
@@ -254,12 +284,16 @@ impl AuthxClient {
             ts_arg_type = "Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }"
         )]
         data: Either3<Uint8Array, String, Object>,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, BiometricFrame>> {
         let sample = Sample::from_js(env, data)?;
         let call: BiometricCall = request.into();
         let client = self.inner.clone();
-        promise(env, async move { client.biometric_frame(&call, sample.into_data().await?) }, |_, frame| {
-            Ok(BiometricFrame::new(frame))
-        })
+        promise(
+            env,
+            signal_of(&options),
+            async move { client.biometric_frame(&call, sample.into_data().await?) },
+            |_, frame| Ok(BiometricFrame::new(frame)),
+        )
     }
 }

@@ -21,6 +21,7 @@ use napi::Env;
 use napi_derive::napi;
 use tokio::sync::mpsc;
 
+use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::promise;
 
@@ -104,6 +105,7 @@ impl ByteSink {
         let chunk = Bytes::from(chunk.to_vec());
         promise(
             env,
+            None,
             async move {
                 let closed = || authbridge::Error::Io(std::io::Error::other("the upload stopped reading the stream"));
                 sender.ok_or_else(closed)?.send(Ok(chunk)).await.map_err(|_| closed())
@@ -306,16 +308,27 @@ impl BiometricFrame {
 
     /// The next chunk of the body, or `null` at its end.
     #[napi(catch_unwind, ts_return_type = "Promise<Buffer | null>")]
-    pub fn read<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<Buffer>>> {
-        promise(env, next_chunk(self.state.clone()), |_, chunk| Ok(chunk.map(|c| Buffer::from(c.to_vec()))))
+    pub fn read<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, Option<Buffer>>> {
+        promise(env, signal_of(&options), next_chunk(self.state.clone()), |_, chunk| {
+            Ok(chunk.map(|c| Buffer::from(c.to_vec())))
+        })
     }
 
     /// The rest of the body in one `Buffer` (it holds the whole sample in memory).
     #[napi(catch_unwind, ts_return_type = "Promise<Buffer>")]
-    pub fn to_buffer<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Buffer>> {
+    pub fn to_buffer<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, Buffer>> {
         let state = self.state.clone();
         promise(
             env,
+            signal_of(&options),
             async move {
                 let mut body = Vec::new();
                 while let Some(chunk) = next_chunk(state.clone()).await? {
@@ -361,6 +374,7 @@ pub fn frame_biometric<'env>(
     )]
     data: Either3<Uint8Array, String, Object>,
     content_type: Option<String>,
+    options: Option<CallOptions>,
 ) -> napi::Result<PromiseRaw<'env, BiometricFrame>> {
     let sample = Sample::from_js(env, data)?;
     let app: BiometricApp = app.into();
@@ -368,6 +382,7 @@ pub fn frame_biometric<'env>(
     let content_type = content_type.unwrap_or_else(|| authbridge::authx::DEFAULT_BIOMETRIC_CONTENT_TYPE.to_string());
     promise(
         env,
+        signal_of(&options),
         async move { CoreFrame::with_content_type(&app, &call, sample.into_data().await?, &content_type) },
         |_, frame| Ok(BiometricFrame::new(frame)),
     )

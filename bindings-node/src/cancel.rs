@@ -1,87 +1,64 @@
-//! Waits from Node: `{ timeoutMs, intervalMs, signal }` options and `AbortSignal`s.
+//! Cancelling from Node: an `AbortSignal` on every async call.
 //!
-//! A wait for a person (a Descope pending session, an OtpOne transaction, a NoPass login)
-//! takes an optional options object. Its `signal`, a standard `AbortSignal`, cancels the wait:
-//! the Promise then rejects with code `cancelled` (at once if the signal has already fired).
-//! The listener is removed again when the wait ends, so one long-lived signal can serve any
-//! number of waits without piling up listeners.
+//! Every async method takes an optional options object as its last argument, with a
+//! `signal`, a standard `AbortSignal` ([`CallOptions`]; waits add `timeoutMs` and
+//! `intervalMs` to it, [`Wait`]). When the signal fires, the call's Promise rejects with code
+//! `cancelled` (at once if it has already fired) and its work is dropped, which closes any
+//! HTTP request in flight. The listener is removed again when the call ends, so one
+//! long-lived signal can serve any number of calls without piling up listeners.
 
-use std::time::Duration;
-
-use authbridge::{CancellationToken, WaitOptions};
+use authbridge::CancellationToken;
 use napi::bindgen_prelude::FunctionRef;
 use napi::bindgen_prelude::{FnArgs, Function, Object, ObjectRef, Unknown};
 use napi::Env;
+use napi_derive::napi;
 
 use crate::error::check;
 
-/// How long a wait lasts when the caller does not say: two minutes, the time the vendors
-/// give a person to act.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// A wait's options as read from JavaScript.
-pub(crate) struct Wait {
-    pub(crate) options: WaitOptions,
-    abort: Option<Abort>,
+/// The options every async method takes as its last argument.
+#[napi(object, object_to_js = false)]
+pub struct CallOptions<'env> {
+    /// Cancels the call: its Promise rejects with code `cancelled` and the request in flight
+    /// is dropped.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Object<'env>>,
 }
 
-struct Abort {
+/// The signal of a call's options, for [`crate::runtime::promise`].
+pub(crate) fn signal_of<'a, 'env>(options: &'a Option<CallOptions<'env>>) -> Option<&'a Object<'env>> {
+    options.as_ref().and_then(|options| options.signal.as_ref())
+}
+
+/// A call's cancellation: a token that fires with the caller's `AbortSignal`, and the
+/// listener that makes it fire, to be removed on the JavaScript thread when the call ends.
+pub(crate) struct Cancel {
+    pub(crate) token: CancellationToken,
+    listener: Option<Listener>,
+}
+
+struct Listener {
     signal: ObjectRef<false>,
     listener: FunctionRef<(), ()>,
 }
 
-fn millis(env: &Env, object: &Object, field: &str) -> napi::Result<Option<Duration>> {
-    match object.get::<f64>(field)? {
-        None => Ok(None),
-        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(Duration::from_secs_f64(ms / 1000.0))),
-        Some(_) => check(env, Err(authbridge::Error::invalid(field, "must be a number of milliseconds, 0 or more"))),
-    }
-}
-
-impl Wait {
-    /// Reads `{ timeoutMs, intervalMs, signal }` and starts listening to the signal.
-    pub(crate) fn read(env: &Env, options: Option<&Object>) -> napi::Result<Self> {
-        let Some(options) = options else {
-            return Ok(Self { options: WaitOptions::new(DEFAULT_TIMEOUT), abort: None });
-        };
-        let mut wait = WaitOptions::new(millis(env, options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT));
-        if let Some(interval) = millis(env, options, "intervalMs")? {
-            wait = wait.interval(interval);
-        }
+impl Cancel {
+    /// Starts listening to `signal`, when there is one.
+    pub(crate) fn listen(env: &Env, signal: Option<&Object>) -> napi::Result<Self> {
         let token = CancellationToken::new();
-        wait = wait.cancel(token.clone());
-        let abort = match options.get::<Object>("signal")? {
-            Some(signal) => Some(Abort::attach(env, &signal, token)?),
-            None => None,
-        };
-        Ok(Self { options: wait, abort })
+        let listener = signal.map(|signal| Listener::attach(env, signal, token.clone())).transpose()?;
+        Ok(Self { token, listener })
     }
 
-    /// Listens to a bare `AbortSignal` (no timeout, no interval), for work that ends on its
-    /// own terms; the token fires when the signal does.
-    #[cfg(feature = "sandbox")]
-    pub(crate) fn signal(env: &Env, signal: Option<&Object>) -> napi::Result<(CancellationToken, Self)> {
-        let token = CancellationToken::new();
-        let abort = signal.map(|signal| Abort::attach(env, signal, token.clone())).transpose()?;
-        Ok((token, Self { options: WaitOptions::new(DEFAULT_TIMEOUT), abort }))
-    }
-
-    /// Stops listening to the signal. Runs on the JavaScript thread when the wait ends.
+    /// Stops listening to the signal. Runs on the JavaScript thread when the call ends.
     pub(crate) fn detach(self, env: &Env) {
-        if let Some(abort) = self.abort {
+        if let Some(listener) = self.listener {
             // A signal that cannot take its listener back only keeps a no-op closure alive.
-            let _ = abort.detach(env);
+            let _ = listener.detach(env);
         }
-    }
-
-    /// Separates what the runtime needs from what must stay on the JavaScript thread.
-    pub(crate) fn split(self) -> (WaitOptions, Wait) {
-        let options = self.options.clone();
-        (options, self)
     }
 }
 
-impl Abort {
+impl Listener {
     fn attach(env: &Env, signal: &Object, token: CancellationToken) -> napi::Result<Self> {
         let add = signal.get::<Function<FnArgs<(&str, Function<(), ()>)>, Unknown>>("addEventListener")?;
         let Some(add) = add else {

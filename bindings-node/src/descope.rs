@@ -18,6 +18,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
+use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::{promise, wait_promise};
 use crate::transport::{self, TransportOptions};
@@ -87,8 +88,8 @@ impl From<DescopeLoginOptions> for CoreLoginOptions {
 }
 
 /// Options of a nOTP start call.
-#[napi(object)]
-pub struct DescopeNotpOptions {
+#[napi(object, object_to_js = false)]
+pub struct DescopeNotpOptions<'env> {
     /// The path's provider segment, `whatsapp` by default.
     pub provider: Option<String>,
     /// `providerId` (a project's own messaging provider).
@@ -96,10 +97,15 @@ pub struct DescopeNotpOptions {
     pub login_options: Option<DescopeLoginOptions>,
     /// The signed-in user's refresh JWT, for a sign-in with `stepup` or `mfa`.
     pub refresh_jwt: Option<String>,
+    /// Cancels the call: its Promise rejects with code `cancelled`, as every call's does.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Object<'env>>,
 }
 
-fn notp_options(options: Option<DescopeNotpOptions>) -> CoreNotpOptions {
+/// Core's options, and the caller's signal.
+fn notp_options(options: Option<DescopeNotpOptions>) -> (CoreNotpOptions, Option<Object>) {
     let mut core = CoreNotpOptions::default();
+    let signal = options.as_ref().and_then(|options| options.signal);
     if let Some(options) = options {
         if let Some(provider) = options.provider {
             core.provider = provider;
@@ -108,7 +114,7 @@ fn notp_options(options: Option<DescopeNotpOptions>) -> CoreNotpOptions {
         core.login_options = options.login_options.map(Into::into).unwrap_or_default();
         core.refresh_jwt = options.refresh_jwt.map(Secret::new);
     }
-    core
+    (core, signal)
 }
 
 /// What a nOTP start returns: show `image` (a QR code) or send the person to `redirectUrl`,
@@ -294,8 +300,13 @@ impl DescopeClient {
     ) -> napi::Result<PromiseRaw<'env, DescopeNotpStart>> {
         let client = self.inner.clone();
         let user: Option<CoreUser> = user.map(Into::into);
-        let options = notp_options(options);
-        promise(env, async move { client.notp_sign_up(&login_id, user.as_ref(), &options).await }, |_, s| Ok(start(s)))
+        let (options, signal) = notp_options(options);
+        promise(
+            env,
+            signal.as_ref(),
+            async move { client.notp_sign_up(&login_id, user.as_ref(), &options).await },
+            |_, s| Ok(start(s)),
+        )
     }
 
     /// nOTP sign-in: starts signing in an existing user.
@@ -307,8 +318,10 @@ impl DescopeClient {
         options: Option<DescopeNotpOptions>,
     ) -> napi::Result<PromiseRaw<'env, DescopeNotpStart>> {
         let client = self.inner.clone();
-        let options = notp_options(options);
-        promise(env, async move { client.notp_sign_in(&login_id, &options).await }, |_, s| Ok(start(s)))
+        let (options, signal) = notp_options(options);
+        promise(env, signal.as_ref(), async move { client.notp_sign_in(&login_id, &options).await }, |_, s| {
+            Ok(start(s))
+        })
     }
 
     /// nOTP sign-up-or-in: signs in, signing the user up first when the login ID is new.
@@ -320,8 +333,10 @@ impl DescopeClient {
         options: Option<DescopeNotpOptions>,
     ) -> napi::Result<PromiseRaw<'env, DescopeNotpStart>> {
         let client = self.inner.clone();
-        let options = notp_options(options);
-        promise(env, async move { client.notp_sign_up_or_in(&login_id, &options).await }, |_, s| Ok(start(s)))
+        let (options, signal) = notp_options(options);
+        promise(env, signal.as_ref(), async move { client.notp_sign_up_or_in(&login_id, &options).await }, |_, s| {
+            Ok(start(s))
+        })
     }
 
     /// Looks once at a pending nOTP login.
@@ -330,15 +345,21 @@ impl DescopeClient {
         &self,
         env: &'env Env,
         pending_ref: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, DescopePendingSession>> {
         let client = self.inner.clone();
         let pending_ref = Secret::new(pending_ref);
-        promise(env, async move { client.notp_pending_session(&pending_ref).await }, |_, pending| {
-            Ok(match pending {
-                PendingSession::Pending => DescopePendingSession { pending: true, session: None },
-                PendingSession::Ready(s) => DescopePendingSession { pending: false, session: Some(session(*s)) },
-            })
-        })
+        promise(
+            env,
+            signal_of(&options),
+            async move { client.notp_pending_session(&pending_ref).await },
+            |_, pending| {
+                Ok(match pending {
+                    PendingSession::Pending => DescopePendingSession { pending: true, session: None },
+                    PendingSession::Ready(s) => DescopePendingSession { pending: false, session: Some(session(*s)) },
+                })
+            },
+        )
     }
 
     /// Waits until the person has acted on a nOTP login. Options: `timeoutMs` (default
@@ -373,10 +394,13 @@ impl DescopeClient {
         env: &'env Env,
         login_id: String,
         user: Option<DescopeUserDetails>,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, DescopeTotpEnrollment>> {
         let client = self.inner.clone();
         let user: Option<CoreUser> = user.map(Into::into);
-        promise(env, async move { client.totp_sign_up(&login_id, user.as_ref()).await }, |_, e| Ok(enrollment(e)))
+        promise(env, signal_of(&options), async move { client.totp_sign_up(&login_id, user.as_ref()).await }, |_, e| {
+            Ok(enrollment(e))
+        })
     }
 
     /// TOTP sign-in / verify: a wrong code rejects with `authentication_failed`. With
@@ -389,20 +413,22 @@ impl DescopeClient {
         code: String,
         login_options: Option<DescopeLoginOptions>,
         refresh_jwt: Option<String>,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, DescopeSession>> {
         let client = self.inner.clone();
         let code = Secret::new(code);
-        let options: Option<CoreLoginOptions> = login_options.map(Into::into);
+        let login: Option<CoreLoginOptions> = login_options.map(Into::into);
         let refresh_jwt = refresh_jwt.map(Secret::new);
         promise(
             env,
+            signal_of(&options),
             async move {
                 match &refresh_jwt {
                     Some(jwt) => {
-                        let options = options.unwrap_or_default();
-                        client.totp_verify_for_session(&login_id, &code, &options, jwt).await
+                        let login = login.unwrap_or_default();
+                        client.totp_verify_for_session(&login_id, &code, &login, jwt).await
                     }
-                    None => client.totp_verify(&login_id, &code, options.as_ref()).await,
+                    None => client.totp_verify(&login_id, &code, login.as_ref()).await,
                 }
             },
             |_, s| Ok(session(s)),
@@ -416,10 +442,13 @@ impl DescopeClient {
         env: &'env Env,
         login_id: String,
         refresh_jwt: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, DescopeTotpEnrollment>> {
         let client = self.inner.clone();
         let refresh_jwt = Secret::new(refresh_jwt);
-        promise(env, async move { client.totp_update(&login_id, &refresh_jwt).await }, |_, e| Ok(enrollment(e)))
+        promise(env, signal_of(&options), async move { client.totp_update(&login_id, &refresh_jwt).await }, |_, e| {
+            Ok(enrollment(e))
+        })
     }
 
     /// Validates a session JWT against the project's public keys and resolves with its
@@ -429,10 +458,13 @@ impl DescopeClient {
         &self,
         env: &'env Env,
         session_jwt: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, DescopeSessionClaims>> {
         let client = self.inner.clone();
         let jwt = Secret::new(session_jwt);
-        promise(env, async move { client.validate_session(&jwt).await }, |_, claims| Ok(claims.into()))
+        promise(env, signal_of(&options), async move { client.validate_session(&jwt).await }, |_, claims| {
+            Ok(claims.into())
+        })
     }
 }
 

@@ -1,16 +1,54 @@
-//! Core errors as JavaScript `Error`s.
+//! Core errors as JavaScript `AuthBridgeError`s.
 //!
-//! Every rejection and throw of the addon is an `Error` (name `AuthBridgeError`) whose `.code`
-//! is core's stable code (`invalid_input`, `timeout`, `unauthorized`, …), so callers branch on
-//! the code, never on message text. Where they apply it also carries `.vendor`, `.status`
+//! Every rejection and throw of the addon is an `AuthBridgeError` (a subclass of `Error`, name
+//! `AuthBridgeError`) whose `.code` is core's stable code (`invalid_input`, `timeout`,
+//! `unauthorized`, …; the TypeScript union `ErrorCode`), so callers branch on the code, never
+//! on message text. Where they apply it also carries `.vendor`, `.status`
 //! (HTTP status), `.vendorCode`, `.vendorMessage`, `.retryAfter` (seconds, as in the
 //! `Retry-After` header), `.field`/`.rule` for refused input, and `.loginStatus` for a refused
 //! nevisIDM login. Messages come from core and never contain a secret.
+//!
+//! The class itself is JavaScript (`lib/errors.cjs`), so that `instanceof` works across the
+//! package's CommonJS and ESM entries; the package hands it to the addon when it loads
+//! ([`register_class`]), once per Node environment. Loaded without the package, the
+//! addon throws plain `Error`s with the same name and fields.
 
 use std::any::Any;
 
-use napi::bindgen_prelude::{JsObjectValue, Object};
+use napi::bindgen_prelude::{Function, FunctionRef, JsObjectValue, Object, Unknown};
 use napi::{Env, JsValue, Status};
+
+use crate::error_code::PANIC;
+
+/// The `AuthBridgeError` class of one Node environment, kept as the environment's instance
+/// data.
+struct ErrorClass(FunctionRef<String, ()>);
+
+/// Makes `class` the `AuthBridgeError` class of this Node environment.
+pub(crate) fn register_class(env: &Env, class: Function<String, ()>) -> napi::Result<()> {
+    let class = ErrorClass(class.create_ref()?);
+    match env.get_instance_data::<ErrorClass>()? {
+        Some(registered) => *registered = class,
+        None => env.set_instance_data(class, (), |_| {})?,
+    }
+    Ok(())
+}
+
+/// A new `AuthBridgeError` with `message`, or a plain `Error` when no class was registered.
+fn new_error<'env>(env: &'env Env, message: &str) -> napi::Result<Object<'env>> {
+    // A slot that cannot be read counts as empty: an error must be built whatever happens.
+    match env.get_instance_data::<ErrorClass>().ok().flatten() {
+        Some(ErrorClass(class)) => {
+            let instance: Unknown = class.borrow_back(env)?.new_instance(message.to_string())?;
+            instance.coerce_to_object()
+        }
+        None => {
+            let mut error = env.create_error(napi::Error::new(Status::GenericFailure, message.to_string()))?;
+            error.set_named_property("name", "AuthBridgeError")?;
+            Ok(error)
+        }
+    }
+}
 
 /// How a piece of work on the runtime ended.
 pub(crate) enum Outcome<T> {
@@ -25,7 +63,7 @@ pub(crate) fn reject<T>(env: &Env, outcome: Outcome<T>) -> napi::Error {
     match outcome {
         Outcome::Failed(error) => to_napi(env, &error),
         Outcome::Panicked(message) => {
-            let built = build(env, &format!("internal error (panic): {message}"), "panic", |_| Ok(()));
+            let built = build(env, &format!("internal error (panic): {message}"), PANIC, |_| Ok(()));
             built.unwrap_or_else(|e| e)
         }
         Outcome::Done(_) => napi::Error::new(Status::GenericFailure, "settled twice"),
@@ -48,8 +86,7 @@ fn build(
     code: &str,
     extra: impl FnOnce(&mut Object) -> napi::Result<()>,
 ) -> Result<napi::Error, napi::Error> {
-    let mut object = env.create_error(napi::Error::new(Status::GenericFailure, message.to_string()))?;
-    object.set_named_property("name", "AuthBridgeError")?;
+    let mut object = new_error(env, message)?;
     object.set_named_property("code", code)?;
     extra(&mut object)?;
     Ok(napi::Error::from(object.to_unknown()))

@@ -12,6 +12,7 @@ use napi::bindgen_prelude::{Buffer, Either, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 
+use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::promise;
 use crate::transport::{self, TransportOptions};
@@ -118,12 +119,16 @@ impl NevisClient {
         client_ext_id: String,
         user_ext_id: String,
         code: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, ()>> {
         let client = self.inner.clone();
         let code = Secret::new(code);
-        promise(env, async move { client.recovery_code_login(&client_ext_id, &user_ext_id, &code).await }, |_, ()| {
-            Ok(())
-        })
+        promise(
+            env,
+            signal_of(&options),
+            async move { client.recovery_code_login(&client_ext_id, &user_ext_id, &code).await },
+            |_, ()| Ok(()),
+        )
     }
 
     /// Password login (`…/password/login/`).
@@ -134,12 +139,16 @@ impl NevisClient {
         client_ext_id: String,
         user_ext_id: String,
         password: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, LoginStatus>> {
         let client = self.inner.clone();
         let password = Secret::new(password);
-        promise(env, async move { client.password_login(&client_ext_id, &user_ext_id, &password).await }, |_, s| {
-            Ok(s.into())
-        })
+        promise(
+            env,
+            signal_of(&options),
+            async move { client.password_login(&client_ext_id, &user_ext_id, &password).await },
+            |_, s| Ok(s.into()),
+        )
     }
 
     /// Device Password login (`…/device-password/login/`) for the credential `credentialExtId`.
@@ -151,11 +160,13 @@ impl NevisClient {
         user_ext_id: String,
         credential_ext_id: String,
         password: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, LoginStatus>> {
         let client = self.inner.clone();
         let password = Secret::new(password);
         promise(
             env,
+            signal_of(&options),
             async move { client.device_password_login(&client_ext_id, &user_ext_id, &credential_ext_id, &password).await },
             |_, s| Ok(s.into()),
         )
@@ -170,11 +181,13 @@ impl NevisClient {
         user_ext_id: String,
         context: String,
         password: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, LoginStatus>> {
         let client = self.inner.clone();
         let password = Secret::new(password);
         promise(
             env,
+            signal_of(&options),
             async move { client.context_password_login(&client_ext_id, &user_ext_id, &context, &password).await },
             |_, s| Ok(s.into()),
         )

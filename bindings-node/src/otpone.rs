@@ -15,6 +15,7 @@ use napi::bindgen_prelude::{Either, Object, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 
+use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::{promise, wait_promise};
 use crate::transport::{self, TransportOptions};
@@ -182,11 +183,13 @@ impl OtpOneServer {
         #[napi(ts_arg_type = "OtpOneRequestType | number")] request_type: Either<String, i64>,
         message: String,
         private_token: Option<String>,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, OtpOneTransaction>> {
         let server = self.inner.clone();
         let private_token = private_token.map(Secret::new);
         promise(
             env,
+            signal_of(&options),
             async move {
                 let kind = self::request_type(request_type)?;
                 server.get_transaction_id(&user_mail, kind, &message, private_token.as_ref()).await
@@ -210,10 +213,12 @@ impl OtpOneServer {
         transaction_id: String,
         #[napi(ts_arg_type = "OtpOnePageType | number")] page_type: Either<String, i64>,
         form_id: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let server = self.inner.clone();
         promise(
             env,
+            signal_of(&options),
             async move { server.get_html(&transaction_id, self::page_type(page_type)?, &form_id).await },
             |_, html| Ok(html),
         )
@@ -227,10 +232,13 @@ impl OtpOneServer {
         env: &'env Env,
         token: String,
         expected_user: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, OtpOneValidation>> {
         let server = self.inner.clone();
         let token = Secret::new(token);
-        promise(env, async move { server.verify_token(&token, &expected_user).await }, |_, v| Ok(validation(v)))
+        promise(env, signal_of(&options), async move { server.verify_token(&token, &expected_user).await }, |_, v| {
+            Ok(validation(v))
+        })
     }
 
     /// SendRequest (server only): asks `userMail` to validate and resolves once the person has
@@ -246,10 +254,12 @@ impl OtpOneServer {
         user_ip: String,
         os_type: String,
         app_name: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, OtpOneValidation>> {
         let server = self.inner.clone();
         promise(
             env,
+            signal_of(&options),
             async move {
                 let kind = self::request_type(request_type)?;
                 server.send_request(&user_mail, kind, &message, &user_ip, &os_type, &app_name).await
@@ -276,9 +286,14 @@ impl OtpOneClient {
 
     /// IsFinish: whether the person has finished with the transaction.
     #[napi(catch_unwind, ts_return_type = "Promise<boolean>")]
-    pub fn is_finish<'env>(&self, env: &'env Env, transaction_id: String) -> napi::Result<PromiseRaw<'env, bool>> {
+    pub fn is_finish<'env>(
+        &self,
+        env: &'env Env,
+        transaction_id: String,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, bool>> {
         let client = self.inner.clone();
-        promise(env, async move { client.is_finish(&transaction_id).await }, |_, done| Ok(done))
+        promise(env, signal_of(&options), async move { client.is_finish(&transaction_id).await }, |_, done| Ok(done))
     }
 
     /// GetResult: the outcome of a finished transaction. Pass `expectedUser` when known: then
@@ -289,11 +304,15 @@ impl OtpOneClient {
         env: &'env Env,
         transaction_id: String,
         expected_user: Option<String>,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, OtpOneValidation>> {
         let client = self.inner.clone();
-        promise(env, async move { client.get_result(&transaction_id, expected_user.as_deref()).await }, |_, v| {
-            Ok(validation(v))
-        })
+        promise(
+            env,
+            signal_of(&options),
+            async move { client.get_result(&transaction_id, expected_user.as_deref()).await },
+            |_, v| Ok(validation(v)),
+        )
     }
 
     /// Polls IsFinish until the person has acted, then resolves with GetResult. Options:

@@ -14,12 +14,14 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 
+use authbridge::CancellationToken;
 use futures_util::FutureExt;
 use napi::bindgen_prelude::{
-    register_async_runtime, AsyncRuntime, AsyncRuntimeRejection, AsyncRuntimeTask, PromiseRaw, ToNapiValue,
+    register_async_runtime, AsyncRuntime, AsyncRuntimeRejection, AsyncRuntimeTask, Object, PromiseRaw, ToNapiValue,
 };
 use napi::{Env, Status};
 
+use crate::cancel::Cancel;
 use crate::error::{reject, Outcome};
 
 /// napi's async backend: core's shared runtime.
@@ -76,23 +78,65 @@ fn init() {
     register_async_runtime(SharedRuntime);
 }
 
-/// Runs `work` on the shared runtime and returns a Promise of its result.
+/// Runs `work` on the shared runtime and returns a Promise of its result: the one way every
+/// async method of the addon answers.
 ///
-/// `settle` runs on the JavaScript thread once `work` is done and turns the value into its
-/// JavaScript form; a core error becomes an `Error` with `.code` ([`crate::error`]), and a
-/// panic in `work` rejects with code `panic` rather than leaving the Promise pending.
-pub(crate) fn promise<'env, T, V, F, S>(env: &'env Env, work: F, settle: S) -> napi::Result<PromiseRaw<'env, V>>
+/// `signal` is the caller's `AbortSignal` ([`crate::cancel`]): when it fires first, `work` is
+/// dropped (closing any request in flight) and the Promise rejects with code `cancelled`, at
+/// once and without starting `work` if it has already fired. `settle` runs on the JavaScript
+/// thread once `work` is done and turns the value into its JavaScript form; a core error
+/// becomes an `AuthBridgeError` ([`crate::error`]), and a panic in `work` rejects with code
+/// `panic` rather than leaving the Promise pending.
+pub(crate) fn promise<'env, T, V, F, S>(
+    env: &'env Env,
+    signal: Option<&Object>,
+    work: F,
+    settle: S,
+) -> napi::Result<PromiseRaw<'env, V>>
 where
     T: Send + 'static,
     V: ToNapiValue,
     F: Future<Output = authbridge::Result<T>> + Send + 'static,
     S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
 {
-    promise_then(env, work, settle, |_| {})
+    let cancel = Cancel::listen(env, signal)?;
+    let work = cancellable(cancel.token.clone(), work);
+    promise_then(env, work, settle, move |env| cancel.detach(env))
 }
 
-/// [`promise`] with `cleanup`, which runs on the JavaScript thread when `work` has ended,
-/// whatever the outcome, before the Promise settles.
+/// [`promise`] for a wait: `options` (`{ timeoutMs, intervalMs, signal }`) are read on the
+/// JavaScript thread, and `work` gets core's wait options, whose token fires with the signal
+/// (core ends the wait with `cancelled`; the work is also dropped, like any call's).
+#[cfg(any(feature = "descope", feature = "otpone", feature = "nopass"))]
+pub(crate) fn wait_promise<'env, T, V, F, S>(
+    env: &'env Env,
+    options: Option<&Object>,
+    work: impl FnOnce(authbridge::WaitOptions) -> F,
+    settle: S,
+) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
+    S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
+{
+    let wait = crate::wait::Wait::read(env, options)?;
+    let work = cancellable(wait.cancel.token.clone(), work(wait.options));
+    let cancel = wait.cancel;
+    promise_then(env, work, settle, move |env| cancel.detach(env))
+}
+
+/// `work`, or `cancelled` as soon as `token` fires (at once, without starting `work`, if it
+/// already has); dropping `work` closes any request it has in flight.
+async fn cancellable<T>(
+    token: CancellationToken,
+    work: impl Future<Output = authbridge::Result<T>>,
+) -> authbridge::Result<T> {
+    token.run_until_cancelled(work).await.unwrap_or(Err(authbridge::Error::Cancelled))
+}
+
+/// Runs `work` and settles its Promise; `cleanup` runs on the JavaScript thread when `work`
+/// has ended, whatever the outcome, before the Promise settles.
 fn promise_then<'env, T, V, F, S, C>(
     env: &'env Env,
     work: F,
@@ -121,46 +165,4 @@ where
             other => Err(reject(env, other)),
         }
     })
-}
-
-/// [`promise`] for a wait: `options` are read on the JavaScript thread (its `signal` starts
-/// being listened to), `work` gets core's wait options, and the signal's listener is removed
-/// on the JavaScript thread once the wait ends, whatever its outcome.
-#[cfg(any(feature = "descope", feature = "otpone", feature = "nopass"))]
-pub(crate) fn wait_promise<'env, T, V, F, S>(
-    env: &'env Env,
-    options: Option<&napi::bindgen_prelude::Object>,
-    work: impl FnOnce(authbridge::WaitOptions) -> F,
-    settle: S,
-) -> napi::Result<PromiseRaw<'env, V>>
-where
-    T: Send + 'static,
-    V: ToNapiValue,
-    F: Future<Output = authbridge::Result<T>> + Send + 'static,
-    S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
-{
-    let (wait_options, wait) = crate::cancel::Wait::read(env, options)?.split();
-    let work = work(wait_options);
-    promise_then(env, work, settle, move |env| wait.detach(env))
-}
-
-/// [`promise`] for work an `AbortSignal` may cut short: when the signal fires first, the work
-/// is dropped and the Promise rejects with code `cancelled` (at once if it has already fired).
-/// The signal's listener is removed on the JavaScript thread once the work ends.
-#[cfg(feature = "sandbox")]
-pub(crate) fn cancellable_promise<'env, T, V, F, S>(
-    env: &'env Env,
-    signal: Option<&napi::bindgen_prelude::Object>,
-    work: F,
-    settle: S,
-) -> napi::Result<PromiseRaw<'env, V>>
-where
-    T: Send + 'static,
-    V: ToNapiValue,
-    F: Future<Output = authbridge::Result<T>> + Send + 'static,
-    S: FnOnce(&Env, T) -> napi::Result<V> + 'static,
-{
-    let (token, wait) = crate::cancel::Wait::signal(env, signal)?;
-    let work = async move { token.run_until_cancelled(work).await.unwrap_or(Err(authbridge::Error::Cancelled)) };
-    promise_then(env, work, settle, move |env| wait.detach(env))
 }

@@ -20,7 +20,7 @@ pub struct TransportOptions {
     pub max_response_bytes: Option<u32>,
     /// When and how failed attempts are repeated (only where repeating is safe).
     pub retry: Option<RetryOptions>,
-    /// An extra PEM CA certificate to trust besides the built-in web roots.
+    /// Extra PEM CA certificates to trust besides the system's trust store.
     pub extra_ca_pem: Option<Either<String, Buffer>>,
     /// A PEM client certificate and private key for mutual TLS.
     pub client_identity_pem: Option<Either<String, Buffer>>,

@@ -39,8 +39,8 @@ test('an operation that waits runs off the JavaScript thread, and a signal cance
   assert.throws(() => sandbox.controlSync(request), { code: 'invalid_input', field: 'op' })
   const controller = new AbortController()
   setTimeout(() => controller.abort(), 100)
-  await assert.rejects(sandbox.control(request, controller.signal), { code: 'cancelled' })
-  await assert.rejects(sandbox.control(request, AbortSignal.abort()), { code: 'cancelled' })
+  await assert.rejects(sandbox.control(request, { signal: controller.signal }), { code: 'cancelled' })
+  await assert.rejects(sandbox.control(request, { signal: AbortSignal.abort() }), { code: 'cancelled' })
   assert.equal(await sandbox.otpone.waitPending(user, 50), null)
 })
 

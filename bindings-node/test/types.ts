@@ -2,11 +2,12 @@
 // the package as it is used (this file is never run).
 import { createServer } from 'node:http'
 import {
-  AuthxClient, DescopeClient, NevisClient, OtpOneClient, OtpOneServer, Portal, Sandbox, Totp,
+  AuthBridgeError, AuthxClient, DescopeClient, NevisClient, OtpOneClient, OtpOneServer, Portal, Sandbox, Totp,
   frameBiometric, metrics, metricsPrometheus, portalListener, portalMiddleware, setLogger, version
 } from 'authbridge'
 import type {
-  AuthxSandboxUser, ControlRequest, LogRecord, LoginStatus, MetricsSnapshot, NevisCredentialState, NoPassCallbackReply, PortalSession, RedeemedLogin,
+  AuthxSandboxUser, CallOptions, ControlRequest, ErrorCode, LogRecord, LoginStatus, MetricsSnapshot, NevisCredentialState,
+  NoPassCallbackReply, PortalSession, RedeemedLogin,
   SandboxUrls
 } from 'authbridge'
 
@@ -15,7 +16,7 @@ async function typed (): Promise<void> {
   const urls: SandboxUrls = sandbox.urls
   sandbox.arm('nevisidm.password_login', { type: 'status', status: 503, retryAfter: '1' }, 1)
   const request: ControlRequest = { op: 'nevis.add_client', client_ext_id: '1000', name: 'Default' }
-  const answer: unknown = await sandbox.control(request, AbortSignal.timeout(1000))
+  const answer: unknown = await sandbox.control(request, { signal: AbortSignal.timeout(1000) })
   const control: { url: string, token: string } = { url: sandbox.controlUrl, token: sandbox.controlToken }
   const state: NevisCredentialState | null = sandbox.nevis.credentialState('1000', 'alice', { type: 'password' })
   const user: AuthxSandboxUser | null = sandbox.authx.user('g')
@@ -74,4 +75,39 @@ async function typed (): Promise<void> {
     sandbox.controlSync({ op: 'sandbox.urls' }), own, okCalls, prometheus)
 }
 
+/** What a caller does with a failed call: branch on the code, which TypeScript knows. */
+function retryable (error: unknown): boolean {
+  if (!(error instanceof AuthBridgeError)) return false
+  const code: ErrorCode = error.code
+  switch (code) {
+    case 'timeout':
+    case 'connect':
+    case 'rate_limited':
+      return true
+    case 'cancelled':
+    case 'invalid_input':
+      return false
+    default:
+      return error.status !== undefined && error.status >= 500
+  }
+}
+
+async function cancellable (nevis: NevisClient, descope: DescopeClient): Promise<void> {
+  const options: CallOptions = { signal: AbortSignal.timeout(1000) }
+  await nevis.passwordLogin('1000', 'alice', 'pw', options)
+  await descope.notpSignIn('bob', { provider: 'whatsapp', signal: AbortSignal.timeout(1000) })
+  await descope.totpVerify('bob', '123456', null, null, options)
+  try {
+    await new OtpOneClient('JS-1').isFinish('id', { signal: new AbortController().signal })
+  } catch (error) {
+    if (error instanceof AuthBridgeError && error.code === 'cancelled') return
+    throw error
+  }
+  // @ts-expect-error: not one of the stable codes
+  const wrong: ErrorCode = 'canceled'
+  console.log(wrong)
+}
+
 void typed
+void retryable
+void cancellable

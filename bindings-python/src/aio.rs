@@ -244,6 +244,26 @@ where
     Call { state: Mutex::new(State::Created(start)), name }
 }
 
+/// [`call`] for a future that needs the event loop awaiting it (the portal's `handle`, whose
+/// `async def` hooks run on that loop): `make` is given the loop.
+pub fn call_on_loop<M, F, T, C>(name: &'static str, make: M, convert: C) -> Call
+where
+    M: FnOnce(EventLoop) -> F + Send + 'static,
+    F: Future<Output = authbridge::Result<T>> + Send + 'static,
+    T: Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+{
+    let start: Start = Box::new(move |py| {
+        let event_loop = EventLoop(Arc::new(running_loop(py)?.unbind()));
+        spawn(py, move || make(event_loop), convert)
+    });
+    Call { state: Mutex::new(State::Created(start)), name }
+}
+
+/// A running asyncio event loop, shareable without the GIL.
+#[derive(Clone)]
+pub struct EventLoop(pub Arc<Py<PyAny>>);
+
 /// Starts the future `make` builds and returns an `asyncio.Future` of the running loop.
 fn spawn<'py, M, F, T, C>(py: Python<'py>, make: M, convert: C) -> PyResult<Bound<'py, PyAny>>
 where

@@ -16,6 +16,7 @@ use pyo3::exceptions::{PyRuntimeError, PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use crate::closing::Closable;
 use crate::errors::IntoPyResult;
 use crate::transport::{self, TransportOptions};
 use crate::twin::{none, op, plain, twin_clients};
@@ -504,13 +505,13 @@ fn build(
 /// AuthX client (blocking). Thread-safe: share one instance (it shares one cached token).
 #[pyclass(module = "authbridge", frozen)]
 pub struct AuthxClient {
-    inner: Arc<Core>,
+    inner: Closable<Core>,
 }
 
 /// AuthX client for asyncio: every operation returns a coroutine.
 #[pyclass(module = "authbridge", frozen)]
 pub struct AsyncAuthxClient {
-    inner: Arc<Core>,
+    inner: Closable<Core>,
 }
 
 twin_clients! {
@@ -541,7 +542,7 @@ twin_clients! {
                 upload_timeout,
                 transport.as_deref(),
             )?;
-            Ok(Self { inner })
+            Ok(Self { inner: Closable::new("the AuthX client", inner) })
         }
 
         /// The AuthX tenant whose host code is `host` (`https://api-<host>.authx.com`).
@@ -569,12 +570,12 @@ twin_clients! {
                 upload_timeout,
                 transport.as_deref(),
             )?;
-            Ok(Self { inner })
+            Ok(Self { inner: Closable::new("the AuthX client", inner) })
         }
 
         /// The framed ProcessBiometric body of `call`, for hosts that send it themselves.
         fn biometric_frame(&self, py: Python<'_>, call: BiometricCall, data: Sample) -> PyResult<BiometricFrame> {
-            let client = self.inner.clone();
+            let client = self.inner.get()?;
             let frame =
                 blocking::wait(py, move || async move { client.biometric_frame(&call.call, data.open().await?) })?;
             Ok(BiometricFrame::wrap(frame))
@@ -584,7 +585,7 @@ twin_clients! {
         /// The asyncio twin of this client, sharing its connection pool and token.
         #[getter]
         fn aio(&self) -> AsyncAuthxClient {
-            AsyncAuthxClient { inner: self.inner.clone() }
+            AsyncAuthxClient { inner: self.inner.twin() }
         }
 
         fn __repr__(&self) -> String {

@@ -15,6 +15,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::closing::Closable;
 use crate::errors::IntoPyResult;
 use crate::transport::{self, TransportOptions};
 use crate::twin::{op, twin_clients};
@@ -390,13 +391,13 @@ fn build(
 /// Descope nOTP / TOTP client (blocking). Thread-safe: share one instance (one key cache).
 #[pyclass(module = "authbridge", frozen)]
 pub struct DescopeClient {
-    inner: Arc<Core>,
+    inner: Closable<Core>,
 }
 
 /// Descope client for asyncio: every operation returns a coroutine.
 #[pyclass(module = "authbridge", frozen)]
 pub struct AsyncDescopeClient {
-    inner: Arc<Core>,
+    inner: Closable<Core>,
 }
 
 twin_clients! {
@@ -416,14 +417,14 @@ twin_clients! {
         ) -> PyResult<Self> {
             let inner =
                 build(project_id, base_url, management_key, leeway, min_key_refresh, audience, transport.as_deref())?;
-            Ok(Self { inner })
+            Ok(Self { inner: Closable::new("the Descope client", inner) })
         }
     }
     sync {
         /// The asyncio twin of this client, sharing its connection pool and key cache.
         #[getter]
         fn aio(&self) -> AsyncDescopeClient {
-            AsyncDescopeClient { inner: self.inner.clone() }
+            AsyncDescopeClient { inner: self.inner.twin() }
         }
 
         fn __repr__(&self) -> String {

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 
 mod aio;
 mod blocking;
+mod closing;
 mod enums;
 mod errors;
 mod json;

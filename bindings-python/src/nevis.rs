@@ -6,6 +6,7 @@ use authbridge::nevis::{LoginStatus as CoreLoginStatus, NevisAuth, NevisClient a
 use authbridge::Secret;
 use pyo3::prelude::*;
 
+use crate::closing::{closable_methods, Closable};
 use crate::errors::IntoPyResult;
 use crate::transport::{self, TransportOptions};
 use crate::{aio, blocking, enums};
@@ -83,14 +84,16 @@ fn http_header_name(name: &str) -> PyResult<http::HeaderName> {
         .map_err(|_| crate::errors::to_py(authbridge::Error::invalid("header", "must be a valid HTTP header name")))
 }
 
+/// What a call on a closed client names.
+const WHAT: &str = "the nevisIDM client";
+
 /// nevisIDM Authentication API client. Thread-safe: share one instance.
 #[pyclass(module = "authbridge", frozen)]
 pub struct NevisClient {
-    inner: Arc<Core>,
+    inner: Closable<Core>,
 }
 
-#[pymethods]
-impl NevisClient {
+closable_methods! { sync NevisClient {
     #[new]
     #[pyo3(signature = (base_url, *, bearer = None, basic = None, header = None, client_certificate_pem = None, transport = None))]
     fn new(
@@ -102,13 +105,13 @@ impl NevisClient {
         transport: Option<PyRef<'_, TransportOptions>>,
     ) -> PyResult<Self> {
         let inner = build(base_url, bearer, basic, header, client_certificate_pem, transport.as_deref())?;
-        Ok(Self { inner })
+        Ok(Self { inner: Closable::new(WHAT, inner) })
     }
 
     /// The asyncio twin of this client, sharing its connection pool.
     #[getter]
     fn aio(&self) -> AsyncNevisClient {
-        AsyncNevisClient { inner: self.inner.clone() }
+        AsyncNevisClient { inner: self.inner.twin() }
     }
 
     fn recovery_code_login(
@@ -118,8 +121,8 @@ impl NevisClient {
         user_ext_id: &str,
         code: String,
     ) -> PyResult<()> {
-        let code = Secret::new(code);
-        blocking::wait(py, || self.inner.recovery_code_login(client_ext_id, user_ext_id, &code))
+        let (client, code) = (self.inner.get()?, Secret::new(code));
+        blocking::wait(py, || client.recovery_code_login(client_ext_id, user_ext_id, &code))
     }
 
     fn password_login(
@@ -129,8 +132,8 @@ impl NevisClient {
         user_ext_id: &str,
         password: String,
     ) -> PyResult<Py<PyAny>> {
-        let password = Secret::new(password);
-        let status = blocking::wait(py, || self.inner.password_login(client_ext_id, user_ext_id, &password))?;
+        let (client, password) = (self.inner.get()?, Secret::new(password));
+        let status = blocking::wait(py, || client.password_login(client_ext_id, user_ext_id, &password))?;
         login_status(py, status)
     }
 
@@ -142,9 +145,9 @@ impl NevisClient {
         credential_ext_id: &str,
         password: String,
     ) -> PyResult<Py<PyAny>> {
-        let password = Secret::new(password);
+        let (client, password) = (self.inner.get()?, Secret::new(password));
         let status = blocking::wait(py, || {
-            self.inner.device_password_login(client_ext_id, user_ext_id, credential_ext_id, &password)
+            client.device_password_login(client_ext_id, user_ext_id, credential_ext_id, &password)
         })?;
         login_status(py, status)
     }
@@ -157,25 +160,24 @@ impl NevisClient {
         context: &str,
         password: String,
     ) -> PyResult<Py<PyAny>> {
-        let password = Secret::new(password);
+        let (client, password) = (self.inner.get()?, Secret::new(password));
         let status =
-            blocking::wait(py, || self.inner.context_password_login(client_ext_id, user_ext_id, context, &password))?;
+            blocking::wait(py, || client.context_password_login(client_ext_id, user_ext_id, context, &password))?;
         login_status(py, status)
     }
 
     fn __repr__(&self) -> String {
         "NevisClient(...)".to_string()
     }
-}
+}}
 
 /// The asyncio nevisIDM client: every method returns an awaitable.
 #[pyclass(module = "authbridge", frozen)]
 pub struct AsyncNevisClient {
-    inner: Arc<Core>,
+    inner: Closable<Core>,
 }
 
-#[pymethods]
-impl AsyncNevisClient {
+closable_methods! { async AsyncNevisClient {
     #[new]
     #[pyo3(signature = (base_url, *, bearer = None, basic = None, header = None, client_certificate_pem = None, transport = None))]
     fn new(
@@ -187,27 +189,27 @@ impl AsyncNevisClient {
         transport: Option<PyRef<'_, TransportOptions>>,
     ) -> PyResult<Self> {
         let inner = build(base_url, bearer, basic, header, client_certificate_pem, transport.as_deref())?;
-        Ok(Self { inner })
+        Ok(Self { inner: Closable::new(WHAT, inner) })
     }
 
-    fn recovery_code_login(&self, client_ext_id: String, user_ext_id: String, code: String) -> aio::Call {
-        let client = self.inner.clone();
+    fn recovery_code_login(&self, client_ext_id: String, user_ext_id: String, code: String) -> PyResult<aio::Call> {
+        let client = self.inner.get()?;
         let code = Secret::new(code);
-        aio::call(
+        Ok(aio::call(
             "nevis.recovery_code_login",
             move || async move { client.recovery_code_login(&client_ext_id, &user_ext_id, &code).await },
             aio::none,
-        )
+        ))
     }
 
-    fn password_login(&self, client_ext_id: String, user_ext_id: String, password: String) -> aio::Call {
-        let client = self.inner.clone();
+    fn password_login(&self, client_ext_id: String, user_ext_id: String, password: String) -> PyResult<aio::Call> {
+        let client = self.inner.get()?;
         let password = Secret::new(password);
-        aio::call(
+        Ok(aio::call(
             "nevis.password_login",
             move || async move { client.password_login(&client_ext_id, &user_ext_id, &password).await },
             login_status,
-        )
+        ))
     }
 
     fn device_password_login(
@@ -216,16 +218,16 @@ impl AsyncNevisClient {
         user_ext_id: String,
         credential_ext_id: String,
         password: String,
-    ) -> aio::Call {
-        let client = self.inner.clone();
+    ) -> PyResult<aio::Call> {
+        let client = self.inner.get()?;
         let password = Secret::new(password);
-        aio::call(
+        Ok(aio::call(
             "nevis.device_password_login",
             move || async move {
                 client.device_password_login(&client_ext_id, &user_ext_id, &credential_ext_id, &password).await
             },
             login_status,
-        )
+        ))
     }
 
     fn context_password_login(
@@ -234,17 +236,17 @@ impl AsyncNevisClient {
         user_ext_id: String,
         context: String,
         password: String,
-    ) -> aio::Call {
-        let client = self.inner.clone();
+    ) -> PyResult<aio::Call> {
+        let client = self.inner.get()?;
         let password = Secret::new(password);
-        aio::call(
+        Ok(aio::call(
             "nevis.context_password_login",
             move || async move { client.context_password_login(&client_ext_id, &user_ext_id, &context, &password).await },
             login_status,
-        )
+        ))
     }
 
     fn __repr__(&self) -> String {
         "AsyncNevisClient(...)".to_string()
     }
-}
+}}

@@ -3,7 +3,6 @@
 //! client key given to the server class is refused (`InvalidInput`) before anything is sent.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use authbridge::otpone::{
@@ -14,6 +13,7 @@ use authbridge::Secret;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use crate::closing::Closable;
 use crate::errors::IntoPyResult;
 use crate::transport::{self, TransportOptions};
 use crate::twin::{op, plain, twin_clients};
@@ -152,13 +152,13 @@ fn config(
 /// tokens, sends server-only requests. Blocking; thread-safe.
 #[pyclass(module = "authbridge", frozen)]
 pub struct OtpOneServer {
-    inner: Arc<CoreServer>,
+    inner: Closable<CoreServer>,
 }
 
 /// OtpOne server-key client for asyncio.
 #[pyclass(module = "authbridge", frozen)]
 pub struct AsyncOtpOneServer {
-    inner: Arc<CoreServer>,
+    inner: Closable<CoreServer>,
 }
 
 twin_clients! {
@@ -178,14 +178,14 @@ twin_clients! {
         ) -> PyResult<Self> {
             let config = config(base_url, send_request_timeout, paths, params, transport.as_deref())?;
             let key = authbridge::otpone::ServerKey::new(server_key).py_err()?;
-            Ok(Self { inner: Arc::new(CoreServer::new(config, key).py_err()?) })
+            Ok(Self { inner: Closable::new("the OtpOne server-key client", CoreServer::new(config, key).py_err()?) })
         }
     }
     sync {
         /// The asyncio twin of this client, sharing its connection pool.
         #[getter]
         fn aio(&self) -> AsyncOtpOneServer {
-            AsyncOtpOneServer { inner: self.inner.clone() }
+            AsyncOtpOneServer { inner: self.inner.twin() }
         }
 
         fn __repr__(&self) -> String {
@@ -237,13 +237,13 @@ twin_clients! {
 /// Blocking; thread-safe.
 #[pyclass(module = "authbridge", frozen)]
 pub struct OtpOneClient {
-    inner: Arc<CoreClient>,
+    inner: Closable<CoreClient>,
 }
 
 /// OtpOne client-key client for asyncio.
 #[pyclass(module = "authbridge", frozen)]
 pub struct AsyncOtpOneClient {
-    inner: Arc<CoreClient>,
+    inner: Closable<CoreClient>,
 }
 
 twin_clients! {
@@ -260,14 +260,14 @@ twin_clients! {
         ) -> PyResult<Self> {
             let config = config(base_url, None, paths, params, transport.as_deref())?;
             let key = ClientKey::new(client_key).py_err()?;
-            Ok(Self { inner: Arc::new(CoreClient::new(config, key).py_err()?) })
+            Ok(Self { inner: Closable::new("the OtpOne client-key client", CoreClient::new(config, key).py_err()?) })
         }
     }
     sync {
         /// The asyncio twin of this client, sharing its connection pool.
         #[getter]
         fn aio(&self) -> AsyncOtpOneClient {
-            AsyncOtpOneClient { inner: self.inner.clone() }
+            AsyncOtpOneClient { inner: self.inner.twin() }
         }
 
         fn __repr__(&self) -> String {

@@ -8,13 +8,13 @@
 //! `authbridge/sandbox/`, on top of `control_json` and `control_json_async`.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use authbridge::sandbox::Sandbox as Core;
 use authbridge::Vendor;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use crate::closing::{closable_methods, Closable};
 use crate::twin::plain;
 use crate::{aio, blocking, enums};
 
@@ -22,25 +22,13 @@ use crate::{aio, blocking, enums};
 /// block) stops every server. `authbridge.Sandbox` extends it with the control helpers.
 #[pyclass(module = "authbridge._native", frozen, subclass)]
 pub struct Sandbox {
-    core: Mutex<Option<Arc<Core>>>,
+    inner: Closable<Core>,
     urls: BTreeMap<&'static str, String>,
     control_url: String,
     control_token: String,
 }
 
-impl Sandbox {
-    /// The running sandbox (a reference that keeps it alive while a call uses it).
-    fn core(&self) -> PyResult<Arc<Core>> {
-        self.core
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-            .ok_or_else(|| PyRuntimeError::new_err("the sandbox is closed"))
-    }
-}
-
-#[pymethods]
-impl Sandbox {
+closable_methods! { sync Sandbox {
     /// The credentials the stand-ins accept from the start (the seed's samples), named
     /// `<group>.<core constant>`: `authx.APPLICATION_ID`, `descope.PROJECT_ID`, …
     #[classattr]
@@ -55,7 +43,8 @@ impl Sandbox {
         let core = blocking::wait(py, Core::start)?;
         let urls = Vendor::ALL.iter().filter_map(|v| Some((v.as_str(), core.url(*v)?))).collect();
         let (control_url, control_token) = (core.control_url(), core.control_token().to_string());
-        Ok(Self { core: Mutex::new(Some(Arc::new(core))), urls, control_url, control_token })
+        let inner = Closable::stopping("the sandbox", core, |core| Box::pin(core.stop()));
+        Ok(Self { inner, urls, control_url, control_token })
     }
 
     /// The base URL of a vendor's stand-in, e.g. `url(Vendor.NEVIS)`.
@@ -83,46 +72,18 @@ impl Sandbox {
     /// returns its answer as JSON text. The GIL is released meanwhile: an operation may call
     /// a portal served by this process, or wait for a transaction.
     fn control_json(&self, py: Python<'_>, request: String) -> PyResult<String> {
-        let core = self.core()?;
+        let core = self.inner.get()?;
         blocking::wait(py, move || async move { core.control_json(&request).await })
     }
 
     /// `control_json` for asyncio: a coroutine of the answer's JSON text.
     fn control_json_async(&self, request: String) -> PyResult<aio::Call> {
-        let core = self.core()?;
+        let core = self.inner.get()?;
         Ok(aio::call("sandbox.control_json", move || async move { core.control_json(&request).await }, plain))
-    }
-
-    #[getter]
-    fn closed(&self) -> bool {
-        self.core.lock().unwrap_or_else(PoisonError::into_inner).is_none()
-    }
-
-    /// Stops every server and waits until they have stopped. Closing twice does nothing.
-    fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let core = self.core.lock().unwrap_or_else(PoisonError::into_inner).take();
-        // A call still running keeps its reference; the servers then stop when it ends.
-        if let Some(core) = core.and_then(|core| Arc::try_unwrap(core).ok()) {
-            blocking::wait(py, move || async move {
-                core.stop().await;
-                Ok(())
-            })?;
-        }
-        Ok(())
-    }
-
-    fn __enter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
-
-    #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
-        self.close(py)?;
-        Ok(false)
     }
 
     fn __repr__(&self) -> String {
         let urls: Vec<String> = self.urls.iter().map(|(v, u)| format!("{v}={u}")).collect();
         format!("Sandbox({})", urls.join(", "))
     }
-}
+}}

@@ -60,9 +60,10 @@ where
     value.into_py_any(py)
 }
 
-/// Writes the `#[pymethods]` of a blocking client class and of its asyncio twin. Both classes
-/// hold the core client as `inner: Arc<…>`; `common` items (constructors) go into both. Each operation is
-/// `fn name(args) using client => op(...)`, where `client` is a clone of `inner`.
+/// Writes the `#[pymethods]` of a blocking client class and of its asyncio twin, closable
+/// ([`crate::closing`]). Both classes hold the core client as `inner: Closable<…>`; `common`
+/// items (constructors) go into both. Each operation is `fn name(args) using client => op(...)`,
+/// where `client` is the open core client (a closed one raises `ConfigError`).
 macro_rules! twin_clients {
     (
         $sync:ident, $async:ident,
@@ -76,33 +77,31 @@ macro_rules! twin_clients {
             )*
         }
     ) => {
-        #[pymethods]
-        impl $sync {
+        $crate::closing::closable_methods! { sync $sync {
             $($common)*
             $($sync_extra)*
             $(
                 $(#[$meta])*
                 #[allow(clippy::too_many_arguments)] // one per wire parameter of the vendor call
                 fn $name(&self, py: Python<'_>, $($arg: $ty),*) -> PyResult<Py<PyAny>> {
-                    let $client = self.inner.clone();
+                    let $client = self.inner.get()?;
                     $body.blocking(py)
                 }
             )*
-        }
+        }}
 
-        #[pymethods]
-        impl $async {
+        $crate::closing::closable_methods! { async $async {
             $($common)*
             $($async_extra)*
             $(
                 $(#[$meta])*
                 #[allow(clippy::too_many_arguments)] // one per wire parameter of the vendor call
                 fn $name(&self, $($arg: $ty),*) -> PyResult<crate::aio::Call> {
-                    let $client = self.inner.clone();
+                    let $client = self.inner.get()?;
                     Ok($body.asyncio())
                 }
             )*
-        }
+        }}
     };
 }
 

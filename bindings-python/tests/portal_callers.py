@@ -192,11 +192,18 @@ class Adapter:
 
     def __init__(self, kind: str, portal: authbridge.Portal) -> None:
         self.kind = kind
-        self.asgi = authbridge.asgi.PortalApp(portal)
-        self.wsgi = authbridge.wsgi.PortalApp(portal)
+        # Only the app of this kind: the WSGI one refuses a portal with async hooks.
+        if kind == "asgi":
+            self.asgi = authbridge.asgi.PortalApp(portal)
+        else:
+            self.wsgi = authbridge.wsgi.PortalApp(portal)
 
     def post(self, caller: Caller, callback: str, body: Dict[str, Any]) -> Answer:
         return self.post_together(caller, callback, [body])[0]
+
+    async def post_async(self, caller: Caller, callback: str, body: Dict[str, Any]) -> Answer:
+        """Calls the ASGI app on the running loop."""
+        return await _asgi(self.asgi, caller, callback, json.dumps(body).encode())
 
     def post_together(self, caller: Caller, callback: str, bodies: Sequence[Dict[str, Any]]) -> List[Answer]:
         """Sends the bodies at the same time (one asyncio task or one thread each)."""

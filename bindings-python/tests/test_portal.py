@@ -11,7 +11,7 @@ import threading
 import urllib.request
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator, Optional
+from typing import Any, AsyncIterator, Iterator
 
 import pytest
 
@@ -148,17 +148,6 @@ def test_hooks_decide_and_failures_refuse(sandbox: authbridge.Sandbox) -> None:
         assert "directory" not in json.dumps(refused.body)  # the hook's message stays in the log
 
 
-def test_async_hooks_are_refused_when_the_portal_is_built() -> None:
-    class AsyncHooks(authbridge.PortalHooks):
-        async def validate_user_registration(  # type: ignore[override]
-            self, event: authbridge.UserRegistrationCheck
-        ) -> bool:
-            return True
-
-    with pytest.raises(TypeError, match="validate_user_registration is async"):
-        authbridge.Portal(ADMIN_ID, S_CODE, allowed_sources=LOOPBACK, hooks=AsyncHooks())
-
-
 def test_handle_directly_and_errors(sandbox: authbridge.Sandbox) -> None:
     portal = authbridge.Portal(ADMIN_ID, S_CODE, accept_any_source=True)
     answer = portal.handle(
@@ -248,36 +237,6 @@ def test_asgi_on_the_same_loop_with_async_driver(sandbox: authbridge.Sandbox) ->
             answer = await aio.handle("GET", "/api/PortalCommunication/CloseSession", [], b"")
             assert answer.status == 405
             await aio.reset()
-
-    asyncio.run(run())
-
-
-def test_hooks_hand_async_work_to_the_apps_loop_as_documented(sandbox: authbridge.Sandbox) -> None:
-    """The pattern the PortalHooks docstring gives for async application code in a hook."""
-
-    async def run() -> None:
-        app_loop = asyncio.get_running_loop()
-        ran_on: list[int] = []
-
-        async def known_user(user_id: Optional[str]) -> bool:
-            ran_on.append(threading.get_ident())
-            await asyncio.sleep(0)
-            return user_id == "ann"
-
-        class Hooks(authbridge.PortalHooks):
-            def validate_user_registration(self, event: authbridge.UserRegistrationCheck) -> bool:
-                return asyncio.run_coroutine_threadsafe(known_user(event.user_id), app_loop).result(5)
-
-        portal = make_portal(sandbox, Hooks())
-        async with uvicorn_on_this_loop(authbridge.asgi.PortalApp(portal)) as url:
-            nopass = sandbox.nopass.aio
-            sandbox.nopass.set_portal_url(url)
-            await nopass.register_portal(ADMIN_ID)
-            await portal.aio.pre_register_user("ann")
-            await nopass.complete_user_registration("ann")
-            with pytest.raises(authbridge.AuthBridgeError):
-                await nopass.register_user_from_server("eve", "eve@example.com")
-        assert ran_on == [threading.get_ident()] * 2, "the hook's coroutine did not run on the app's loop"
 
     asyncio.run(run())
 

@@ -22,7 +22,7 @@ def test_urls_and_close() -> None:
         assert not sandbox.closed
     assert sandbox.closed
     sandbox.close()  # twice is fine
-    with pytest.raises(RuntimeError):
+    with pytest.raises(authbridge.ConfigError, match="closed"):
         sandbox.request_count(ROUTE)
     with pytest.raises(authbridge.ConnectError):
         authbridge.NevisClient(url, transport=authbridge.TransportOptions(max_attempts=1)).password_login(

@@ -42,6 +42,7 @@ pub mod nopass;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+mod pem;
 mod validate;
 
 #[cfg(any(feature = "sandbox", feature = "server"))]

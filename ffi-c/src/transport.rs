@@ -92,7 +92,8 @@ pub unsafe extern "C" fn ab_transport_config_set_retry(
     })
 }
 
-/// Trusts an extra PEM CA certificate besides the built-in web roots (private PKI).
+/// Trusts extra PEM CA certificates (a private PKI) besides the system's trust store (or,
+/// where the system has none, the roots bundled with the library).
 #[no_mangle]
 pub unsafe extern "C" fn ab_transport_config_set_extra_ca_pem(
     config: *const ab_transport_config,

@@ -1,14 +1,14 @@
 # Sourced by test scripts: the standalone sandbox (authbridge-sandbox) as a child process on
 # free ports, configured over its HTTP control endpoint with curl.
 #   source tests/lib/sandbox.sh
-#   sandbox_start path/to/authbridge-sandbox   # sets SANDBOX_NEVISIDM, SANDBOX_DESCOPE,
+#   sandbox_start path/to/authbridge-sandbox [ARGS...]  # sets SANDBOX_NEVISIDM, SANDBOX_DESCOPE,
 #                                              # SANDBOX_NOPASS, SANDBOX_CONTROL, SANDBOX_TOKEN
 #   sandbox_control '{"op":"nevis.add_user","client_ext_id":"1000","user_ext_id":"alice"}'
 #   sandbox_stop                               # also safe when it never started
 
 sandbox_start() {
   SANDBOX_DIR="$(mktemp -d)"
-  "$1" >"$SANDBOX_DIR/out" 2>"$SANDBOX_DIR/err" &
+  "$@" >"$SANDBOX_DIR/out" 2>"$SANDBOX_DIR/err" &
   SANDBOX_PID=$!
   local tries=0
   until [ -s "$SANDBOX_DIR/out" ]; do

@@ -3,7 +3,7 @@
 // answers are core's (`authbridge::sandbox::control`); the helpers name the arguments the
 // JavaScript way, and only the top-level names are translated (`userExtId` ↔ `user_ext_id`),
 // so JSON the stand-ins pass through (request bodies, claims) stays as it was.
-import type { NativeSandbox } from '../../index.js'
+import type { CallOptions, NativeSandbox } from '../../index.js'
 
 /**
  * One control request: `op` names the operation as `'<group>.<operation>'`
@@ -31,8 +31,8 @@ export class ControlChannel {
   }
 
   /** Runs a request that may call a portal or wait, off the JavaScript thread. */
-  async sendLater<T = unknown> (request: ControlRequest, signal?: AbortSignal): Promise<T> {
-    return JSON.parse(await this.native.control(JSON.stringify(request), signal)) as T
+  async sendLater<T = unknown> (request: ControlRequest, options?: CallOptions): Promise<T> {
+    return JSON.parse(await this.native.control(JSON.stringify(request), options)) as T
   }
 
   /** {@link send} for operation `op`, its arguments under their JavaScript names. */
@@ -41,8 +41,8 @@ export class ControlChannel {
   }
 
   /** {@link sendLater} for operation `op`, its arguments under their JavaScript names. */
-  async later<T = unknown> (op: ControlRequest['op'], args: object = {}, signal?: AbortSignal): Promise<T> {
-    return await this.sendLater({ op, ...toWire(args) }, signal)
+  async later<T = unknown> (op: ControlRequest['op'], args: object = {}, options?: CallOptions): Promise<T> {
+    return await this.sendLater({ op, ...toWire(args) }, options)
   }
 }
 

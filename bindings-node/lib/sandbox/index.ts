@@ -5,7 +5,7 @@
 // counters and drive each stand-in through its control object (`sandbox.nevis`, …). Every
 // one of those calls is a control request to core through the addon's one generic entry
 // point, which `control()` also offers as it is, for any operation by name.
-import { NativeSandbox } from '../../index.js'
+import { type CallOptions, NativeSandbox } from '../../index.js'
 import { AuthxSandbox } from './authx.js'
 import { ControlChannel, type ControlRequest, type Presets } from './control.js'
 import { DescopeSandbox } from './descope.js'
@@ -38,6 +38,8 @@ export interface SandboxOptions {
    * when left out.
    */
   controlToken?: string
+  /** Cancels the start: the Promise rejects with code `cancelled`. */
+  signal?: AbortSignal
 }
 
 /** A local stand-in for every vendor, for demos and tests. */
@@ -66,7 +68,7 @@ export class Sandbox {
 
   /** Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. */
   static async start (options: SandboxOptions = {}): Promise<Sandbox> {
-    return new Sandbox(await NativeSandbox.start(options.controlToken))
+    return new Sandbox(await NativeSandbox.start(options.controlToken, { signal: options.signal }))
   }
 
   /**
@@ -107,11 +109,11 @@ export class Sandbox {
   /**
    * Runs any control operation by name (`{ op: 'otpone.approve', transaction_id }`) and
    * resolves with its answer as core gives it (JSON: snake_case fields, `null` for none).
-   * The work runs off the JavaScript thread; `signal` cancels it (code `cancelled`). A bad
-   * request rejects with code `invalid_input`, naming the field.
+   * The work runs off the JavaScript thread; `options.signal` cancels it (code `cancelled`).
+   * A bad request rejects with code `invalid_input`, naming the field.
    */
-  async control (request: ControlRequest, signal?: AbortSignal): Promise<unknown> {
-    return await this.channel.sendLater(request, signal)
+  async control (request: ControlRequest, options?: CallOptions): Promise<unknown> {
+    return await this.channel.sendLater(request, options)
   }
 
   /**

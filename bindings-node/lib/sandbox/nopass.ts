@@ -1,7 +1,9 @@
 // `sandbox.nopass`: the NoPass server stand-in's control API (core's `nopass.*` operations):
 // it registers a portal, completes user registrations and drives logins by calling the
 // portal's callbacks over HTTP. Those calls resolve Promises: the portal they call may be
-// served by this very process, whose JavaScript thread must stay free to answer.
+// served by this very process, whose JavaScript thread must stay free to answer. Each takes
+// `{ signal }` last, as every async call of the package does.
+import type { CallOptions } from '../../index.js'
 import { type ControlChannel, fromWire, fromWireOrNull, toWire } from './control.js'
 
 /** The portal as the stand-in registered it. */
@@ -91,71 +93,71 @@ export class NoPassSandbox {
   loginUser (authId: string): string | null { return this.channel.now('nopass.login_user', { authId }) }
 
   /** POSTs `body` to the portal's callback `callback` and resolves with its answer. */
-  async send (callback: string, body: any): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.send', { callback, body }))
+  async send (callback: string, body: any, options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.send', { callback, body }, options))
   }
 
   /**
    * Registers the portal as the NoPass console does (ConfirmPreRegistration, then
    * ConfirmRegistration), checking its answers.
    */
-  async registerPortal (adminId: string): Promise<NoPassSandboxPortal> {
-    return fromWire(await this.channel.later('nopass.register_portal', { adminId }))
+  async registerPortal (adminId: string, options?: CallOptions): Promise<NoPassSandboxPortal> {
+    return fromWire(await this.channel.later('nopass.register_portal', { adminId }, options))
   }
 
   /**
    * Completes a registration the portal started with PreRegisterUser, as the NoPass app
    * does; resolves with the new session's `authId`.
    */
-  async completeUserRegistration (userId: string): Promise<string> {
-    return await this.channel.later('nopass.complete_user_registration', { userId })
+  async completeUserRegistration (userId: string, options?: CallOptions): Promise<string> {
+    return await this.channel.later('nopass.complete_user_registration', { userId }, options)
   }
 
   /** A registration the NoPass server starts itself; resolves with the session's `authId`. */
-  async registerUserFromServer (login: string, email?: string | null): Promise<string> {
-    return await this.channel.later('nopass.register_user_from_server', { login, email })
+  async registerUserFromServer (login: string, email?: string | null, options?: CallOptions): Promise<string> {
+    return await this.channel.later('nopass.register_user_from_server', { login, email }, options)
   }
 
   /** UpdatePicture with a fresh picture for the login `authId`. */
-  async updatePicture (authId: string): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.update_picture', { authId }))
+  async updatePicture (authId: string, options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.update_picture', { authId }, options))
   }
 
   /** AuthorizedUser: the person approved (`true`) or denied the login. */
-  async authorize (authId: string, authorized: boolean, reason?: string | null): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.authorize', { authId, authorized, reason }))
+  async authorize (authId: string, authorized: boolean, reason?: string | null, options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.authorize', { authId, authorized, reason }, options))
   }
 
   /** A whole login: `pictures` UpdatePictures, then the decision. */
-  async driveLogin (authId: string, pictures: number, authorized: boolean): Promise<void> {
-    await this.channel.later('nopass.drive_login', { authId, pictures, authorized })
+  async driveLogin (authId: string, pictures: number, authorized: boolean, options?: CallOptions): Promise<void> {
+    await this.channel.later('nopass.drive_login', { authId, pictures, authorized }, options)
   }
 
   /** CloseSession for `authId`. */
-  async closeSession (authId: string): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.close_session', { authId }))
+  async closeSession (authId: string, options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.close_session', { authId }, options))
   }
 
   /**
    * UpdateUser with `updates` as the seed shapes them
    * (`{ givenName: { newValue, forbiddenStore }, … }`).
    */
-  async updateUser (userId: string, updates: any): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.update_user', { userId, updates }))
+  async updateUser (userId: string, updates: any, options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.update_user', { userId, updates }, options))
   }
 
   /** DeleteUser: the user's NoPass account is gone. */
-  async deleteUser (userId: string): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.delete_user', { userId }))
+  async deleteUser (userId: string, options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.delete_user', { userId }, options))
   }
 
   /** AddUsers with `users` (`[{ givenName, surName, phoneNumber, email, login, isUseEmailAsLogin }]`). */
-  async addUsers (users: any): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.add_users', { users }))
+  async addUsers (users: any, options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.add_users', { users }, options))
   }
 
   /** DisableService: the portal was deleted in the NoPass console. */
-  async disableService (): Promise<NoPassCallbackReply> {
-    return reply(await this.channel.later('nopass.disable_service'))
+  async disableService (options?: CallOptions): Promise<NoPassCallbackReply> {
+    return reply(await this.channel.later('nopass.disable_service', {}, options))
   }
 }

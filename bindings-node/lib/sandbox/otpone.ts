@@ -1,5 +1,6 @@
 // `sandbox.otpone`: the OtpOne stand-in's control API (core's `otpone.*` operations): key
 // pairs, and the person approving, denying or ignoring a transaction.
+import type { CallOptions } from '../../index.js'
 import { type ControlChannel, fromWire } from './control.js'
 
 /** A transaction as the stand-in shows it (no tokens). */
@@ -72,10 +73,10 @@ export class OtpOneSandbox {
 
   /**
    * Resolves with the newest pending transaction of `userMail` as soon as there is one, or
-   * with `null` after `timeoutMs`. `signal` cancels the wait (code `cancelled`).
+   * with `null` after `timeoutMs`. `options.signal` cancels the wait (code `cancelled`).
    */
-  async waitPending (userMail: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
-    return await this.channel.later('otpone.wait_pending', { userMail, timeoutMs }, signal)
+  async waitPending (userMail: string, timeoutMs: number, options?: CallOptions): Promise<string | null> {
+    return await this.channel.later('otpone.wait_pending', { userMail, timeoutMs }, options)
   }
 
   /** The raw query string of the last request (it holds keys: for wire-format tests only). */

@@ -11,6 +11,7 @@ use napi_derive::napi;
 use super::hooks::JsHooks;
 use super::options::{portal_config, PortalOptions};
 use super::results::{PortalSession, PortalStatus, PreRegisteredUser, RedeemedLogin};
+use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::{promise, wait_promise};
 
@@ -118,9 +119,10 @@ impl Portal {
     /// believed (only from `trustedProxies`). Without it a source check fails.
     #[napi(
         catch_unwind,
-        ts_args_type = "method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, peerAddress?: string | null",
+        ts_args_type = "method: string, path: string, headers: Record<string, string | string[] | undefined> | null | undefined, body: Buffer | Uint8Array | string, peerAddress?: string | null, options?: CallOptions",
         ts_return_type = "Promise<PortalResponse>"
     )]
+    #[allow(clippy::too_many_arguments)]
     pub fn handle<'env>(
         &self,
         env: &'env Env,
@@ -129,6 +131,7 @@ impl Portal {
         headers: Option<Object>,
         body: Either<Uint8Array, String>,
         peer_address: Option<String>,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, PortalResponse>> {
         let head = request_head(method, path, headers, peer_address)?;
         let body = match body {
@@ -136,7 +139,9 @@ impl Portal {
             Either::B(text) => text.into_bytes(),
         };
         let portal = self.inner.clone();
-        promise(env, async move { Ok(portal.handle_request(head, &body).await) }, |_, response| Ok(response.into()))
+        promise(env, signal_of(&options), async move { Ok(portal.handle_request(head, &body).await) }, |_, response| {
+            Ok(response.into())
+        })
     }
 
     /// The answer to send at once, before reading the body, when the callback is refused
@@ -178,9 +183,13 @@ impl Portal {
 
     /// The portal's registration and phase.
     #[napi(catch_unwind, ts_return_type = "Promise<PortalStatus>")]
-    pub fn status<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, PortalStatus>> {
+    pub fn status<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, PortalStatus>> {
         let portal = self.inner.clone();
-        promise(env, async move { portal.status().await }, |_, record| Ok(record.into()))
+        promise(env, signal_of(&options), async move { portal.status().await }, |_, record| Ok(record.into()))
     }
 
     /// The session with this browser handle as of now, or `null`.
@@ -189,9 +198,12 @@ impl Portal {
         &self,
         env: &'env Env,
         handle: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, Option<PortalSession>>> {
         let portal = self.inner.clone();
-        promise(env, async move { portal.session(&handle).await }, |_, session| Ok(session.map(Into::into)))
+        promise(env, signal_of(&options), async move { portal.session(&handle).await }, |_, session| {
+            Ok(session.map(Into::into))
+        })
     }
 
     /// Waits until the session changes past `seenVersion` (default 0: resolves at once with
@@ -231,9 +243,19 @@ impl Portal {
     /// (still pending, or redeemed already) or `authentication_failed` (denied, closed or
     /// expired).
     #[napi(catch_unwind, ts_return_type = "Promise<RedeemedLogin>")]
-    pub fn redeem_login<'env>(&self, env: &'env Env, handle: String) -> napi::Result<PromiseRaw<'env, RedeemedLogin>> {
+    pub fn redeem_login<'env>(
+        &self,
+        env: &'env Env,
+        handle: String,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, RedeemedLogin>> {
         let portal = self.inner.clone();
-        promise(env, async move { portal.redeem_login(&handle).await }, |_, login| Ok(login.into()))
+        promise(
+            env,
+            signal_of(&options),
+            async move { portal.redeem_login(&handle).await },
+            |_, login| Ok(login.into()),
+        )
     }
 
     /// PreRegisterUser: starts a user's registration with the NoPass server; resolves with
@@ -243,6 +265,7 @@ impl Portal {
         &self,
         env: &'env Env,
         user: PortalUser,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, PreRegisteredUser>> {
         let mut request = UserPreRegistration::new(user.user_id);
         request.client_ip = user.client_ip;
@@ -253,7 +276,9 @@ impl Portal {
         request.phone_number = user.phone_number;
         request.email = user.email;
         let portal = self.inner.clone();
-        promise(env, async move { portal.pre_register_user(request).await }, |_, started| Ok(started.into()))
+        promise(env, signal_of(&options), async move { portal.pre_register_user(request).await }, |_, started| {
+            Ok(started.into())
+        })
     }
 
     /// RequestAuthorization: starts a login for `userId`; resolves with its session: the
@@ -263,16 +288,19 @@ impl Portal {
         &self,
         env: &'env Env,
         user_id: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, PortalSession>> {
         let portal = self.inner.clone();
-        promise(env, async move { portal.request_authorization(&user_id).await }, |_, session| Ok(session.into()))
+        promise(env, signal_of(&options), async move { portal.request_authorization(&user_id).await }, |_, session| {
+            Ok(session.into())
+        })
     }
 
     /// Forgets the registration, pending registrations and sessions, so the portal can be
     /// pre-registered again. Only the host can do this.
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn reset<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
+    pub fn reset<'env>(&self, env: &'env Env, options: Option<CallOptions>) -> napi::Result<PromiseRaw<'env, ()>> {
         let portal = self.inner.clone();
-        promise(env, async move { portal.reset().await }, |_, ()| Ok(()))
+        promise(env, signal_of(&options), async move { portal.reset().await }, |_, ()| Ok(()))
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authbridge::nopass::{self, ReceiverOptions, ServerTls};
-use napi::bindgen_prelude::{Buffer, Either, PromiseRaw};
+use napi::bindgen_prelude::{Buffer, Either, Object, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 
@@ -31,9 +31,9 @@ pub struct PortalServeTls {
 
 /// How `portal.serve()` listens. Limits left out keep core's defaults; a zero one is refused
 /// (code `config`).
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 #[derive(Default)]
-pub struct PortalServeOptions {
+pub struct PortalServeOptions<'env> {
     /// An IP address (default `127.0.0.1`).
     pub host: Option<String>,
     /// Default 0: a free port.
@@ -55,6 +55,9 @@ pub struct PortalServeOptions {
     /// Serve `metricsPrometheus()` to GET at this path, e.g. `'/metrics'` (default: no such
     /// page). It is served to whoever reaches the server, without the portal's access policy.
     pub metrics_path: Option<String>,
+    /// Cancels the start: its Promise rejects with code `cancelled`, as every call's does.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Object<'env>>,
 }
 
 fn pem(value: Either<String, Buffer>) -> Vec<u8> {
@@ -122,6 +125,7 @@ impl PortalServer {
         let inner = self.inner.clone();
         promise(
             env,
+            None,
             async move {
                 if let Some(server) = inner.lock().await.take() {
                     server.stop().await;
@@ -147,9 +151,12 @@ impl Portal {
     ) -> napi::Result<PromiseRaw<'env, PortalServer>> {
         let portal = self.inner.clone();
         // Read on the JavaScript thread; a refusal rejects the Promise like a failed start.
-        let listen = listen(options.unwrap_or_default());
+        let options = options.unwrap_or_default();
+        let signal = options.signal;
+        let listen = listen(options);
         promise(
             env,
+            signal.as_ref(),
             async move {
                 let (addr, options) = listen?;
                 nopass::EmbeddedServer::start_with(portal, addr, options).await

@@ -19,6 +19,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
 use napi_derive::napi;
 
+use crate::cancel::{signal_of, CallOptions};
 use crate::error::check;
 use crate::runtime::promise;
 
@@ -42,8 +43,13 @@ impl NativeSandbox {
     /// Starts every compiled-in vendor's stand-in on 127.0.0.1, each on a free port. The
     /// control endpoint requires `controlToken` (at least 16 characters), or a random one.
     #[napi(catch_unwind, ts_return_type = "Promise<NativeSandbox>")]
-    pub fn start(env: &Env, control_token: Option<String>) -> napi::Result<PromiseRaw<'_, NativeSandbox>> {
-        promise(env, sandbox::Sandbox::start_with_control_token(control_token), |_, started| {
+    pub fn start<'env>(
+        env: &'env Env,
+        control_token: Option<String>,
+        options: Option<CallOptions>,
+    ) -> napi::Result<PromiseRaw<'env, NativeSandbox>> {
+        let work = sandbox::Sandbox::start_with_control_token(control_token);
+        promise(env, signal_of(&options), work, |_, started| {
             Ok(NativeSandbox { running: Mutex::new(Some(Arc::new(started))) })
         })
     }
@@ -78,6 +84,7 @@ impl NativeSandbox {
         let taken = self.running.lock().unwrap_or_else(PoisonError::into_inner).take();
         promise(
             env,
+            None,
             async move {
                 // A control call still waiting holds the sandbox too; then its servers stop
                 // when that call ends and drops it.

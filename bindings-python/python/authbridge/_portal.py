@@ -1,19 +1,22 @@
 """NoPass portal: the events the callbacks hand to hooks, and the hooks base class.
 
-The native module calls :func:`_dispatch` from a worker thread (never the event loop's), with
-the GIL taken for the call only. Events are frozen dataclasses built from core's JSON form of
-each event; none carries a secret (no ``authId``, ``otp``, ``authToken`` or ``adminId``). A
-login is named by its browser handle, which a ``repr`` leaves out (it is what
-``redeem_login`` takes).
+The native module calls :func:`_dispatch` for a plain hook from a worker thread (never the
+event loop's), with the GIL taken for the call only, and :func:`_schedule` for an ``async def``
+hook, whose coroutine then runs on the event loop that handles the callback. Events are frozen
+dataclasses built from core's JSON form of each event; none carries a secret (no ``authId``,
+``otp``, ``authToken`` or ``adminId``). A login is named by its browser handle, which a
+``repr`` leaves out (it is what ``redeem_login`` takes).
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import inspect
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Awaitable, Dict, List, Optional, Union
 
 from ._enums import RegistrationOrigin
 
@@ -141,53 +144,55 @@ class ServiceDisabling:
 
 
 class PortalHooks:
-    """Subclass and override what your portal acts on. Hooks are plain methods, not
-    ``async def`` (the portal refuses those when built), and run in a worker thread; a hook
-    that decides (``validate_user_registration``, ``update_user``, ``delete_user``,
-    ``add_users``) refuses unless it returns True. An exception refuses the callback (the
-    message goes to the ``authbridge`` log, never to the NoPass server), and so does a hook
-    that takes longer than the portal's ``hook_timeout`` (the NoPass server gets a 503 with
-    ``Retry-After`` and calls again); either way nothing changes. Each decision reaches a hook
+    """Subclass and override what your portal acts on. A plain method runs in a worker thread;
+    an ``async def`` one is awaited on the event loop that handles the callback (under
+    ``authbridge.asgi.PortalApp``, the ASGI server's own loop, so it can use the application's
+    async resources). The blocking surfaces have no loop for it and refuse such a portal with a
+    ``ConfigError`` naming the hook: ``authbridge.wsgi.PortalApp(portal)``, ``portal.serve()``
+    and ``portal.handle()``. A hook that decides (``validate_user_registration``,
+    ``update_user``, ``delete_user``, ``add_users``) refuses unless it returns True. An
+    exception refuses the callback (the message goes to the ``authbridge`` log, never to the
+    NoPass server), and so does a hook that takes longer than the portal's ``hook_timeout``
+    (the NoPass server gets a 503 with ``Retry-After`` and calls again; an ``async def`` hook's
+    task is cancelled); either way nothing changes. Each decision reaches a hook
     once, even when the NoPass server sends a callback twice at the same time.
 
     Nothing a caller sends is proof: decide on ``event.origin == "portal"`` and the portal's
-    own ``user_id``, never on an e-mail address or a name in the event.
+    own ``user_id``, never on an e-mail address or a name in the event. (The return types say
+    that an override may be either kind.)"""
 
-    To use async code of your application from a hook, hand it to your event loop and wait
-    for it there: ``asyncio.run_coroutine_threadsafe(check(event), app_loop).result(5)``."""
+    def confirm_pre_registration(self, event: PreRegistration) -> Optional[Awaitable[None]]:
+        return None
 
-    def confirm_pre_registration(self, event: PreRegistration) -> None:
-        pass
+    def confirm_registration(self, event: Registration) -> Optional[Awaitable[None]]:
+        return None
 
-    def confirm_registration(self, event: Registration) -> None:
-        pass
+    def update_picture(self, event: PictureUpdate) -> Optional[Awaitable[None]]:
+        return None
 
-    def update_picture(self, event: PictureUpdate) -> None:
-        pass
-
-    def validate_user_registration(self, event: UserRegistrationCheck) -> bool:
+    def validate_user_registration(self, event: UserRegistrationCheck) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def confirm_user_registration(self, event: UserRegistration) -> None:
-        pass
+    def confirm_user_registration(self, event: UserRegistration) -> Optional[Awaitable[None]]:
+        return None
 
-    def authorized_user(self, event: AuthorizationResult) -> None:
-        pass
+    def authorized_user(self, event: AuthorizationResult) -> Optional[Awaitable[None]]:
+        return None
 
-    def update_user(self, event: UserUpdate) -> bool:
+    def update_user(self, event: UserUpdate) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def delete_user(self, event: UserDeletion) -> bool:
+    def delete_user(self, event: UserDeletion) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def add_users(self, event: UsersAddition) -> bool:
+    def add_users(self, event: UsersAddition) -> Union[bool, Awaitable[bool]]:
         return False
 
-    def close_session(self, event: SessionClosing) -> None:
-        pass
+    def close_session(self, event: SessionClosing) -> Optional[Awaitable[None]]:
+        return None
 
-    def disable_service(self, event: ServiceDisabling) -> None:
-        pass
+    def disable_service(self, event: ServiceDisabling) -> Optional[Awaitable[None]]:
+        return None
 
 
 _EVENTS: Dict[str, Any] = {
@@ -222,29 +227,44 @@ def _event(hook: str, payload: str) -> Any:
     return _EVENTS[hook](**fields)
 
 
-def _not_plain(hook: str) -> TypeError:
-    return TypeError(
-        f"portal hook {hook} is async; hooks must be plain methods "
-        "(they run on a worker thread, outside any event loop)"
-    )
-
-
-def _check_hooks(hooks: Any) -> None:
-    """Refuses, when the portal is built, hooks written as ``async def``: nothing would await
-    them, so their decision would silently be the default refusal."""
+def _async_hooks(hooks: Any) -> List[str]:
+    """The hooks written as ``async def``, found when the portal is built: they are awaited on
+    the callback's event loop, the others run in a worker thread."""
+    found = []
     for hook in _EVENTS:
         method = getattr(hooks, hook, None)
-        if inspect.iscoroutinefunction(method) or inspect.isasyncgenfunction(method):
-            raise _not_plain(hook)
+        if inspect.isasyncgenfunction(method):
+            raise TypeError(f"portal hook {hook} is an async generator; make it async def or a plain method")
+        if inspect.iscoroutinefunction(method):
+            found.append(hook)
+    return found
+
+
+def _decision(hook: str, outcome: Any) -> bool:
+    """True only for a literal True from a hook that decides."""
+    return hook in _DECIDES and outcome is True
 
 
 def _dispatch(hooks: Any, hook: str, payload: str) -> bool:
-    """Calls ``hooks.<hook>(event)``; returns the decision (True only for a literal True)."""
+    """Calls the plain hook ``hooks.<hook>(event)``; returns the decision."""
     method = getattr(hooks, hook, None)
     if method is None:
         return False
     outcome = method(_event(hook, payload))
     if inspect.iscoroutine(outcome):
-        outcome.close()  # a callable that returned a coroutine after all: refuse, loudly
-        raise _not_plain(hook)
-    return hook in _DECIDES and outcome is True
+        # Not declared async def, so it was not sent to an event loop: refuse, loudly.
+        outcome.close()
+        raise TypeError(f"portal hook {hook} returned a coroutine; declare it async def")
+    return _decision(hook, outcome)
+
+
+async def _awaited(hooks: Any, hook: str, payload: str) -> bool:
+    return _decision(hook, await getattr(hooks, hook)(_event(hook, payload)))
+
+
+def _schedule(
+    hooks: Any, hook: str, payload: str, loop: asyncio.AbstractEventLoop
+) -> concurrent.futures.Future[bool]:
+    """Starts the ``async def`` hook ``hooks.<hook>(event)`` on ``loop``, the event loop that
+    handles the callback; cancelling the returned future cancels the hook's task."""
+    return asyncio.run_coroutine_threadsafe(_awaited(hooks, hook, payload), loop)

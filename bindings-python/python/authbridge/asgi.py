@@ -4,10 +4,11 @@
     fastapi_app.mount("/api/PortalCommunication", app)  # mount it (any prefix works)
 
 Every request is answered by :meth:`authbridge.AsyncPortal.handle`; the adapter only moves
-bytes. A request refused whatever its body (:meth:`authbridge.Portal.refusal`: a caller the
-access policy refuses, a wrong path, method or content type) is answered before its body is
-read; otherwise the body is read up to the portal's limit (plus one byte, so core can refuse
-it).
+bytes. The portal's ``async def`` hooks are awaited on the server's event loop (the one running
+this app), within the portal's ``hook_timeout``; plain hooks run in a worker thread. A request
+refused whatever its body (:meth:`authbridge.Portal.refusal`: a caller the access policy
+refuses, a wrong path, method or content type) is answered before its body is read; otherwise
+the body is read up to the portal's limit (plus one byte, so core can refuse it).
 
 The portal's source check uses ``scope["client"]``, the peer as the server reports it, and
 the headers exactly as they came: only the portal's ``trusted_proxies`` make it believe

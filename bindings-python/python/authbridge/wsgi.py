@@ -13,6 +13,10 @@ they came: only the portal's ``trusted_proxies`` make it believe ``X-Forwarded-F
 put werkzeug's ``ProxyFix`` or similar in front of this app, which rewrites ``REMOTE_ADDR``).
 With gunicorn ``--preload`` the portal is built before the workers fork; its SQLite store
 opens a connection of its own in each worker.
+
+A WSGI server has no event loop, so a portal with an ``async def`` hook is refused here with a
+``ConfigError`` naming the hook: running it on a loop of its own would break the application
+objects it uses that belong to another loop. Serve such a portal with ``authbridge.asgi``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
+from ._errors import ConfigError
 from ._native import Portal
 from ._peer import socket_peer
 
@@ -30,6 +35,12 @@ class PortalApp:
     """A WSGI application serving the portal's callbacks."""
 
     def __init__(self, portal: Portal) -> None:
+        if portal.async_hooks:
+            raise ConfigError(
+                f"portal hook {portal.async_hooks[0]} is async def, and a WSGI server has no event loop "
+                "to await it on: serve the portal with authbridge.asgi.PortalApp, or make the hook a "
+                "plain method"
+            )
         self.portal = portal
         self._limit = portal.max_body_bytes + 1
 

@@ -3,14 +3,12 @@
 
 use std::time::Duration;
 
-use authbridge::nopass::{
-    open_store_blocking, BlockingHooks, NoPassServerConfig, Portal as Core, PortalConfig, ResponseMode,
-};
+use authbridge::nopass::{open_store_blocking, NoPassServerConfig, Portal as Core, PortalConfig, ResponseMode};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use super::access::AccessOptions;
-use super::hooks::PyHooks;
+use super::hooks::Hooks;
 use crate::errors::IntoPyResult;
 use crate::transport::{self, TransportOptions};
 
@@ -74,7 +72,8 @@ fn response_mode(name: &str) -> PyResult<ResponseMode> {
     }
 }
 
-pub fn build(options: Options<'_>) -> PyResult<Core> {
+/// The portal, and the names of its `async def` hooks.
+pub fn build(options: Options<'_>) -> PyResult<(Core, Vec<String>)> {
     let mut config = PortalConfig::new(options.admin_id, options.s_code)
         .py_err()?
         .access(options.access.policy()?)
@@ -96,8 +95,11 @@ pub fn build(options: Options<'_>) -> PyResult<Core> {
         Some(url) => url,
     };
     builder = builder.shared_store(open_store_blocking(store).py_err()?);
+    let mut async_hooks = Vec::new();
     if let Some(hooks) = options.hooks {
-        builder = builder.hooks(BlockingHooks::new(PyHooks::new(hooks)?));
+        let (hooks, names) = Hooks::new(hooks)?;
+        builder = builder.hooks(hooks);
+        async_hooks = names;
     }
-    builder.build().py_err()
+    Ok((builder.build().py_err()?, async_hooks))
 }

@@ -1,36 +1,52 @@
 //! The host's hooks object (usually an `authbridge.PortalHooks` subclass) as core's
-//! `BlockingPortalHooks`.
+//! `PortalHooks`.
 //!
-//! Core runs them through its `BlockingHooks` adapter, i.e. on the runtime's blocking pool,
-//! never on an event loop, and within the portal's `hook_timeout`; each call takes the GIL
-//! only while the Python method runs. Events cross as core's JSON form and become the
-//! dataclasses of `authbridge/_portal.py`.
+//! Plain hooks go through core's `BlockingHooks` adapter, i.e. run on the runtime's blocking
+//! pool, never on an event loop; each call takes the GIL only while the Python method runs.
+//! Hooks written as `async def` are awaited on the event loop that handles the callback
+//! ([`super::async_hooks`]). Either way core enforces the portal's `hook_timeout`. Events
+//! cross as core's JSON form and become the dataclasses of `authbridge/_portal.py`.
+
+use std::collections::HashSet;
+use std::convert::identity;
+use std::sync::Arc;
 
 use authbridge::nopass::{
-    AuthorizationResult, BlockingPortalHooks, HookError, HookResult, PictureUpdate, PreRegistration, Registration,
-    ServiceDisabling, SessionClosing, UserDeletion, UserRegistration, UserRegistrationCheck, UserUpdate, UsersAddition,
+    AuthorizationResult, BlockingHooks, BlockingPortalHooks, HookError, HookFuture, HookResult, PictureUpdate,
+    PortalHooks, PreRegistration, Registration, ServiceDisabling, SessionClosing, UserDeletion, UserRegistration,
+    UserRegistrationCheck, UserUpdate, UsersAddition,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use serde::Serialize;
 
+use super::async_hooks;
+
 static DISPATCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The host's hooks object, called through `authbridge._portal._dispatch`.
+/// A hook raised: the error that refuses the callback (its message goes to the log only).
+pub(super) fn failed(hook: &str, error: &PyErr) -> HookError {
+    tracing::warn!(target: "authbridge::nopass", hook, "portal hook raised: {error}");
+    HookError::new(format!("{hook}: {error}"))
+}
+
+/// The host's hooks object, called through `authbridge._portal`.
 pub struct PyHooks {
     hooks: Py<PyAny>,
+    /// The hooks written as `async def`.
+    asynchronous: HashSet<String>,
 }
 
 impl PyHooks {
-    /// Refuses `async def` hooks now (see `_check_hooks`) rather than on every callback.
-    pub fn new(hooks: Py<PyAny>) -> PyResult<Self> {
-        Python::attach(|py| -> PyResult<()> {
-            py.import("authbridge._portal")?.getattr("_check_hooks")?.call1((hooks.bind(py),))?;
-            Ok(())
-        })?;
-        Ok(Self { hooks })
+    pub(super) fn object(&self) -> &Py<PyAny> {
+        &self.hooks
     }
 
+    fn is_async(&self, hook: &str) -> bool {
+        self.asynchronous.contains(hook)
+    }
+
+    /// Runs a plain hook (on a blocking-pool thread).
     fn call<E: Serialize>(&self, hook: &str, event: &E) -> HookResult<bool> {
         let payload = serde_json::to_string(event).map_err(|e| HookError::new(e.to_string()))?;
         Python::attach(|py| {
@@ -40,50 +56,84 @@ impl PyHooks {
                 })
                 .map_err(|e| HookError::new(e.to_string()))?;
             let outcome = dispatch.bind(py).call1((self.hooks.bind(py), hook, payload));
-            match outcome.and_then(|value| value.is_truthy()) {
-                Ok(decision) => Ok(decision),
-                Err(error) => {
-                    let message = format!("{hook}: {error}");
-                    tracing::warn!(target: "authbridge::nopass", hook, "portal hook raised: {error}");
-                    Err(HookError::new(message))
-                }
-            }
+            outcome.and_then(|value| value.is_truthy()).map_err(|error| failed(hook, &error))
         })
     }
 }
 
-impl BlockingPortalHooks for PyHooks {
-    fn confirm_pre_registration(&self, event: PreRegistration) -> HookResult<()> {
-        self.call("confirm_pre_registration", &event).map(drop)
+/// Every hook of the host's object: plain ones on the blocking pool, `async def` ones on the
+/// callback's event loop.
+pub struct Hooks {
+    python: Arc<PyHooks>,
+    blocking: BlockingHooks<PyHooks>,
+}
+
+impl Hooks {
+    /// The hooks, and the names of those written as `async def` (sorted).
+    pub fn new(hooks: Py<PyAny>) -> PyResult<(Self, Vec<String>)> {
+        let mut names: Vec<String> = Python::attach(|py| {
+            py.import("authbridge._portal")?.getattr("_async_hooks")?.call1((hooks.bind(py),))?.extract()
+        })?;
+        names.sort();
+        let python = Arc::new(PyHooks { hooks, asynchronous: names.iter().cloned().collect() });
+        let blocking = BlockingHooks::from_arc(python.clone());
+        Ok((Self { python, blocking }, names))
     }
-    fn confirm_registration(&self, event: Registration) -> HookResult<()> {
-        self.call("confirm_registration", &event).map(drop)
+
+    /// An `async def` hook's future. The callback's loop is read now, while core calls the
+    /// hook from the task handling the callback.
+    fn awaited<E: Serialize, T: Send + 'static>(
+        &self,
+        hook: &'static str,
+        event: &E,
+        decision: fn(bool) -> T,
+    ) -> HookFuture<T> {
+        let payload = serde_json::to_string(event);
+        let event_loop = async_hooks::caller_loop();
+        let python = self.python.clone();
+        Box::pin(async move {
+            let payload = payload.map_err(|e| HookError::new(e.to_string()))?;
+            async_hooks::awaited(python, hook, payload, event_loop).await.map(decision)
+        })
     }
-    fn update_picture(&self, event: PictureUpdate) -> HookResult<()> {
-        self.call("update_picture", &event).map(drop)
-    }
-    fn validate_user_registration(&self, event: UserRegistrationCheck) -> HookResult<bool> {
-        self.call("validate_user_registration", &event)
-    }
-    fn confirm_user_registration(&self, event: UserRegistration) -> HookResult<()> {
-        self.call("confirm_user_registration", &event).map(drop)
-    }
-    fn authorized_user(&self, event: AuthorizationResult) -> HookResult<()> {
-        self.call("authorized_user", &event).map(drop)
-    }
-    fn update_user(&self, event: UserUpdate) -> HookResult<bool> {
-        self.call("update_user", &event)
-    }
-    fn delete_user(&self, event: UserDeletion) -> HookResult<bool> {
-        self.call("delete_user", &event)
-    }
-    fn add_users(&self, event: UsersAddition) -> HookResult<bool> {
-        self.call("add_users", &event)
-    }
-    fn close_session(&self, event: SessionClosing) -> HookResult<()> {
-        self.call("close_session", &event).map(drop)
-    }
-    fn disable_service(&self, event: ServiceDisabling) -> HookResult<()> {
-        self.call("disable_service", &event).map(drop)
-    }
+}
+
+/// `PortalHooks` for [`Hooks`]: each hook goes where its kind runs. `decision` turns the
+/// Python answer into what core expects (notifications return nothing).
+macro_rules! route_hooks {
+    ($($hook:ident($event:ty) -> $out:ty = $decision:expr;)*) => {
+        impl PortalHooks for Hooks {
+            $(
+                fn $hook(&self, event: $event) -> HookFuture<$out> {
+                    if self.python.is_async(stringify!($hook)) {
+                        self.awaited(stringify!($hook), &event, $decision)
+                    } else {
+                        PortalHooks::$hook(&self.blocking, event)
+                    }
+                }
+            )*
+        }
+
+        impl BlockingPortalHooks for PyHooks {
+            $(
+                fn $hook(&self, event: $event) -> HookResult<$out> {
+                    self.call(stringify!($hook), &event).map($decision)
+                }
+            )*
+        }
+    };
+}
+
+route_hooks! {
+    confirm_pre_registration(PreRegistration) -> () = drop;
+    confirm_registration(Registration) -> () = drop;
+    update_picture(PictureUpdate) -> () = drop;
+    validate_user_registration(UserRegistrationCheck) -> bool = identity;
+    confirm_user_registration(UserRegistration) -> () = drop;
+    authorized_user(AuthorizationResult) -> () = drop;
+    update_user(UserUpdate) -> bool = identity;
+    delete_user(UserDeletion) -> bool = identity;
+    add_users(UsersAddition) -> bool = identity;
+    close_session(SessionClosing) -> () = drop;
+    disable_service(ServiceDisabling) -> () = drop;
 }

@@ -7,6 +7,7 @@
 
 mod access;
 mod answers;
+mod async_hooks;
 mod config;
 mod hooks;
 mod receiver;
@@ -14,6 +15,7 @@ mod server;
 mod sessions;
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use authbridge::nopass::{EmbeddedServer as CoreServer, Portal as Core, RequestHead, UserPreRegistration};
 use pyo3::exceptions::PyValueError;
@@ -28,10 +30,12 @@ use self::answers::{response, status};
 use self::config::{build, Options, Timings};
 use self::receiver::{Pem, ServeOptions};
 use self::sessions::{maybe_session, pre_registered, redeemed, session};
-use crate::blocking;
+use crate::closing::Closable;
+use crate::errors::to_py;
 use crate::transport::TransportOptions;
 use crate::twin::{none, op, twin_clients};
 use crate::wait::{self, CancellationToken};
+use crate::{aio, blocking};
 
 /// The request head core checks before the body: `peer` is the socket peer's IP address as
 /// the server reports it (core alone decides whether `X-Forwarded-For` is believed).
@@ -44,6 +48,16 @@ fn head(method: &str, path: &str, headers: Vec<(String, String)>, peer: Option<&
         head = head.peer(addr);
     }
     Ok(head)
+}
+
+/// A `ConfigError` for a portal with an `async def` hook served where no event loop can await
+/// it (`surface`: the blocking `handle`, the embedded receiver).
+fn refuse_async_hooks(async_hooks: &[String], surface: &str) -> PyResult<()> {
+    let Some(hook) = async_hooks.first() else { return Ok(()) };
+    Err(to_py(authbridge::Error::Config(format!(
+        "portal hook {hook} is async def, and {surface} has no event loop to await it on: serve the portal \
+         with authbridge.asgi.PortalApp (or await Portal.aio.handle), or make the hook a plain method"
+    ))))
 }
 
 /// The NoPass portal (blocking methods; `.aio` for asyncio). Mount `handle` in your web
@@ -65,24 +79,33 @@ fn head(method: &str, path: &str, headers: Vec<(String, String)>, peer: Option<&
 /// `store` is where the state lives, as a URL: None or `memory:` (this process only),
 /// `sqlite:PATH` or a bare path (durable, shared by processes on one machine, safe across
 /// `fork`), `redis://…` / `rediss://…` with `?portal=NAME` (shared by every replica, in any
-/// language); `hooks` is a `PortalHooks` object. Durations are seconds: `redeem_ttl` (an
+/// language); `hooks` is a `PortalHooks` object (an `async def` hook is awaited on the event
+/// loop of `aio.handle`, i.e. the ASGI server's; the blocking surfaces refuse such a portal). Durations are seconds: `redeem_ttl` (an
 /// authorised login must be redeemed within it), `pre_registration_ttl` (a
 /// pre-registration lapses unless confirmed within it), `hook_timeout` (a slower hook
 /// gets the NoPass server a 503 with `Retry-After` and changes nothing).
 #[pyclass(module = "authbridge", frozen)]
 pub struct Portal {
-    inner: Core,
+    inner: Closable<Core>,
+    async_hooks: Arc<[String]>,
 }
 
 /// The portal's asyncio methods (`Portal.aio`).
 #[pyclass(module = "authbridge", frozen)]
 pub struct AsyncPortal {
-    inner: Core,
+    inner: Closable<Core>,
+    async_hooks: Arc<[String]>,
 }
 
 twin_clients! {
     Portal, AsyncPortal,
-    common {}
+    common {
+        /// The hooks written as `async def` (awaited on the event loop of `aio.handle`).
+        #[getter]
+        fn async_hooks(&self) -> Vec<String> {
+            self.async_hooks.to_vec()
+        }
+    }
     sync {
     /// See the class documentation (Python shows no constructor docstring of its own).
     #[new]
@@ -111,7 +134,7 @@ twin_clients! {
         hook_timeout: Option<f64>,
         session_retention: Option<f64>,
     ) -> PyResult<Self> {
-        let inner = build(Options {
+        let (inner, async_hooks) = build(Options {
             admin_id,
             s_code,
             access: AccessOptions {
@@ -138,19 +161,19 @@ twin_clients! {
                 session_retention,
             },
         })?;
-        Ok(Self { inner })
+        Ok(Self { inner: Closable::new("the portal", inner), async_hooks: async_hooks.into() })
     }
 
     /// The asyncio methods of this portal (same state, same hooks).
     #[getter]
     fn aio(&self) -> AsyncPortal {
-        AsyncPortal { inner: self.inner.clone() }
+        AsyncPortal { inner: self.inner.twin(), async_hooks: self.async_hooks.clone() }
     }
 
     /// The largest callback body accepted (the adapters read no more than this).
     #[getter]
-    fn max_body_bytes(&self) -> usize {
-        self.inner.config().max_body_bytes
+    fn max_body_bytes(&self) -> PyResult<usize> {
+        Ok(self.inner.get()?.config().max_body_bytes)
     }
 
     /// The answer to send at once, before reading the body, when the callback is refused
@@ -167,7 +190,7 @@ twin_clients! {
         headers: Vec<(String, String)>,
         peer: Option<&str>,
     ) -> PyResult<Option<Py<PyAny>>> {
-        match self.inner.begin(head(method, path, headers, peer)?) {
+        match self.inner.get()?.begin(head(method, path, headers, peer)?) {
             Ok(_admitted) => Ok(None),
             Err(answer) => response(py, answer).map(Some),
         }
@@ -204,6 +227,7 @@ twin_clients! {
         shutdown_grace: Option<f64>,
         metrics_path: Option<String>,
     ) -> PyResult<EmbeddedServer> {
+        refuse_async_hooks(&self.async_hooks, "the embedded receiver")?;
         let ip: IpAddr = host.parse().map_err(|_| PyValueError::new_err(format!("host {host:?} is not an IP address")))?;
         let options = ServeOptions {
             tls_cert_pem,
@@ -217,9 +241,31 @@ twin_clients! {
             metrics_path,
         }
         .receiver_options()?;
-        let portal = self.inner.clone();
+        let portal = Core::clone(&*self.inner.get()?);
         let server = blocking::wait(py, move || CoreServer::start_with(portal, SocketAddr::new(ip, port), options))?;
         Ok(EmbeddedServer::new(server))
+    }
+
+    /// Handles one callback: method, path, headers (pairs, passed on unchanged) and the
+    /// whole body in; the answer out. Never raises for a bad callback: that is an answer
+    /// in the seed's envelope. `peer` is the socket peer's IP address (what the server
+    /// reports, not a header): the access policy decides about `X-Forwarded-For`. A portal
+    /// with an `async def` hook raises `ConfigError` here: use `aio.handle`.
+    #[pyo3(signature = (method, path, headers, body, peer = None))]
+    fn handle(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        peer: Option<&str>,
+    ) -> PyResult<Py<PyAny>> {
+        refuse_async_hooks(&self.async_hooks, "the blocking Portal.handle")?;
+        let head = head(method, path, headers, peer)?;
+        let portal = self.inner.get()?;
+        let answer = blocking::wait(py, move || async move { Ok(portal.handle_request(head, &body).await) })?;
+        response(py, answer)
     }
 
     fn __repr__(&self) -> String {
@@ -227,21 +273,29 @@ twin_clients! {
     }
 }
     async {
+        /// `Portal.handle` for asyncio; `async def` hooks are awaited on the loop awaiting it.
+        #[pyo3(signature = (method, path, headers, body, peer = None))]
+        fn handle(
+            &self,
+            method: &str,
+            path: &str,
+            headers: Vec<(String, String)>,
+            body: Vec<u8>,
+            peer: Option<&str>,
+        ) -> PyResult<aio::Call> {
+            let head = head(method, path, headers, peer)?;
+            let portal = self.inner.get()?;
+            let handling = move |event_loop| async move {
+                Ok(async_hooks::on_loop(event_loop, portal.handle_request(head, &body)).await)
+            };
+            Ok(aio::call_on_loop("nopass.handle", handling, response))
+        }
+
         fn __repr__(&self) -> String {
             "AsyncPortal(...)".to_string()
         }
     }
     ops {
-        /// Handles one callback: method, path, headers (pairs, passed on unchanged) and the
-        /// whole body in; the answer out. Never raises for a bad callback: that is an answer
-        /// in the seed's envelope. `peer` is the socket peer's IP address (what the server
-        /// reports, not a header): the access policy decides about `X-Forwarded-For`.
-        #[pyo3(signature = (method, path, headers, body, peer = None))]
-        fn handle(method: String, path: String, headers: Vec<(String, String)>, body: Vec<u8>, peer: Option<String>) using portal =>
-            {
-                let head = head(&method, &path, headers, peer.as_deref())?;
-                op("nopass.handle", move || async move { Ok(portal.handle_request(head, &body).await) }, response)
-            };
         /// The portal's registration and phase (a pre-registration past
         /// `pre_registration_ttl` reads as unregistered).
         fn status() using portal =>

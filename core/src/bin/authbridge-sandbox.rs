@@ -11,37 +11,67 @@
 //! then serves until SIGTERM or SIGINT, and stops cleanly (exit status 0).
 //!
 //! ```text
-//! authbridge-sandbox [--token TOKEN]
+//! authbridge-sandbox [--token TOKEN] [--tls-cert CHAIN.pem --tls-key KEY.pem]
 //! ```
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use authbridge::sandbox::Sandbox;
+use std::path::PathBuf;
+
+use authbridge::sandbox::{Sandbox, SandboxOptions};
+use authbridge::serve::ServerTls;
 use authbridge::Vendor;
 use tokio::signal::unix::{signal, SignalKind};
 
-const USAGE: &str = "usage: authbridge-sandbox [--token TOKEN]
+const USAGE: &str = "usage: authbridge-sandbox [--token TOKEN] [--tls-cert CHAIN.pem --tls-key KEY.pem]
 Starts every vendor's stand-in on 127.0.0.1, prints their URLs, the control endpoint and its
 bearer token as one JSON line, and serves until SIGTERM or SIGINT.
-  --token TOKEN   the control endpoint's bearer token (16 characters or more); random if not given";
+  --token TOKEN        the control endpoint's bearer token (16 characters or more); random if
+                       not given
+  --tls-cert FILE      serve the stand-ins over HTTPS (https://localhost:PORT) with this PEM
+  --tls-key FILE       certificate chain, valid for localhost, and its PEM private key";
 
 /// What the command line asks for.
 enum Command {
-    Serve { token: Option<String> },
+    Serve(Serve),
     Help,
 }
 
+#[derive(Default)]
+struct Serve {
+    token: Option<String>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+}
+
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
-    let mut token = None;
+    let mut serve = Serve::default();
     while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
-            "--token" => token = Some(args.next().ok_or("--token needs a value")?),
+            "--token" => serve.token = Some(value()?),
+            "--tls-cert" => serve.tls_cert = Some(value()?.into()),
+            "--tls-key" => serve.tls_key = Some(value()?.into()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Command::Serve { token })
+    if serve.tls_cert.is_some() != serve.tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".into());
+    }
+    Ok(Command::Serve(serve))
+}
+
+impl Serve {
+    fn options(self) -> Result<SandboxOptions, Box<dyn std::error::Error>> {
+        let mut options = SandboxOptions { control_token: self.token, ..SandboxOptions::default() };
+        if let (Some(cert), Some(key)) = (self.tls_cert, self.tls_key) {
+            let read = |path: &PathBuf| std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()));
+            options.tls = Some(ServerTls::from_pem(&read(&cert)?, &read(&key)?)?);
+        }
+        Ok(options)
+    }
 }
 
 #[tokio::main]
@@ -51,7 +81,7 @@ async fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Ok(Command::Serve { token }) => match serve(token).await {
+        Ok(Command::Serve(command)) => match serve(command).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("authbridge-sandbox: {error}");
@@ -65,11 +95,11 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(token: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
+async fn serve(command: Serve) -> Result<(), Box<dyn std::error::Error>> {
     // Installed before the announcement, so a signal sent as soon as the line is read is not lost.
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
-    let sandbox = Sandbox::start_with_control_token(token).await?;
+    let sandbox = Sandbox::start_with(command.options()?).await?;
     let mut announcement: BTreeMap<&str, String> =
         Vendor::ALL.iter().filter_map(|vendor| Some((vendor.as_str(), sandbox.url(*vendor)?))).collect();
     announcement.insert("control", sandbox.control_url());

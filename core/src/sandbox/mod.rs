@@ -14,6 +14,7 @@
 
 pub mod control;
 mod faults;
+mod options;
 mod sim;
 
 #[cfg(feature = "authx")]
@@ -37,6 +38,7 @@ use hyper::body::{Frame, Incoming};
 
 pub use faults::Fault;
 use faults::Faults;
+pub use options::SandboxOptions;
 use sim::{SimBody, SimRequest, SimResponse, Simulator};
 
 #[cfg(feature = "authx")]
@@ -50,7 +52,7 @@ pub use nopass::{CallbackReply, NoPassSim, SimPortal, SimPreRegistration};
 #[cfg(feature = "otpone")]
 pub use otpone::{OtpOneSim, OtpOneStatus, OtpOneTransaction};
 
-use crate::serve::{full, serve, ResponseBody, ServerHandle};
+use crate::serve::{full, serve_with, ResponseBody, ServerHandle};
 use crate::{Result, Vendor};
 use control::ControlEndpoint;
 
@@ -101,6 +103,11 @@ impl Sandbox {
     /// [`Sandbox::start`] with the control endpoint's bearer token chosen by the caller
     /// (at least 16 characters), for a sandbox other programs are told about in advance.
     pub async fn start_with_control_token(token: Option<String>) -> Result<Self> {
+        Self::start_with(SandboxOptions { control_token: token, ..SandboxOptions::default() }).await
+    }
+
+    /// [`Sandbox::start`] as `options` say.
+    pub async fn start_with(options: SandboxOptions) -> Result<Self> {
         let faults = Arc::new(Faults::default());
         #[cfg(feature = "nevis")]
         let nevis = Arc::new(NevisSim::default());
@@ -124,17 +131,21 @@ impl Sandbox {
             #[cfg(feature = "nopass")]
             nopass.clone(),
         ];
+        let (serve_options, origin) = options.serving();
         let mut servers = Vec::new();
         let mut urls = Vec::new();
         for sim in sims {
             let vendor = sim.vendor();
             let faults = faults.clone();
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            let server = serve(addr, move |request, _peer| dispatch(sim.clone(), faults.clone(), request)).await?;
-            urls.push((vendor, format!("http://{}", server.addr())));
+            let server = serve_with(addr, serve_options.clone(), move |request, _peer| {
+                dispatch(sim.clone(), faults.clone(), request)
+            })
+            .await?;
+            urls.push((vendor, format!("{origin}:{}", server.addr().port())));
             servers.push((vendor, server));
         }
-        let control = ControlEndpoint::start(token).await?;
+        let control = ControlEndpoint::start(options.control_token).await?;
         let inner = Arc::new(Inner {
             faults,
             servers: Mutex::new(servers),
@@ -182,7 +193,8 @@ impl Sandbox {
         presets
     }
 
-    /// The base URL of a vendor's stand-in (`http://127.0.0.1:<port>`), if compiled in.
+    /// The base URL of a vendor's stand-in (`http://127.0.0.1:<port>`, or
+    /// `https://localhost:<port>` with [`SandboxOptions::tls`]), if compiled in.
     pub fn url(&self, vendor: Vendor) -> Option<String> {
         self.inner.urls.iter().find(|(v, _)| *v == vendor).map(|(_, url)| url.clone())
     }

@@ -8,12 +8,12 @@
 
 use std::sync::Arc;
 
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
 use tokio_rustls::TlsAcceptor;
 
+use crate::pem::{certificates, private_key};
 use crate::{Error, Result};
 
 /// A server certificate chain and private key, and optionally the CAs whose client
@@ -43,10 +43,7 @@ impl ServerTls {
     /// does not belong to the certificate.
     pub fn from_pem(cert_chain_pem: &[u8], private_key_pem: &[u8]) -> Result<Self> {
         let chain = certificates(cert_chain_pem, "the TLS certificate chain")?;
-        // The parser's error can quote the offending line, which is part of the key.
-        let key = PrivateKeyDer::from_pem_slice(private_key_pem).map_err(|_| {
-            Error::Config("the TLS private key is not a usable PEM private key (PKCS#8, PKCS#1 or SEC1)".into())
-        })?;
+        let key = private_key(private_key_pem, "the TLS private key")?;
         Self::build(chain, Arc::new(key), None)
     }
 
@@ -98,14 +95,4 @@ impl ServerTls {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Self { chain, key, client_roots, config: Arc::new(config) })
     }
-}
-
-fn certificates(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>> {
-    let certificates = CertificateDer::pem_slice_iter(pem)
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Error::Config(format!("{what} is not usable PEM: {e}")))?;
-    if certificates.is_empty() {
-        return Err(Error::Config(format!("{what} holds no PEM certificate")));
-    }
-    Ok(certificates)
 }

@@ -16,7 +16,8 @@ pub struct TransportConfig {
     pub max_response_bytes: u64,
     /// When and how failed attempts are repeated.
     pub retry: RetryPolicy,
-    /// An extra PEM CA certificate to trust besides the built-in web roots (private PKI).
+    /// Extra PEM CA certificates to trust (a private PKI), besides the operating system's
+    /// trust store (or, where the system has none, the Mozilla roots bundled with the library).
     pub extra_ca_pem: Option<Vec<u8>>,
     /// A PEM client certificate and private key for mutual TLS.
     pub client_identity_pem: Option<SecretBytes>,

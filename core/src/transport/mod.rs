@@ -1,14 +1,15 @@
 //! The one HTTP layer every vendor client uses.
 //!
-//! A [`Transport`] owns a pooled `reqwest` client (rustls, no OpenSSL) and applies, for every
-//! call: time limits, a response size limit, same-origin-only redirects, retries that are safe
-//! for the request at hand, and a `tracing` span that names the vendor and operation but never
-//! a header value, query string or body.
+//! A [`Transport`] owns a pooled `reqwest` client (rustls with the system's trust store, no
+//! OpenSSL: `tls.rs`) and applies, for every call: time limits, a response size limit,
+//! same-origin-only redirects, retries that are safe for the request at hand, and a `tracing`
+//! span that names the vendor and operation but never a header value, query string or body.
 
 mod config;
 mod record;
 mod request;
 mod retry;
+mod tls;
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -248,23 +249,15 @@ fn build_client(config: &TransportConfig) -> Result<reqwest::Client> {
         Some(suffix) => format!("{USER_AGENT} {suffix}"),
         None => USER_AGENT.to_string(),
     };
+    let (tls, roots) = tls::client_config(config)?;
+    tracing::debug!(?roots, "TLS trust roots");
     let mut builder = reqwest::Client::builder()
-        .use_rustls_tls()
+        .use_preconfigured_tls(tls)
         .user_agent(user_agent)
         .connect_timeout(config.connect_timeout)
         .tcp_nodelay(true)
         .pool_idle_timeout(std::time::Duration::from_secs(60))
         .redirect(same_origin_redirects());
-    if let Some(pem) = &config.extra_ca_pem {
-        let cert = reqwest::Certificate::from_pem(pem)
-            .map_err(|e| Error::Config(format!("extra CA certificate: {}", e.without_url())))?;
-        builder = builder.add_root_certificate(cert);
-    }
-    if let Some(pem) = &config.client_identity_pem {
-        let identity = reqwest::Identity::from_pem(pem.expose())
-            .map_err(|_| Error::Config("client certificate: not a PEM certificate and private key".into()))?;
-        builder = builder.identity(identity);
-    }
     if let Some(proxy) = &config.proxy {
         let proxy = reqwest::Proxy::all(proxy).map_err(|_| Error::invalid("proxy", "must be a proxy URL"))?;
         builder = builder.proxy(proxy);
