@@ -444,6 +444,34 @@ export interface BiometricResult {
   correlationId: string
 }
 
+/** Portal callbacks of one kind that ended one way (`accepted`, `refused` or `failed`). */
+export interface CallbackCount {
+  callback: string
+  outcome: string
+  count: number
+}
+
+/** How long one portal callback took to answer. */
+export interface CallbackDuration {
+  callback: string
+  histogram: Histogram
+}
+
+/** Vendor calls of one operation that ended one way (`outcome`: `ok` or `error`). */
+export interface CallCount {
+  vendor: string
+  operation: string
+  outcome: string
+  count: number
+}
+
+/** How long the calls of one vendor operation took, retries included. */
+export interface CallDuration {
+  vendor: string
+  operation: string
+  histogram: Histogram
+}
+
 /** The options every async method takes as its last argument. */
 export interface CallOptions {
   /**
@@ -576,11 +604,32 @@ export type ErrorCode = 'invalid_input' | 'config' | 'connect' | 'timeout' | 'tr
 /** Every error code an authbridge `Error` can carry in `.code` (besides `panic`). */
 export declare function errorCodes(): Array<string>
 
+/** Failed vendor calls by stable error code. */
+export interface ErrorCount {
+  vendor: string
+  code: string
+  count: number
+}
+
 /**
  * Frames a ProcessBiometric body without an AuthX client: `app` is the biometric
  * application, `contentType` the sample part's type (default `application/octet-stream`).
  */
 export declare function frameBiometric(app: BiometricAppOptions, request: BiometricRequest, data: Buffer | Uint8Array | string | AsyncIterable<Uint8Array> | { stream: AsyncIterable<Uint8Array>; length?: number }, contentType?: string | undefined | null, options?: CallOptions | undefined | null): Promise<BiometricFrame>
+
+/** Durations over fixed bounds in seconds; `cumulativeCounts` as Prometheus counts them. */
+export interface Histogram {
+  boundsSeconds: Array<number>
+  cumulativeCounts: Array<number>
+  sumSeconds: number
+  count: number
+}
+
+/** Options of `setLogger`. */
+export interface LoggerOptions {
+  /** The least severe level delivered (default `'debug'`: every call and callback record). */
+  level?: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+}
 
 /** A successful login's Login Status DTO. */
 export interface LoginStatus {
@@ -590,6 +639,44 @@ export interface LoginStatus {
   statusCode: number
   /** Human-readable login status information from nevisIDM. */
   description: string
+}
+
+/**
+ * One log record. Vendor calls (`target` `authbridge::call`) carry `vendor`, `operation`,
+ * `method`, `host`, `status`, `attempts`, `durationMs`, and `code` when they failed; portal
+ * callbacks (`authbridge::callback`) carry `callback`, `outcome`, `status`, `durationMs`, and
+ * `code` when refused. Other records put their fields in `message`.
+ */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  target: string
+  message: string
+  vendor?: string
+  operation?: string
+  method?: string
+  host?: string
+  status?: number
+  attempts?: number
+  durationMs?: number
+  code?: string
+  callback?: string
+  outcome?: string
+}
+
+/** The process's counters and duration histograms of vendor calls and portal callbacks. */
+export declare function metrics(): MetricsSnapshot
+
+/** `metrics()` in the Prometheus text exposition format (version 0.0.4). */
+export declare function metricsPrometheus(): string
+
+/** Every counter and histogram of the process at one moment. */
+export interface MetricsSnapshot {
+  calls: Array<CallCount>
+  errors: Array<ErrorCount>
+  retries: Array<RetryCount>
+  callbacks: Array<CallbackCount>
+  callDurations: Array<CallDuration>
+  callbackDurations: Array<CallbackDuration>
 }
 
 /** How authbridge proves itself to nevisIDM (it depends on the deployment). */
@@ -856,6 +943,11 @@ export interface PortalServeOptions {
   maxConnections?: number
   /** How long `stop()` lets callbacks in flight finish, in ms (default 10 000). */
   shutdownGraceMs?: number
+  /**
+   * Serve `metricsPrometheus()` to GET at this path, e.g. `'/metrics'` (default: no such
+   * page). It is served to whoever reaches the server, without the portal's access policy.
+   */
+  metricsPath?: string
   /** Cancels the start: its Promise rejects with code `cancelled`, as every call's does. */
   signal?: AbortSignal
 }
@@ -974,6 +1066,13 @@ export interface RedeemedLogin {
   authorizedAtMs: number
 }
 
+/** Attempts repeated by the retry policy, beyond each call's first. */
+export interface RetryCount {
+  vendor: string
+  operation: string
+  count: number
+}
+
 /** Retry bounds. Which failures may be retried at all is decided by core per request. */
 export interface RetryOptions {
   /** Attempts in all, the first included; 1 disables retries. */
@@ -985,6 +1084,13 @@ export interface RetryOptions {
   /** The longest `Retry-After` honoured by waiting, in ms. */
   maxRetryAfterMs?: number
 }
+
+/**
+ * Sends authbridge's log records to `logger` on the JavaScript thread, or stops with `null`.
+ * One record per vendor call and per portal callback at level `'debug'`; none holds a
+ * password, code, token or key. The logger does not keep the process alive.
+ */
+export declare function setLogger(logger: ((record: LogRecord) => void) | null, options?: LoggerOptions): void
 
 /** Optional settings of a generator (RFC 6238 defaults: SHA1, 6 digits, 30 s). */
 export interface TotpOptions {

@@ -469,6 +469,45 @@ typedef uint32_t ab_totp_algorithm;
 #endif // __cplusplus
 
 /**
+ * How much is logged: a callback set with a level gets the records of that level and the
+ * more severe ones. Functions take it as a `uint32_t`.
+ */
+enum ab_log_level
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Nothing is logged.
+   */
+  AB_LOG_LEVEL_OFF = 0,
+  /**
+   * Failures the library could not handle (a hook that panicked).
+   */
+  AB_LOG_LEVEL_ERROR = 1,
+  /**
+   * Trouble it worked around (a hook past its deadline, a store that failed).
+   */
+  AB_LOG_LEVEL_WARN = 2,
+  /**
+   * Rare events (a receiver listening).
+   */
+  AB_LOG_LEVEL_INFO = 3,
+  /**
+   * One record per vendor call (target `authbridge::call`) and per portal callback
+   * (`authbridge::callback`), and each retry.
+   */
+  AB_LOG_LEVEL_DEBUG = 4,
+  /**
+   * Everything.
+   */
+  AB_LOG_LEVEL_TRACE = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t ab_log_level;
+#endif // __cplusplus
+
+/**
  * An AuthX client: one cached access token, renewed by a single request however many
  * threads wait for it.
  *
@@ -601,6 +640,13 @@ typedef struct ab_totp ab_totp;
  * Thread-safe: setters lock the handle, so it may be shared, though one thread usually builds it.
  */
 typedef struct ab_transport_config ab_transport_config;
+
+/**
+ * A log callback: the record's `ab_log_level`, its target (`"authbridge::call"`, …), its
+ * message followed by its fields as ` name=value`, and the `user_data` given with it. Both
+ * strings are valid during the call only.
+ */
+typedef void (*ab_log_fn)(uint32_t level, const char *target, const char *message, void *user_data);
 
 /**
  * An access token and what AuthX said about it. Free with `ab_authx_token_free`.
@@ -1102,6 +1148,36 @@ int64_t ab_error_retry_after_ms(void);
  * Forgets this thread's last error (pointers obtained from the accessors become invalid).
  */
 void ab_error_clear(void);
+
+/**
+ * Sends the library's log records of `level` and more severe to `callback_or_null` (`NULL`, or
+ * `AB_LOG_LEVEL_OFF`, turns logging off). Replaces any callback set before; once this returns,
+ * the previous callback is no longer running and never called again, so its `user_data` may
+ * be freed.
+ *
+ * The callback is called on whichever thread makes the record, usually one of the library's
+ * runtime threads, possibly several at once: it must be thread-safe, return quickly, and not
+ * call authbridge functions itself. Each vendor call is one `AB_LOG_LEVEL_DEBUG` record with
+ * target `"authbridge::call"` (vendor, operation, status, attempts, duration_ms, and code when it
+ * failed), each portal callback one with target `"authbridge::callback"`. No record holds a
+ * password, code, token or key. Fails with `AB_STATUS_INVALID_INPUT` for an unknown level.
+ */
+ab_status ab_set_log_callback(uint32_t level, ab_log_fn callback_or_null, void *user_data);
+
+/**
+ * The process's counters and duration histograms as JSON: `{"calls": [{"vendor",
+ * "operation", "outcome", "count"}], "errors": [{"vendor", "code", "count"}], "retries",
+ * "callbacks": [{"callback", "outcome", "count"}], "call_durations", "callback_durations"}`
+ * (histograms: `bounds_seconds`, `cumulative_counts`, `sum_seconds`, `count`). Free the string
+ * with `ab_string_free`.
+ */
+ab_status ab_metrics_json(char **out_json);
+
+/**
+ * The same numbers in the Prometheus text exposition format (version 0.0.4). Free the string
+ * with `ab_string_free`.
+ */
+ab_status ab_metrics_prometheus(char **out_text);
 
 /**
  * Stops the runtime that blocking calls share and returns once all its threads have ended;
@@ -2192,6 +2268,16 @@ ab_status ab_receiver_options_set_max_connections(const struct ab_receiver_optio
  */
 ab_status ab_receiver_options_set_shutdown_grace(const struct ab_receiver_options *options,
                                                  uint64_t grace_ms);
+
+/**
+ * Serves the process's metrics (`ab_metrics_prometheus`) to GET at this exact path, e.g.
+ * `"/metrics"`; `NULL` turns the page off again (the default: the path is answered as any
+ * unknown path). The page holds counts only, but is served to whoever reaches the server,
+ * without the portal's access policy. A path that is not absolute, or is a callback's path,
+ * is refused when the server starts.
+ */
+ab_status ab_receiver_options_set_metrics_path(const struct ab_receiver_options *options,
+                                               const char *path_or_null);
 
 /**
  * Frees receiver options. `NULL` does nothing.

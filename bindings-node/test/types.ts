@@ -3,10 +3,11 @@
 import { createServer } from 'node:http'
 import {
   AuthBridgeError, AuthxClient, DescopeClient, NevisClient, OtpOneClient, OtpOneServer, Portal, Sandbox, Totp,
-  frameBiometric, portalListener, portalMiddleware, version
+  frameBiometric, metrics, metricsPrometheus, portalListener, portalMiddleware, setLogger, version
 } from 'authbridge'
 import type {
-  AuthxSandboxUser, CallOptions, ControlRequest, ErrorCode, LoginStatus, NevisCredentialState, NoPassCallbackReply, PortalSession, RedeemedLogin,
+  AuthxSandboxUser, CallOptions, ControlRequest, ErrorCode, LogRecord, LoginStatus, MetricsSnapshot, NevisCredentialState,
+  NoPassCallbackReply, PortalSession, RedeemedLogin,
   SandboxUrls
 } from 'authbridge'
 
@@ -59,13 +60,19 @@ async function typed (): Promise<void> {
     port: 8443,
     tls: { certPem: '-----BEGIN CERTIFICATE-----…', keyPem: Buffer.from('…'), clientCaPem: '…' },
     headerReadTimeoutMs: 5_000,
-    maxConnections: 64
+    maxConnections: 64,
+    metricsPath: '/metrics'
   })
+  setLogger((record: LogRecord) => { console.log(record.level, record.vendor, record.durationMs ?? 0) }, { level: 'debug' })
+  setLogger(null)
+  const snapshot: MetricsSnapshot = metrics()
+  const okCalls: number = snapshot.calls.filter((c) => c.outcome === 'ok').reduce((sum, c) => sum + c.count, 0)
+  const prometheus: string = metricsPrometheus()
   const receiverUrl: string = receiver.url
   await receiver.stop()
   console.log(status.statusCode, result.outcome, body.length, session.sessionJwt, validation.userValided, code, waited.state,
     redeemed.userId, started.handle, done, receiverUrl, version(), answer, control, state, user?.hasPin, pending, reply.errorCode,
-    sandbox.controlSync({ op: 'sandbox.urls' }), own)
+    sandbox.controlSync({ op: 'sandbox.urls' }), own, okCalls, prometheus)
 }
 
 /** What a caller does with a failed call: branch on the code, which TypeScript knows. */

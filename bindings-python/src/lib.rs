@@ -17,6 +17,7 @@ mod enums;
 mod errors;
 mod json;
 mod logging;
+mod metrics;
 mod totp;
 mod transport;
 mod twin;
@@ -83,6 +84,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("HAS_SANDBOX", cfg!(feature = "sandbox"))?;
     m.add_function(wrap_pyfunction!(_at_exit, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::metrics, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::metrics_prometheus, m)?)?;
     m.add_class::<transport::TransportOptions>()?;
     m.add_class::<aio::Call>()?;
     m.add_class::<wait::CancellationToken>()?;

@@ -6,13 +6,15 @@
 //! the GIL. Core never puts a secret in a span or event field (transport spans carry vendor,
 //! operation, method, host, attempts and status), and this layer forwards nothing else.
 //!
-//! Each HTTP call becomes one DEBUG record when its span closes; events (retries, warnings)
-//! keep their own level. The fields ride along as `record.authbridge` (a dict).
+//! Each HTTP call is one DEBUG record (core's `authbridge::call` event), each portal callback
+//! one more (`authbridge::callback`); other events (retries, warnings) keep their own level and
+//! are prefixed with the call they belong to. The fields ride along as `record.authbridge` (a
+//! dict).
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
 
+use authbridge::records::{CALLBACK_TARGET, CALL_TARGET};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
@@ -78,9 +80,8 @@ fn wanted(metadata: &Metadata<'_>, level: u32) -> bool {
     level >= THRESHOLD.load(Ordering::Relaxed) && metadata.target().starts_with("authbridge")
 }
 
-/// The fields of an open span and when it started.
+/// The fields of an open span, which events inside it carry too.
 struct SpanFields {
-    started: Instant,
     fields: Vec<(&'static str, String)>,
 }
 
@@ -101,10 +102,6 @@ impl SpanFields {
             Some(slot) => slot.1 = value,
             None => self.fields.push((name, value)),
         }
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -150,7 +147,7 @@ where
     }
 
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        let mut fields = SpanFields { started: Instant::now(), fields: Vec::new() };
+        let mut fields = SpanFields { fields: Vec::new() };
         attrs.record(&mut fields);
         if let Some(span) = ctx.span(id) {
             span.extensions_mut().insert(fields);
@@ -168,6 +165,18 @@ where
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut visited = EventFields::default();
         event.record(&mut visited);
+        let level = python_level(event.metadata().level());
+        let target = event.metadata().target();
+        if target == CALL_TARGET || target == CALLBACK_TARGET {
+            // A whole record already: its message and fields are complete.
+            let mut fields = visited.fields;
+            if let Some(duration) = lookup(&fields, "duration_ms").map(str::to_string) {
+                // The name these records had before they carried `duration_ms`.
+                fields.push(("elapsed_ms", duration));
+            }
+            emit(level, visited.message, &fields);
+            return;
+        }
         let mut fields: Vec<(&'static str, String)> = Vec::new();
         if let Some(span) = ctx.event_span(event) {
             if let Some(span_fields) = span.extensions().get::<SpanFields>() {
@@ -183,35 +192,7 @@ where
             let _ = write!(message, " {name}={value}");
         }
         fields.extend(visited.fields);
-        emit(python_level(event.metadata().level()), message, &fields);
-    }
-
-    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        let Some(span) = ctx.span(&id) else { return };
-        let extensions = span.extensions();
-        let Some(fields) = extensions.get::<SpanFields>() else { return };
-        let elapsed = fields.started.elapsed();
-        let message = if span.name() == "authbridge.call" {
-            format!(
-                "{} {}: {} {} -> {} ({} attempt(s), {:.1} ms)",
-                fields.get("vendor").unwrap_or("?"),
-                fields.get("operation").unwrap_or("?"),
-                fields.get("method").unwrap_or("?"),
-                fields.get("host").unwrap_or("?"),
-                fields.get("status").unwrap_or("no answer"),
-                fields.get("attempts").unwrap_or("0"),
-                elapsed.as_secs_f64() * 1000.0
-            )
-        } else {
-            let mut message = format!("{} ({:.1} ms)", span.name(), elapsed.as_secs_f64() * 1000.0);
-            for (name, value) in &fields.fields {
-                let _ = write!(message, " {name}={value}");
-            }
-            message
-        };
-        let mut all = fields.fields.clone();
-        all.push(("elapsed_ms", format!("{:.3}", elapsed.as_secs_f64() * 1000.0)));
-        emit(python_level(&Level::DEBUG), message, &all);
+        emit(level, message, &fields);
     }
 }
 

@@ -11,6 +11,7 @@ import pytest
 import authbridge
 
 from .conftest import CLIENT, USER
+from .portal_support import ADMIN_ID, LOOPBACK, S_CODE, Recorder
 
 
 class Capture(logging.Handler):
@@ -52,6 +53,8 @@ def test_each_call_is_one_debug_record_without_secrets(
         assert record.name == "authbridge"
         assert record.authbridge["vendor"] == "nevisidm"  # type: ignore[attr-defined]
         assert record.authbridge["status"] == "200"  # type: ignore[attr-defined]
+        assert record.authbridge["attempts"] == "1"  # type: ignore[attr-defined]
+        assert float(record.authbridge["duration_ms"]) >= 0  # type: ignore[attr-defined]
         assert "nevisidm password_login: POST 127.0.0.1 -> 200" in record.getMessage()
     for record in captured.records:
         assert SECRET not in record.getMessage() + repr(vars(record))
@@ -72,3 +75,20 @@ def test_retries_are_logged(sandbox: authbridge.Sandbox, nevis: authbridge.Nevis
     messages = [r.getMessage() for r in captured.records]
     assert any("retrying" in m for m in messages), messages
     assert any("(2 attempt(s)" in m for m in messages), messages
+
+
+def test_each_portal_callback_is_one_record(sandbox: authbridge.Sandbox, captured: Capture) -> None:
+    logging.getLogger("authbridge").setLevel(logging.DEBUG)
+    portal = authbridge.Portal(ADMIN_ID, S_CODE, allowed_sources=LOOPBACK, hooks=Recorder())
+    with portal.serve() as server:
+        sandbox.nopass.set_portal_url(server.url)
+        registration = sandbox.nopass.register_portal(ADMIN_ID)
+    callbacks = [r for r in captured.records if "callback" in getattr(r, "authbridge", {})]
+    names = [r.authbridge["callback"] for r in callbacks]  # type: ignore[attr-defined]
+    assert names == ["ConfirmPreRegistration", "ConfirmRegistration"], names
+    for record in callbacks:
+        assert record.authbridge["outcome"] == "accepted"  # type: ignore[attr-defined]
+        assert record.authbridge["status"] == "200"  # type: ignore[attr-defined]
+    for record in captured.records:
+        text = record.getMessage() + repr(vars(record))
+        assert ADMIN_ID not in text and registration.auth_token not in text and S_CODE not in text

@@ -10,6 +10,8 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod metrics;
+pub mod records;
 pub mod runtime;
 pub mod secret;
 pub mod totp;

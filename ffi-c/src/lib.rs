@@ -47,6 +47,8 @@ mod args;
 mod boundary;
 mod error;
 mod handles;
+mod logs;
+mod metrics;
 mod runtime;
 mod shutdown;
 mod status;
@@ -76,6 +78,8 @@ pub use authx_upload::*;
 #[cfg(feature = "descope")]
 pub use descope::*;
 pub use error::*;
+pub use logs::*;
+pub use metrics::*;
 #[cfg(feature = "nevis")]
 pub use nevis::*;
 #[cfg(feature = "nopass")]

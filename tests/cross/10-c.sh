@@ -61,7 +61,8 @@ CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -DAB_TEST_HOOKS -Iinclude -Itests/c)
 SHARED=(-L"$abs_lib" -lauthbridge_ffi -Wl,-rpath,"$abs_lib" -lpthread)
 # Debug info of the static library is dropped at link time: it only slows the link.
 STATIC=(-Wl,--gc-sections -Wl,--strip-debug "$abs_lib/libauthbridge_ffi.a" $(pkg-config --libs-only-l --static authbridge | sed 's/-lauthbridge_ffi//'))
-TESTS=(null_args sandbox_test nevis_test authx_test authx_upload_test descope_test otpone_test nopass_test nopass_attack_test nopass_tls_test threads_test panic_test shutdown_test)
+TESTS=(null_args sandbox_test nevis_test logs_test authx_test authx_upload_test descope_test otpone_test nopass_test
+  nopass_attack_test nopass_tls_test threads_test panic_test shutdown_test)
 EXAMPLES=(nevis_login nopass_portal)
 src() { if [ "$1" = null_args ]; then echo "$out/null_args.c"; else echo "tests/c/$1.c"; fi; }
 

@@ -1,7 +1,7 @@
 //! Core's embedded HTTP server for a portal, for hosts with no web stack (feature `server`),
-//! with its receiver options (timeouts, connection cap, stop grace, TLS or mutual TLS). Every
-//! check is core's: unusable PEM and limits that would refuse every callback reject with code
-//! `config`, and the message never quotes the key.
+//! with its receiver options (timeouts, connection cap, stop grace, TLS or mutual TLS, the
+//! metrics page). Every check is core's: unusable PEM, limits that would refuse every callback
+//! and a bad metrics path reject with code `config`, and the message never quotes the key.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -52,6 +52,9 @@ pub struct PortalServeOptions<'env> {
     pub max_connections: Option<u32>,
     /// How long `stop()` lets callbacks in flight finish, in ms (default 10 000).
     pub shutdown_grace_ms: Option<u32>,
+    /// Serve `metricsPrometheus()` to GET at this path, e.g. `'/metrics'` (default: no such
+    /// page). It is served to whoever reaches the server, without the portal's access policy.
+    pub metrics_path: Option<String>,
     /// Cancels the start: its Promise rejects with code `cancelled`, as every call's does.
     #[napi(ts_type = "AbortSignal")]
     pub signal: Option<Object<'env>>,
@@ -96,6 +99,7 @@ fn listen(options: PortalServeOptions) -> authbridge::Result<(SocketAddr, Receiv
     if let Some(tls) = options.tls {
         receiver = receiver.tls(server_tls(tls)?);
     }
+    receiver = receiver.metrics_path(options.metrics_path);
     Ok((SocketAddr::new(ip, options.port.unwrap_or(0)), receiver))
 }
 

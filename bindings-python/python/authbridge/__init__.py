@@ -87,7 +87,10 @@ from ._native import (
     NevisClient,
     TransportOptions,
     __version__,
+    metrics,
+    metrics_prometheus,
 )
+from ._metrics import MetricsSnapshot
 from ._native import Call as _Call
 
 # The asyncio methods return native coroutines: let asyncio.run / create_task accept them.
@@ -230,4 +233,7 @@ __all__ = [
     "Vendor",
     "VendorError",
     "__version__",
+    "MetricsSnapshot",
+    "metrics",
+    "metrics_prometheus",
 ]

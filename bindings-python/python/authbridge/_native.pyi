@@ -22,6 +22,7 @@ from typing import (
 from typing_extensions import Self
 
 from ._enums import LoginStatusCode, Vendor
+from ._metrics import MetricsSnapshot
 
 __version__: str
 ERROR_CODES: List[str]
@@ -29,6 +30,10 @@ VENDORS: List[str]
 HAS_SANDBOX: bool
 
 def refresh_logging() -> None: ...
+def metrics() -> MetricsSnapshot:
+    """The process's counters and duration histograms of vendor calls and portal callbacks."""
+def metrics_prometheus() -> str:
+    """``metrics()`` in the Prometheus text exposition format (version 0.0.4)."""
 def _at_exit() -> None: ...
 
 @final
@@ -1137,6 +1142,7 @@ class Portal:
         idle_timeout: Optional[float] = None,
         max_connections: Optional[int] = None,
         shutdown_grace: Optional[float] = None,
+        metrics_path: Optional[str] = None,
     ) -> EmbeddedServer:
         """Serves the portal on ``host:port`` with authbridge's embedded HTTP server (port 0
         picks a free one). Close the returned server (or use it in ``with``) to stop.
@@ -1150,7 +1156,8 @@ class Portal:
         ``body_read_timeout`` (to send the body; 20), ``idle_timeout`` (a connection with no
         request in progress; 5), ``shutdown_grace`` (for callbacks in flight when the server
         is closed; 10); ``max_connections`` served at once (512; further ones wait). A zero
-        limit raises ``ConfigError``."""
+        limit raises ``ConfigError``. ``metrics_path`` (e.g. ``"/metrics"``; off by default)
+        serves ``metrics_prometheus()`` to GET at that path, to whoever reaches the server."""
     def handle(
         self, method: str, path: str, headers: List[Tuple[str, str]], body: bytes, peer: Optional[str] = None
     ) -> PortalResponse:

@@ -208,8 +208,9 @@ twin_clients! {
     /// `body_read_timeout` (to send the body; 20), `idle_timeout` (a connection with no
     /// request in progress; 5), `shutdown_grace` (for callbacks in flight when the server is
     /// closed; 10); `max_connections` served at once (512; further ones wait). A zero limit
-    /// raises `ConfigError`.
-    #[pyo3(signature = (host = "127.0.0.1", port = 0, *, tls_cert_pem = None, tls_key_pem = None, client_ca_pem = None, header_read_timeout = None, body_read_timeout = None, idle_timeout = None, max_connections = None, shutdown_grace = None))]
+    /// raises `ConfigError`. `metrics_path` (e.g. `"/metrics"`; off by default) serves
+    /// `authbridge.metrics_prometheus()` to GET at that path, to whoever reaches the server.
+    #[pyo3(signature = (host = "127.0.0.1", port = 0, *, tls_cert_pem = None, tls_key_pem = None, client_ca_pem = None, header_read_timeout = None, body_read_timeout = None, idle_timeout = None, max_connections = None, shutdown_grace = None, metrics_path = None))]
     #[allow(clippy::too_many_arguments)]
     fn serve(
         &self,
@@ -224,6 +225,7 @@ twin_clients! {
         idle_timeout: Option<f64>,
         max_connections: Option<usize>,
         shutdown_grace: Option<f64>,
+        metrics_path: Option<String>,
     ) -> PyResult<EmbeddedServer> {
         refuse_async_hooks(&self.async_hooks, "the embedded receiver")?;
         let ip: IpAddr = host.parse().map_err(|_| PyValueError::new_err(format!("host {host:?} is not an IP address")))?;
@@ -236,6 +238,7 @@ twin_clients! {
             idle_timeout,
             max_connections,
             shutdown_grace,
+            metrics_path,
         }
         .receiver_options()?;
         let portal = Core::clone(&*self.inner.get()?);

@@ -1,6 +1,7 @@
 //! The keywords of `Portal.serve(...)` → core's `ReceiverOptions` (timeouts, connection cap,
-//! stop grace, TLS or mutual TLS). Conversion only: core refuses unusable PEM and limits that
-//! would refuse every callback, as `config` errors that never quote the key.
+//! stop grace, TLS or mutual TLS, the metrics page). Conversion only: core refuses unusable
+//! PEM, limits that would refuse every callback and a bad metrics path, as `config` errors
+//! that never quote the key.
 
 use authbridge::nopass::{ReceiverOptions, ServerTls};
 use authbridge::Error;
@@ -36,6 +37,7 @@ pub struct ServeOptions {
     pub idle_timeout: Option<f64>,
     pub max_connections: Option<usize>,
     pub shutdown_grace: Option<f64>,
+    pub metrics_path: Option<String>,
 }
 
 /// One of `ReceiverOptions`' duration setters.
@@ -58,6 +60,7 @@ impl ServeOptions {
         if let Some(cap) = self.max_connections {
             options = options.max_connections(cap);
         }
+        options = options.metrics_path(self.metrics_path);
         if let Some(tls) = tls(self.tls_cert_pem, self.tls_key_pem, self.client_ca_pem).py_err()? {
             options = options.tls(tls);
         }

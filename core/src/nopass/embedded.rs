@@ -8,11 +8,13 @@
 //! server loop in `serve/`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
+use super::metrics_endpoint;
 use super::portal::Portal;
 use super::receiver_options::ReceiverOptions;
 use super::request::RequestHead;
@@ -44,10 +46,12 @@ impl EmbeddedServer {
     /// Options that cannot work are a `config` error. Must run inside a tokio runtime.
     pub async fn start_with(portal: Portal, addr: SocketAddr, options: ReceiverOptions) -> Result<Self> {
         options.validate()?;
+        options.check_metrics_path(&portal.config().mount_path)?;
         let body_read_timeout = options.body_read_timeout;
         let https = options.tls.is_some();
+        let metrics_path: Option<Arc<str>> = options.metrics_path.as_deref().map(Arc::from);
         let handle = serve_with(addr, options.serve_options(), move |request, peer| {
-            answer(portal.clone(), request, peer, body_read_timeout)
+            answer(portal.clone(), request, peer, body_read_timeout, metrics_path.clone())
         })
         .await?;
         let server = Self { handle, https };
@@ -94,7 +98,11 @@ async fn answer(
     request: http::Request<Incoming>,
     peer: Peer,
     body_read_timeout: Duration,
+    metrics_path: Option<Arc<str>>,
 ) -> std::io::Result<http::Response<ResponseBody>> {
+    if metrics_path.is_some_and(|path| request.uri().path() == &*path) {
+        return Ok(metrics_endpoint::answer(request.method()));
+    }
     let body_deadline = tokio::time::Instant::now() + body_read_timeout;
     let (parts, mut body) = request.into_parts();
     let head = request_head(&parts, &peer);

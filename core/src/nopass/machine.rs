@@ -13,12 +13,14 @@ mod users;
 
 use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
+use std::time::Instant;
 
 use futures_util::FutureExt;
 use tracing::Instrument;
 
 use super::digest::same_secret;
 use super::fields::Fields;
+use super::record::callback_answered;
 use super::response::{Outcome, PortalResponse, Refusal};
 use super::routes::Callback;
 use super::shared::Inner;
@@ -32,24 +34,35 @@ use crate::Error;
 const COMMIT_ATTEMPTS: usize = 8;
 
 /// Handles an admitted callback's body and answers it: a refusal or a panic becomes the
-/// answer too, and the callback's span records the status.
-pub(crate) async fn process(inner: &Inner, callback: Callback, client: Option<IpAddr>, body: &[u8]) -> PortalResponse {
+/// answer too, the callback's span records the status, and the callback's record (counted from
+/// `started`, when its request arrived) is made.
+pub(crate) async fn process(
+    inner: &Inner,
+    callback: Callback,
+    client: Option<IpAddr>,
+    body: &[u8],
+    started: Instant,
+) -> PortalResponse {
     let span =
         tracing::info_span!("authbridge.nopass.callback", callback = callback.name(), status = tracing::field::Empty);
     let handled =
         AssertUnwindSafe(dispatch(inner, callback, client, body)).catch_unwind().instrument(span.clone()).await;
-    let response = match handled {
-        Ok(Ok(outcome)) => outcome.into_response(inner.config.response_mode),
+    let (response, code) = match handled {
+        Ok(Ok(outcome)) => (outcome.into_response(inner.config.response_mode), None),
         Ok(Err(refusal)) => {
-            span.in_scope(|| tracing::debug!(code = refusal.code(), "callback refused"));
-            refusal.into_response()
+            let code = refusal.code();
+            (refusal.into_response(), Some(code))
         }
         Err(_) => {
             span.in_scope(|| tracing::error!("callback handling panicked"));
-            Refusal::new(500, "internal", "the portal failed while handling the callback").into_response()
+            (
+                Refusal::new(500, "internal", "the portal failed while handling the callback").into_response(),
+                Some("internal"),
+            )
         }
     };
     span.record("status", response.status);
+    span.in_scope(|| callback_answered(callback, started, response.status, code));
     response
 }
 

@@ -58,6 +58,7 @@ mod hooks;
 mod machine;
 mod png;
 mod portal;
+mod record;
 mod request;
 mod response;
 mod routes;
@@ -71,6 +72,8 @@ mod throttle;
 
 #[cfg(feature = "server")]
 mod embedded;
+#[cfg(feature = "server")]
+mod metrics_endpoint;
 #[cfg(feature = "server")]
 mod receiver_options;
 

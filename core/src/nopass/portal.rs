@@ -4,14 +4,16 @@
 //! `server_calls.rs`, the blocking twin of this API in `blocking.rs`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
 use super::config::PortalConfig;
 use super::hooks::{NoHooks, PortalHooks};
+use super::record::callback_answered;
 use super::request::{Inbound, RequestHead};
 use super::response::PortalResponse;
+use super::routes::Callback;
 use super::server_client::ServerClient;
 use super::shared::{detail, Inner};
 use super::state::{now_ms, LoginSession, PortalRecord, RedeemedLogin, SessionState};
@@ -135,7 +137,14 @@ impl Portal {
                 Ok(Inbound::new(Arc::clone(&self.inner), callback, client, self.inner.config.max_body_bytes))
             }
             Err(refusal) => {
-                tracing::debug!(status = refusal.status(), code = refusal.code(), "nopass callback refused");
+                // A request at a callback's path is that callback's record; any other path is
+                // not a callback at all.
+                match Callback::from_path(&self.inner.config.mount_path, &head.path) {
+                    Some(callback) => {
+                        callback_answered(callback, Instant::now(), refusal.status(), Some(refusal.code()))
+                    }
+                    None => tracing::debug!(status = refusal.status(), code = refusal.code(), "nopass request refused"),
+                }
                 Err(refusal.into_response())
             }
         }

@@ -43,6 +43,12 @@ pub struct ReceiverOptions {
     /// certificates). `None`: plain HTTP, for a receiver behind a TLS-terminating proxy or on
     /// a private network.
     pub tls: Option<ServerTls>,
+    /// Serve the process's metrics ([`crate::metrics::prometheus_text`]) to `GET` at this exact
+    /// path, e.g. `/metrics`. `None` (the default): no such page; the path is answered as any
+    /// unknown path. The page holds counts and durations only, no secret, but it is served to
+    /// whoever reaches the receiver, without the portal's access policy: expose it where only
+    /// the scraper can reach it.
+    pub metrics_path: Option<String>,
 }
 
 impl ReceiverOptions {
@@ -93,12 +99,35 @@ impl ReceiverOptions {
         self
     }
 
-    /// Refuses options that would refuse every callback: a zero timeout or cap.
+    /// Serves the metrics page at `path` (`None` turns it off, the default).
+    pub fn metrics_path(mut self, path: Option<impl Into<String>>) -> Self {
+        self.metrics_path = path.map(Into::into);
+        self
+    }
+
+    /// Refuses options that would refuse every callback (a zero timeout or cap) and a metrics
+    /// path that is not an absolute path.
     pub fn validate(&self) -> Result<()> {
         if self.body_read_timeout.is_zero() {
             return Err(Error::Config("body_read_timeout must be longer than zero".into()));
         }
+        if let Some(path) = &self.metrics_path {
+            let plain = path.starts_with('/') && !path.contains(['?', '#']) && !path.chars().any(char::is_whitespace);
+            if !plain {
+                return Err(Error::Config("metrics_path must be an absolute path such as /metrics".into()));
+            }
+        }
         self.serve_options().validate()
+    }
+
+    /// Refuses a metrics path that would hide a callback of a portal mounted at `mount`.
+    pub(super) fn check_metrics_path(&self, mount: &str) -> Result<()> {
+        match &self.metrics_path {
+            Some(path) if super::Callback::from_path(mount, path).is_some() => {
+                Err(Error::Config("metrics_path must not be a NoPass callback path".into()))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The part the server loop enforces; the body timeout is the receiver's own.
@@ -122,6 +151,7 @@ impl Default for ReceiverOptions {
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
             shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
             tls: None,
+            metrics_path: None,
         }
     }
 }
@@ -138,6 +168,8 @@ mod tests {
             ReceiverOptions::default().body_read_timeout(Duration::ZERO),
             ReceiverOptions::default().idle_timeout(Duration::ZERO),
             ReceiverOptions::default().max_connections(0),
+            ReceiverOptions::default().metrics_path(Some("metrics")),
+            ReceiverOptions::default().metrics_path(Some("/metrics?x=1")),
         ] {
             assert_eq!(options.validate().unwrap_err().code(), "config", "{options:?}");
         }

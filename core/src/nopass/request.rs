@@ -4,9 +4,11 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::config::{AccessPolicy, PortalConfig, SharedSecret};
 use super::machine;
+use super::record::callback_answered;
 use super::response::{PortalResponse, Refusal};
 use super::routes::Callback;
 use super::shared::Inner;
@@ -200,6 +202,8 @@ pub struct Inbound {
     client: Option<IpAddr>,
     body: Vec<u8>,
     limit: usize,
+    /// When the request was admitted: the callback's record counts from here.
+    started: Instant,
 }
 
 impl std::fmt::Debug for Inbound {
@@ -210,7 +214,7 @@ impl std::fmt::Debug for Inbound {
 
 impl Inbound {
     pub(crate) fn new(portal: Arc<Inner>, callback: Callback, client: Option<IpAddr>, limit: usize) -> Self {
-        Self { portal, callback, client, body: Vec::new(), limit }
+        Self { portal, callback, client, body: Vec::new(), limit, started: Instant::now() }
     }
 
     /// The callback the request was admitted for.
@@ -222,7 +226,9 @@ impl Inbound {
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), PortalResponse> {
         if self.body.len().saturating_add(chunk.len()) > self.limit {
             self.body = Vec::new();
-            return Err(too_large(self.limit).into_response());
+            let refusal = too_large(self.limit);
+            callback_answered(self.callback, self.started, refusal.status(), Some(refusal.code()));
+            return Err(refusal.into_response());
         }
         self.body.extend_from_slice(chunk);
         Ok(())
@@ -230,7 +236,7 @@ impl Inbound {
 
     /// Handles the callback with the body received.
     pub async fn finish(self) -> PortalResponse {
-        machine::process(&self.portal, self.callback, self.client, &self.body).await
+        machine::process(&self.portal, self.callback, self.client, &self.body, self.started).await
     }
 
     /// [`Inbound::finish`], blocking the calling thread on the shared runtime.

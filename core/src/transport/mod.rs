@@ -6,6 +6,7 @@
 //! span that names the vendor and operation but never a header value, query string or body.
 
 mod config;
+mod record;
 mod request;
 mod retry;
 mod tls;
@@ -17,6 +18,7 @@ use bytes::BytesMut;
 use tracing::Instrument;
 
 pub use config::{RetryPolicy, TransportConfig};
+use record::CallRecord;
 use request::Head;
 pub use request::{Body, Request, Response};
 pub use retry::{retry_after, Replay};
@@ -74,74 +76,82 @@ impl Transport {
     }
 
     /// Sends `request`, repeating it only where [`Replay`] and the failure allow, and returns
-    /// the answer whatever its status: vendor modules decide what a status means.
+    /// the answer whatever its status: vendor modules decide what a status means. Each call
+    /// ends with one record (`record.rs`).
     pub async fn send(&self, request: Request) -> Result<Response> {
+        let Request { head, body } = request;
+        let host = head.url.host_str().unwrap_or("");
         let span = tracing::info_span!(
             "authbridge.call",
             vendor = self.vendor.as_str(),
-            operation = request.head.operation,
-            method = %request.head.method,
-            host = request.head.url.host_str().unwrap_or(""),
+            operation = head.operation,
+            method = %head.method,
+            host,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        async move {
-            let client = self.client()?;
-            let not_reopenable = || Error::Transport {
-                vendor: self.vendor,
-                message: "the request body cannot be read a second time".into(),
-            };
-            let Request { head, body: mut source } = request;
-            let stream_len = match &source {
-                Body::Stream { len, .. } => *len,
-                _ => None,
-            };
-            let single = RetryPolicy::none();
-            let policy = if head.single_attempt { &single } else { &self.config.retry };
-            let mut body = open_body(&mut source).ok_or_else(not_reopenable)?;
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                tracing::Span::current().record("attempts", attempt);
-                let started = Instant::now();
-                let (pause, last) = match self.attempt(&client, &head, body, stream_len).await {
-                    Ok(response) => {
-                        tracing::Span::current().record("status", response.status.as_u16());
-                        let next = retry::after_status(
-                            policy,
-                            head.replay,
-                            response.status,
-                            &response.headers,
-                            attempt,
-                        );
-                        match next {
-                            Next::Stop => return Ok(response),
-                            Next::RetryAfter(pause) => {
-                                tracing::debug!(status = response.status.as_u16(), ?pause, "refused, retrying");
-                                (pause, Ok(response))
-                            }
+        let started = Instant::now();
+        let (result, attempts) = self.send_attempts(&head, body).instrument(span.clone()).await;
+        let record = CallRecord {
+            vendor: self.vendor,
+            operation: head.operation,
+            method: &head.method,
+            host,
+            attempts,
+            duration: started.elapsed(),
+        };
+        span.in_scope(|| record.finish(result.as_ref().map(|response| response.status)));
+        result
+    }
+
+    /// The attempts of one call, and how many were made.
+    async fn send_attempts(&self, head: &Head, mut source: Body) -> (Result<Response>, u32) {
+        let client = match self.client() {
+            Ok(client) => client,
+            Err(error) => return (Err(error), 0),
+        };
+        let not_reopenable = || Error::Transport {
+            vendor: self.vendor,
+            message: "the request body cannot be read a second time".into(),
+        };
+        let stream_len = match &source {
+            Body::Stream { len, .. } => *len,
+            _ => None,
+        };
+        let single = RetryPolicy::none();
+        let policy = if head.single_attempt { &single } else { &self.config.retry };
+        let Some(mut body) = open_body(&mut source) else { return (Err(not_reopenable()), 0) };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempts", attempt);
+            let started = Instant::now();
+            let (pause, last) = match self.attempt(&client, head, body, stream_len).await {
+                Ok(response) => {
+                    tracing::Span::current().record("status", response.status.as_u16());
+                    match retry::after_status(policy, head.replay, response.status, &response.headers, attempt) {
+                        Next::Stop => return (Ok(response), attempt),
+                        Next::RetryAfter(pause) => {
+                            tracing::debug!(status = response.status.as_u16(), ?pause, "refused, retrying");
+                            (pause, Ok(response))
                         }
                     }
-                    Err((failure, error)) => {
-                        match retry::after_failure(policy, head.replay, failure, attempt) {
-                            Next::Stop => return Err(error),
-                            Next::RetryAfter(pause) => {
-                                tracing::debug!(code = error.code(), elapsed = ?started.elapsed(), ?pause, "attempt failed, retrying");
-                                (pause, Err(error))
-                            }
-                        }
+                }
+                Err((failure, error)) => match retry::after_failure(policy, head.replay, failure, attempt) {
+                    Next::Stop => return (Err(error), attempt),
+                    Next::RetryAfter(pause) => {
+                        tracing::debug!(code = error.code(), elapsed = ?started.elapsed(), ?pause, "attempt failed, retrying");
+                        (pause, Err(error))
                     }
-                };
-                // A stream that cannot be produced again ends the retries with what we have.
-                body = match open_body(&mut source) {
-                    Some(body) => body,
-                    None => return last,
-                };
-                tokio::time::sleep(pause).await;
-            }
+                },
+            };
+            // A stream that cannot be produced again ends the retries with what we have.
+            body = match open_body(&mut source) {
+                Some(body) => body,
+                None => return (last, attempt),
+            };
+            tokio::time::sleep(pause).await;
         }
-        .instrument(span)
-        .await
     }
 
     async fn attempt(

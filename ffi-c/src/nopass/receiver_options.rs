@@ -12,7 +12,7 @@ use std::time::Duration;
 use authbridge::nopass::{ReceiverOptions, ServerTls};
 use authbridge::Error;
 
-use crate::args::{handle, out, string};
+use crate::args::{handle, opt_string, out, string};
 use crate::boundary::ffi_status;
 use crate::handles::{Handle, Settings};
 use crate::nopass::{ab_portal, ab_portal_server};
@@ -167,6 +167,26 @@ pub unsafe extern "C" fn ab_receiver_options_set_shutdown_grace(
 ) -> ab_status {
     // SAFETY: forwarded contract: a live handle or NULL.
     unsafe { set(options, |o| o.shutdown_grace = Duration::from_millis(grace_ms)) }
+}
+
+/// Serves the process's metrics (`ab_metrics_prometheus`) to GET at this exact path, e.g.
+/// `"/metrics"`; `NULL` turns the page off again (the default: the path is answered as any
+/// unknown path). The page holds counts only, but is served to whoever reaches the server,
+/// without the portal's access policy. A path that is not absolute, or is a callback's path,
+/// is refused when the server starts.
+#[no_mangle]
+pub unsafe extern "C" fn ab_receiver_options_set_metrics_path(
+    options: *const ab_receiver_options,
+    path_or_null: *const c_char,
+) -> ab_status {
+    ffi_status(|| {
+        // SAFETY: a live handle or NULL, and a string or NULL, per the caller.
+        let (options, path) = unsafe { (handle(options, "options")?, opt_string(path_or_null, "path_or_null")?) };
+        options.inner.change(|s| {
+            s.options.metrics_path = path.map(str::to_string);
+            Ok(())
+        })
+    })
 }
 
 /// The body of the plain setters.
