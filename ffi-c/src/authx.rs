@@ -599,16 +599,22 @@ pub unsafe extern "C" fn ab_authx_process_biometric(
     data_len: usize,
     out_result: *mut ab_authx_biometric_result,
 ) -> ab_status {
-    ffi_status(|| {
-        // SAFETY: a live handle or NULL; C strings, bytes and struct per the contract.
-        let client = unsafe { handle(client, "client") }?;
-        let user = unsafe { string(user_guid, "user_guid") }?;
-        let data = SecretBytes::new(unsafe { bytes(data, data_len, "data") }?);
-        out(out_result, "out_result")?;
-        let call = unsafe { call_from_c(user, kind, process, correlation_id_or_null, device_or_null, src_user_id) }?;
-        let result = block_on(client.inner.process_biometric(&call, BiometricData::bytes(data)))?;
-        write_result(result.map_err(Into::into), out_result)
-    })
+    // SAFETY: the same contract; NULL options are none.
+    unsafe {
+        crate::authx_upload::ab_authx_process_biometric_with(
+            client,
+            user_guid,
+            kind,
+            process,
+            correlation_id_or_null,
+            device_or_null,
+            src_user_id,
+            data,
+            data_len,
+            std::ptr::null(),
+            out_result,
+        )
+    }
 }
 
 /// ProcessBiometric with the sample streamed from the file at `path` (never held whole in
@@ -625,19 +631,21 @@ pub unsafe extern "C" fn ab_authx_process_biometric_file(
     path: *const c_char,
     out_result: *mut ab_authx_biometric_result,
 ) -> ab_status {
-    ffi_status(|| {
-        // SAFETY: a live handle or NULL; C strings and struct per the contract.
-        let client = unsafe { handle(client, "client") }?;
-        let user = unsafe { string(user_guid, "user_guid") }?;
-        let path = unsafe { string(path, "path") }?;
-        out(out_result, "out_result")?;
-        let call = unsafe { call_from_c(user, kind, process, correlation_id_or_null, device_or_null, src_user_id) }?;
-        let result = block_on(async {
-            let data = BiometricData::file(path).await?;
-            client.inner.process_biometric(&call, data).await
-        })?;
-        write_result(result.map_err(Into::into), out_result)
-    })
+    // SAFETY: the same contract; NULL options are none.
+    unsafe {
+        crate::authx_upload::ab_authx_process_biometric_file_with(
+            client,
+            user_guid,
+            kind,
+            process,
+            correlation_id_or_null,
+            device_or_null,
+            src_user_id,
+            path,
+            std::ptr::null(),
+            out_result,
+        )
+    }
 }
 
 fn frame_handle(frame: BiometricFrame) -> ab_authx_frame {
