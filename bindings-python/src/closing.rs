@@ -92,21 +92,9 @@ pub fn ready(value: Py<PyAny>) -> aio::Call {
 /// `aclose()` and `async with` support (`async`).
 macro_rules! closable_methods {
     (sync $class:ident { $($items:tt)* }) => {
-        #[pyo3::pymethods]
-        impl $class {
+        $crate::closing::closable_methods! { @with_close $class
+            "Releases the connections (and stops the servers) this object holds" {
             $($items)*
-
-            /// Whether `close()` was called (here or on the asyncio twin).
-            #[getter]
-            fn closed(&self) -> bool {
-                self.inner.is_closed()
-            }
-
-            /// Releases the connections (and stops the servers) this object holds; calls made
-            /// afterwards raise `ConfigError`. Closing twice does nothing.
-            fn close(&self, py: pyo3::Python<'_>) -> pyo3::PyResult<()> {
-                self.inner.close(py)
-            }
 
             fn __enter__(slf: pyo3::Py<Self>) -> pyo3::Py<Self> {
                 slf
@@ -121,24 +109,11 @@ macro_rules! closable_methods {
                 self.inner.close(py)?;
                 Ok(false)
             }
-        }
+        } }
     };
     (async $class:ident { $($items:tt)* }) => {
-        #[pyo3::pymethods]
-        impl $class {
+        $crate::closing::closable_methods! { @with_close $class "Releases the connections this object holds" {
             $($items)*
-
-            /// Whether `close()` was called (here or on the blocking twin).
-            #[getter]
-            fn closed(&self) -> bool {
-                self.inner.is_closed()
-            }
-
-            /// Releases the connections this object holds; calls made afterwards raise
-            /// `ConfigError`. Closing twice does nothing.
-            fn close(&self, py: pyo3::Python<'_>) -> pyo3::PyResult<()> {
-                self.inner.close(py)
-            }
 
             /// `close()` as a coroutine.
             fn aclose(&self) -> $crate::aio::Call {
@@ -152,6 +127,24 @@ macro_rules! closable_methods {
             #[pyo3(signature = (*_exc))]
             fn __aexit__(&self, _exc: &pyo3::Bound<'_, pyo3::types::PyTuple>) -> $crate::aio::Call {
                 self.inner.aclose()
+            }
+        } }
+    };
+    // What both kinds have: the items given, `closed` and `close()`.
+    (@with_close $class:ident $releases:literal { $($items:tt)* }) => {
+        #[pyo3::pymethods]
+        impl $class {
+            $($items)*
+
+            /// Whether `close()` was called (here or on the twin).
+            #[getter]
+            fn closed(&self) -> bool {
+                self.inner.is_closed()
+            }
+
+            #[doc = concat!($releases, "; calls made afterwards raise `ConfigError`. Closing twice does nothing.")]
+            fn close(&self, py: pyo3::Python<'_>) -> pyo3::PyResult<()> {
+                self.inner.close(py)
             }
         }
     };

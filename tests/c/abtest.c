@@ -56,38 +56,54 @@ char *abtest_control_text(const char *file, int line, const ab_sandbox *sandbox,
   return text;
 }
 
+/* An answer as a number; sets *expected (what it should have been) when it is not one. */
+static long long read_number(const char *answer, const char **expected) {
+  char *end = NULL;
+  long long number = strtoll(answer, &end, 10);
+  if (end == answer || *end != '\0') *expected = "the answer is not a number";
+  return number;
+}
+
+/* How many plain strings a JSON list answer holds; sets *expected when it is not such a list. */
+static long long read_count(const char *answer, const char **expected) {
+  long long quotes = 0;
+  for (const char *c = answer; *c; c++) quotes += *c == '"';
+  if (answer[0] != '[' || quotes % 2 != 0 || strchr(answer, '\\')) {
+    *expected = "the answer is not a list of plain strings";
+  }
+  return quotes / 2;
+}
+
+/* Runs the request and reads its answer with `read`; -1 after counting a failure of either. */
+static long long vcontrol_read(const char *file, int line, const ab_sandbox *sandbox,
+                               long long (*read)(const char *, const char **), const char *format, va_list args) {
+  char *answer = vcontrol(file, line, sandbox, format, args);
+  if (!answer) return -1;
+  const char *expected = NULL;
+  long long value = read(answer, &expected);
+  if (expected) {
+    fprintf(stderr, "  answer: %s\n", answer);
+    abtest_fail(file, line, expected);
+    value = -1;
+  }
+  ab_string_free(answer);
+  return value;
+}
+
 long long abtest_control_number(const char *file, int line, const ab_sandbox *sandbox, const char *format, ...) {
   va_list args;
   va_start(args, format);
-  char *answer = vcontrol(file, line, sandbox, format, args);
+  long long number = vcontrol_read(file, line, sandbox, read_number, format, args);
   va_end(args);
-  if (!answer) return -1;
-  char *end = NULL;
-  long long number = strtoll(answer, &end, 10);
-  if (end == answer || *end != '\0') {
-    fprintf(stderr, "  answer: %s\n", answer);
-    abtest_fail(file, line, "the answer is not a number");
-    number = -1;
-  }
-  ab_string_free(answer);
   return number;
 }
 
 long long abtest_control_count(const char *file, int line, const ab_sandbox *sandbox, const char *format, ...) {
   va_list args;
   va_start(args, format);
-  char *answer = vcontrol(file, line, sandbox, format, args);
+  long long count = vcontrol_read(file, line, sandbox, read_count, format, args);
   va_end(args);
-  if (!answer) return -1;
-  long long quotes = 0;
-  for (const char *c = answer; *c; c++) quotes += *c == '"';
-  if (answer[0] != '[' || quotes % 2 != 0 || strchr(answer, '\\')) {
-    fprintf(stderr, "  answer: %s\n", answer);
-    abtest_fail(file, line, "the answer is not a list of plain strings");
-    quotes = -2;
-  }
-  ab_string_free(answer);
-  return quotes / 2;
+  return count;
 }
 
 void abtest_expect_answer(const char *file, int line, const ab_sandbox *sandbox, const char *expected,
@@ -130,4 +146,18 @@ char *abtest_preset(const char *file, int line, const ab_sandbox *sandbox, const
   }
   ab_string_free(presets);
   return text;
+}
+
+ab_nevis_client *abtest_nevis_client(const char *file, int line, const ab_sandbox *sandbox) {
+  char *url = NULL;
+  ab_nevis_config *config = NULL;
+  ab_nevis_client *client = NULL;
+  if (ab_sandbox_url(sandbox, "nevisidm", &url) != AB_STATUS_OK || ab_nevis_config_new(url, &config) != AB_STATUS_OK ||
+      ab_nevis_client_new(config, &client) != AB_STATUS_OK) {
+    fprintf(stderr, "  [%s] %s\n", ab_error_code(), ab_error_message());
+    abtest_fail(file, line, "a nevisIDM client for the sandbox");
+  }
+  ab_nevis_config_free(config); /* the client keeps its own copy */
+  ab_string_free(url);
+  return client;
 }

@@ -82,6 +82,10 @@ long long abtest_control_count(const char *file, int line, const ab_sandbox *san
  * `sandbox.presets` operation), as plain text (free it with free()); NULL when there is none. */
 #define ab_test_preset(sandbox, name) abtest_preset(__FILE__, __LINE__, (sandbox), (name))
 char *abtest_preset(const char *file, int line, const ab_sandbox *sandbox, const char *name);
+/* A nevisIDM client for the sandbox's stand-in (free it with ab_nevis_client_free); NULL after
+ * counting the failure. */
+#define ab_test_nevis_client(sandbox) abtest_nevis_client(__FILE__, __LINE__, (sandbox))
+ab_nevis_client *abtest_nevis_client(const char *file, int line, const ab_sandbox *sandbox);
 /* The HTTP status in a NoPass callback reply the sandbox answered ({"status": 200, ...});
  * frees the reply. -1 for NULL. */
 int ab_test_reply_status(char *reply);

@@ -39,18 +39,12 @@ static long long sample(const char *text, const char *series) {
 int main(void) {
   static struct records records = {.lock = PTHREAD_MUTEX_INITIALIZER};
   ab_sandbox *sb = NULL;
-  char *url = NULL;
   EXPECT_OK(ab_sandbox_start(&sb));
-  EXPECT_OK(ab_sandbox_url(sb, "nevisidm", &url));
   ab_test_command(sb, "{\"op\":\"nevis.add_client\",\"client_ext_id\":\"1000\",\"name\":\"Default\"}");
   ab_test_command(sb, "{\"op\":\"nevis.add_user\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"carol\"}");
   ab_test_command(sb, "{\"op\":\"nevis.set_password\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"carol\","
                       "\"password\":\"" SECRET "\"}");
-  ab_nevis_config *config = NULL;
-  ab_nevis_client *client = NULL;
-  EXPECT_OK(ab_nevis_config_new(url, &config));
-  EXPECT_OK(ab_nevis_client_new(config, &client));
-  ab_nevis_config_free(config);
+  ab_nevis_client *client = ab_test_nevis_client(sb);
 
   EXPECT_STATUS(ab_set_log_callback(99, keep, &records), AB_STATUS_INVALID_INPUT, "an unknown level is refused");
   EXPECT_OK(ab_set_log_callback(AB_LOG_LEVEL_DEBUG, keep, &records));
@@ -105,7 +99,6 @@ int main(void) {
   ab_receiver_options_free(options);
 
   ab_nevis_client_free(client);
-  ab_string_free(url);
   ab_sandbox_free(sb);
   if (abtest_failures()) return 1;
   printf("logs_test: ok\n");

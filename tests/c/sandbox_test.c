@@ -57,12 +57,7 @@ static void faults_and_counts(void) {
   uint64_t before = 0, after = 0;
   EXPECT_OK(ab_sandbox_request_count(sb, "nevisidm.password_login", &before));
   EXPECT_OK(ab_sandbox_arm(sb, "nevisidm.password_login", "{\"kind\":\"status\",\"status\":503}", 1));
-  char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, "nevisidm", &url));
-  ab_nevis_config *config = NULL;
-  ab_nevis_client *client = NULL;
-  EXPECT_OK(ab_nevis_config_new(url, &config));
-  EXPECT_OK(ab_nevis_client_new(config, &client));
+  ab_nevis_client *client = ab_test_nevis_client(sb);
   ab_nevis_login_status status;
   CHECK(ab_nevis_password_login(client, "1000", "alice", "pw", &status, NULL) != AB_STATUS_OK, "the armed fault");
   CHECK(ab_error_http_status() == 503, "answered 503");
@@ -72,8 +67,6 @@ static void faults_and_counts(void) {
             (long long)after,
         "the count through the entry point");
   ab_nevis_client_free(client);
-  ab_nevis_config_free(config);
-  ab_string_free(url);
 
   static const char *bad_faults[] = {"{\"kind\":\"fire\"}", "{\"kind\":\"delay\"}", "503", "{"};
   for (size_t i = 0; i < sizeof bad_faults / sizeof bad_faults[0]; i++) {

@@ -41,18 +41,11 @@ static void one_login(ab_sandbox **out_sandbox) {
   ab_test_command(sb, "{\"op\":\"nevis.add_user\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"alice\"}");
   ab_test_command(sb, "{\"op\":\"nevis.set_password\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"alice\","
                       "\"password\":\"correct horse\"}");
-  char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, "nevisidm", &url));
-  ab_nevis_config *config = NULL;
-  ab_nevis_client *client = NULL;
-  EXPECT_OK(ab_nevis_config_new(url, &config));
-  EXPECT_OK(ab_nevis_client_new(config, &client));
+  ab_nevis_client *client = ab_test_nevis_client(sb);
   ab_nevis_login_status status = AB_NEVIS_LOGIN_STATUS_NONE;
   EXPECT_OK(ab_nevis_password_login(client, "1000", "alice", "correct horse", &status, NULL));
   CHECK(status == AB_NEVIS_LOGIN_STATUS_OK, "login OK");
   ab_nevis_client_free(client);
-  ab_nevis_config_free(config);
-  ab_string_free(url);
   *out_sandbox = sb;
 }
 

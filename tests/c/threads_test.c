@@ -57,18 +57,13 @@ static void *worker(void *arg) {
 
 int main(void) {
   EXPECT_OK(ab_sandbox_start(&sb));
-  char *url = NULL;
-  EXPECT_OK(ab_sandbox_url(sb, "nevisidm", &url));
   ab_test_command(sb, "{\"op\":\"nevis.add_client\",\"client_ext_id\":\"1000\",\"name\":\"Default\"}");
   for (int i = 0; i < THREADS; i++) {
     ab_test_command(sb, "{\"op\":\"nevis.add_user\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"user-%d\"}", i);
     ab_test_command(sb, "{\"op\":\"nevis.set_password\",\"client_ext_id\":\"1000\",\"user_ext_id\":\"user-%d\","
                         "\"password\":\"pw-%d\"}", i, i);
   }
-  ab_nevis_config *config = NULL;
-  EXPECT_OK(ab_nevis_config_new(url, &config));
-  EXPECT_OK(ab_nevis_client_new(config, &client));
-  ab_nevis_config_free(config);
+  client = ab_test_nevis_client(sb);
 
   pthread_barrier_init(&all_failed, NULL, THREADS);
   pthread_t threads[THREADS];
@@ -86,7 +81,6 @@ int main(void) {
   CHECK(logins == THREADS * (ROUNDS + 1), "every login reached the sandbox once");
 
   ab_nevis_client_free(client);
-  ab_string_free(url);
   ab_sandbox_free(sb);
   if (abtest_failures()) return 1;
   printf("threads_test: %d threads x %d logins ok\n", THREADS, ROUNDS + 1);
